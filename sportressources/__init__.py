@@ -1,0 +1,3 @@
+from sportressources.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,561 @@
+"""Account use cases: registration, confirmation, sign-in, passwords, email change, RGPD rights.
+
+Every function here flushes and never commits: the view or CLI command that calls it commits once.
+Messages never tell whether an email address has an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from sportressources.accounts.models import User, new_session_token
+from sportressources.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from sportressources.core.db import utcnow
+from sportressources.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from sportressources.core.mail import external_url, send_mail
+from sportressources.core.security import Role
+from sportressources.core.signals import account_deleting, personal_data_requested
+from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
+from sportressources.extensions import db
+
+CONFIRM = "confirm-email"
+RESET = "reset-password"
+CHANGE_EMAIL = "change-email"
+
+DELETED_NAME = "Membre supprimé"
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    status = 401
+    default_message = _l("Adresse e-mail ou mot de passe incorrect.")
+
+
+class EmailNotConfirmed(DomainError):
+    code = "email_not_confirmed"
+    status = 403
+    default_message = _l(
+        "Votre adresse e-mail n'est pas encore confirmée. Cliquez sur le lien reçu par e-mail, "
+        "ou demandez un nouveau lien."
+    )
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    display_name: str
+    password: str
+    home_commune: str
+    locale: str = "fr"
+
+
+# --- lookups -------------------------------------------------------------------------------------
+
+
+def normalise_email(raw: str, field: str = "email") -> str:
+    """The stored form of an address: validated, IDNA-normalised, lower case.
+
+    Raises ValidationFailed naming ``field`` when the address is malformed.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        raise ValidationFailed({field: _l("Indiquez une adresse e-mail.")})
+    if len(raw) > 254:
+        raise ValidationFailed({field: _l("Cette adresse e-mail est trop longue.")})
+    try:
+        checked = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationFailed(
+            {field: _l("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr).")}
+        ) from exc
+    return checked.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The live (not deleted) account with this address, compared case-insensitively."""
+    try:
+        normalised = normalise_email(email)
+    except ValidationFailed:
+        return None
+    return db.session.scalar(
+        select(User).where(User.email == normalised, User.deleted_at.is_(None))
+    )
+
+
+def load_user_from_session(token: str) -> User | None:
+    """Flask-Login loader: the session holds the rotating session token, not the id."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(User).where(User.session_token == token, User.deleted_at.is_(None))
+    )
+
+
+def get_public_profile(user_id: int) -> User:
+    """A member's public profile; raises NotFound for unknown, deleted or unconfirmed accounts."""
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted or not user.is_confirmed:
+        raise NotFound(_l("Ce membre n'existe pas ou a supprimé son compte."))
+    return user
+
+
+# --- registration and confirmation ----------------------------------------------------------------
+
+
+def _check_display_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise ValidationFailed({"display_name": _l("Indiquez un nom d'au moins 2 caractères.")})
+    if len(name) > 60:
+        raise ValidationFailed({"display_name": _l("Le nom ne peut pas dépasser 60 caractères.")})
+    if any(ch in name for ch in "<>@") or not any(ch.isalpha() for ch in name):
+        raise ValidationFailed(
+            {
+                "display_name": _l(
+                    "Le nom ne peut contenir ni @, ni < ou >, et doit avoir des lettres."
+                )
+            }
+        )
+    return name
+
+
+def _check_commune(name: str) -> str:
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise ValidationFailed({"home_commune": _l("Indiquez votre commune.")})
+    if len(name) > 100:
+        raise ValidationFailed(
+            {"home_commune": _l("Le nom de commune ne peut pas dépasser 100 caractères.")}
+        )
+    return name
+
+
+def _check_password(password: str, email: str, display_name: str, field: str = "password") -> None:
+    problem = password_problem(password, email, display_name)
+    if problem is not None:
+        raise ValidationFailed({field: problem})
+
+
+def register_user(data: Registration) -> User | None:
+    """Create an unconfirmed resident account and email the confirmation link.
+
+    If the address already has an account, nothing is created: that account's owner gets an email
+    saying so, and the caller shows the same message as for a new account (no account enumeration).
+    Raises ValidationFailed for a malformed address, a weak password, a bad name or commune.
+    """
+    email = normalise_email(data.email)
+    display_name = _check_display_name(data.display_name)
+    home_commune = _check_commune(data.home_commune)
+    _check_password(data.password, email, display_name)
+
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _tell_owner_address_taken(existing)
+        return None
+
+    now = utcnow()
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(data.password),
+        home_commune=home_commune,
+        locale=data.locale if data.locale in current_app.config["LANGUAGES"] else "fr",
+        role=Role.RESIDENT.value,
+        terms_accepted_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        # A simultaneous registration took the address between our check and our insert.
+        existing = find_user_by_email(email)
+        if existing is not None:
+            _tell_owner_address_taken(existing)
+        return None
+    send_confirmation(user)
+    return user
+
+
+def _tell_owner_address_taken(owner: User) -> None:
+    send_mail(
+        owner.email,
+        _l("Une inscription a été tentée avec votre adresse"),
+        "accounts/already_registered",
+        locale=owner.locale,
+        user=owner,
+        login_url=external_url("accounts.login"),
+        reset_url=external_url("accounts.forgot_password"),
+    )
+
+
+def send_confirmation(user: User) -> None:
+    token = make_token(CONFIRM, {"u": user.id, "f": fingerprint(user.email)})
+    send_mail(
+        user.email,
+        _l("Confirmez votre adresse e-mail"),
+        "accounts/confirm_email",
+        locale=user.locale,
+        user=user,
+        confirm_url=external_url("accounts.confirm_email", token=token),
+        max_age_hours=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 3600,
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    """Send a new confirmation link if an unconfirmed account has this address; else silent."""
+    user = find_user_by_email(email)
+    if user is not None and not user.is_confirmed:
+        send_confirmation(user)
+
+
+def confirm_email(token: str) -> User:
+    """Mark the account's address as confirmed; confirming twice is harmless.
+
+    Raises InvalidToken for a forged, expired or outdated link (the address changed since).
+    """
+    payload = read_token(CONFIRM, token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.is_deleted or payload.get("f") != fingerprint(user.email):
+        raise InvalidToken()
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.flush()
+    return user
+
+
+# --- signing in -----------------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account matching these credentials, its hash upgraded if the parameters changed.
+
+    Raises InvalidCredentials (same message whether the address or the password is wrong) and
+    EmailNotConfirmed once the password is right but the address is unconfirmed.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        # Spend the same time as a real check so that timing does not reveal unknown addresses.
+        verify_password(_dummy_hash(), password or "")
+        raise InvalidCredentials()
+    if not verify_password(user.password_hash, password or ""):
+        raise InvalidCredentials()
+    if not user.is_confirmed:
+        raise EmailNotConfirmed()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def _dummy_hash() -> str:
+    cache = current_app.extensions.setdefault("sportressources.dummy_hash", {})
+    if "hash" not in cache:
+        cache["hash"] = hash_password("not-a-real-password-0")
+    return cache["hash"]
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session and "remember me" cookie of the account."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+# --- passwords ------------------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if a live account has this address; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = make_token(RESET, {"u": user.id, "f": fingerprint(user.password_hash)})
+    send_mail(
+        user.email,
+        _l("Réinitialisation de votre mot de passe"),
+        "accounts/reset_password",
+        locale=user.locale,
+        user=user,
+        reset_url=external_url("accounts.reset_password", token=token),
+        max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link was issued for; raises InvalidToken if expired, forged or used."""
+    payload = read_token(RESET, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.is_deleted or payload.get("f") != fingerprint(user.password_hash):
+        raise InvalidToken()
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from an emailed link; the link then stops working.
+
+    Following the link proves the address, so an unconfirmed address becomes confirmed. Every
+    other session is signed out. Raises InvalidToken or ValidationFailed (weak password).
+    """
+    user = user_for_reset_token(token)
+    _check_password(new_password, user.email, user.display_name)
+    _set_password(user, new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password of a signed-in user who knows the current one.
+
+    Raises ValidationFailed on ``current_password`` or ``new_password``.
+    """
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationFailed({"current_password": _l("Le mot de passe actuel est incorrect.")})
+    if current_password == new_password:
+        raise ValidationFailed(
+            {"new_password": _l("Le nouveau mot de passe doit être différent de l'actuel.")}
+        )
+    _check_password(new_password, user.email, user.display_name, field="new_password")
+    _set_password(user, new_password)
+    db.session.flush()
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    send_mail(
+        user.email,
+        _l("Votre mot de passe a été modifié"),
+        "accounts/password_changed",
+        locale=user.locale,
+        user=user,
+        reset_url=external_url("accounts.forgot_password"),
+    )
+
+
+# --- profile and email ---------------------------------------------------------------------------
+
+
+def update_profile(user: User, display_name: str, home_commune: str, locale: str) -> None:
+    """Change the public name, home commune and language. Raises ValidationFailed."""
+    user.display_name = _check_display_name(display_name)
+    user.home_commune = _check_commune(home_commune)
+    set_locale(user, locale)
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the language chosen by the user for pages and emails. Raises ValidationFailed."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationFailed({"locale": _l("Langue inconnue.")})
+    if user.locale != locale:
+        user.locale = locale
+        db.session.flush()
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Send a confirmation link to the new address and a notice to the current one.
+
+    The address changes only when the link is followed. If the new address already has an account,
+    the link is not sent; its owner is told instead, and the caller shows the same message.
+    Raises ValidationFailed on ``password`` or ``new_email``.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise ValidationFailed({"password": _l("Le mot de passe est incorrect.")})
+    email = normalise_email(new_email, field="new_email")
+    if email == user.email:
+        raise ValidationFailed({"new_email": _l("C'est déjà votre adresse actuelle.")})
+
+    send_mail(
+        user.email,
+        _l("Demande de changement d'adresse e-mail"),
+        "accounts/email_change_notice",
+        locale=user.locale,
+        user=user,
+        new_email=email,
+    )
+    owner = find_user_by_email(email)
+    if owner is not None:
+        _tell_owner_address_taken(owner)
+        return
+    token = make_token(CHANGE_EMAIL, {"u": user.id, "e": email, "f": fingerprint(user.email)})
+    send_mail(
+        email,
+        _l("Confirmez votre nouvelle adresse e-mail"),
+        "accounts/confirm_new_email",
+        locale=user.locale,
+        user=user,
+        confirm_url=external_url("accounts.confirm_email_change", token=token),
+        max_age_hours=current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600,
+    )
+
+
+def confirm_email_change(token: str) -> User:
+    """Switch the account to the address the link was sent to.
+
+    Raises InvalidToken (forged, expired, already used) or Conflict if another account took the
+    address meanwhile.
+    """
+    payload = read_token(CHANGE_EMAIL, token, current_app.config["EMAIL_CHANGE_MAX_AGE"])
+    user = db.session.get(User, payload.get("u"))
+    new_email = payload.get("e")
+    if (
+        user is None
+        or user.is_deleted
+        or not isinstance(new_email, str)
+        or payload.get("f") != fingerprint(user.email)
+    ):
+        raise InvalidToken()
+    if find_user_by_email(new_email) is not None:
+        raise Conflict(_l("Cette adresse est déjà utilisée par un autre compte."))
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user
+
+
+# --- RGPD -----------------------------------------------------------------------------------------
+
+
+def export_personal_data(user: User) -> dict:
+    """Everything the site holds about the user, as JSON-ready data, one section per domain."""
+    data: dict = {
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+            "display_name": user.display_name,
+            "home_commune": user.home_commune,
+            "role": user.role,
+            "locale": user.locale,
+            "created_at": _iso(user.created_at),
+            "terms_accepted_at": _iso(user.terms_accepted_at),
+            "last_login_at": _iso(user.last_login_at),
+        }
+    }
+    for _receiver, result in personal_data_requested.send(user):
+        if result:
+            section, content = result
+            data[section] = content
+    data["exported_at"] = _iso(utcnow())
+    return data
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase the account's personal data and withdraw its public content.
+
+    The row stays, anonymised, so that exchanges and messages of other members keep their other
+    party. Every domain withdraws its own content through the ``account_deleting`` signal. The last
+    admin cannot delete their account. Raises ValidationFailed (wrong password) or Forbidden.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise ValidationFailed({"password": _l("Le mot de passe est incorrect.")})
+    if user.role == Role.ADMIN.value and count_admins() <= 1:
+        raise Forbidden(
+            _l("Vous êtes le dernier administrateur : nommez-en un autre avant de partir.")
+        )
+    send_mail(
+        user.email,
+        _l("Votre compte a été supprimé"),
+        "accounts/account_deleted",
+        locale=user.locale,
+        user=user,
+    )
+    account_deleting.send(user)
+    user.email = f"supprime-{user.id}@invalid.sportressources62.fr"
+    user.display_name = DELETED_NAME
+    user.home_commune = None
+    user.password_hash = "!deleted"
+    user.session_token = new_session_token()
+    user.last_login_at = None
+    user.role = Role.RESIDENT.value
+    user.deleted_at = utcnow()
+    db.session.flush()
+
+
+def purge_unconfirmed_accounts(older_than: timedelta) -> int:
+    """Erase accounts whose address was never confirmed within ``older_than``; returns how many.
+
+    Such accounts could never sign in, so they own nothing; the privacy page promises this.
+    """
+    cutoff = utcnow() - older_than
+    stale = db.session.scalars(
+        select(User).where(
+            User.email_confirmed_at.is_(None),
+            User.deleted_at.is_(None),
+            User.created_at < cutoff,
+        )
+    ).all()
+    for user in stale:
+        db.session.delete(user)
+    db.session.flush()
+    return len(stale)
+
+
+# --- administration -------------------------------------------------------------------------------
+
+
+def count_admins() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN.value, User.deleted_at.is_(None))
+    )
+
+
+def create_admin(email: str, password: str, display_name: str = "Administrateur") -> User:
+    """Create a confirmed admin account, or promote the existing account with this address.
+
+    Raises ValidationFailed for a malformed address or weak password.
+    """
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        # The operator vouches for the address; an unconfirmed admin could not even sign in.
+        existing.role = Role.ADMIN.value
+        existing.email_confirmed_at = existing.email_confirmed_at or utcnow()
+        db.session.flush()
+        return existing
+    display_name = _check_display_name(display_name)
+    _check_password(password, email, display_name)
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=Role.ADMIN.value,
+        email_confirmed_at=utcnow(),
+        terms_accepted_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_role(user: User, role: Role | str) -> None:
+    """Give an account a role. Raises ValidationFailed for an unknown role and Forbidden when
+    it would remove the last admin."""
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise ValidationFailed({"role": _l("Rôle inconnu.")}) from exc
+    if user.role == Role.ADMIN.value and role != Role.ADMIN and count_admins() <= 1:
+        raise Forbidden(_l("Le site doit garder au moins un administrateur."))
+    user.role = role.value
+    db.session.flush()

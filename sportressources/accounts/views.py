@@ -1,0 +1,340 @@
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from sportressources.accounts import services
+from sportressources.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmailForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    SignOutEverywhereForm,
+)
+from sportressources.core.errors import DomainError
+from sportressources.core.tokens import InvalidToken
+from sportressources.core.web import form_status, limit, report_error, safe_next
+from sportressources.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+# What survives a sign-in or sign-out: the chosen language, and Flask-Login's note that the
+# "remember me" cookie must be deleted from the response (set by logout_user).
+_SURVIVING_SESSION_KEYS = ("locale", "_remember")
+
+
+def _restart_session() -> None:
+    kept = {key: session[key] for key in _SURVIVING_SESSION_KEYS if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def _sign_in(user, remember: bool) -> None:
+    _restart_session()
+    login_user(user, remember=remember)
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+@bp.route("/compte/inscription", methods=["GET", "POST"])
+@limiter.limit(limit("RATELIMIT_REGISTER"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.stamp()
+    elif form.validate_on_submit():
+        data = services.Registration(
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            home_commune=form.home_commune.data,
+            locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
+        )
+        try:
+            services.register_user(data)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            session["registered_email"] = form.email.data.strip()
+            return redirect(url_for("accounts.registered"))
+    return render_template("accounts/register.html", form=form), form_status(form)
+
+
+@bp.route("/compte/inscription/merci")
+def registered():
+    form = EmailForm(email=session.get("registered_email", ""))
+    return render_template("accounts/registered.html", form=form)
+
+
+@bp.route("/compte/confirmer/<token>")
+def confirm_email(token: str):
+    try:
+        user = services.confirm_email(token)
+        db.session.commit()
+    except InvalidToken as error:
+        db.session.rollback()
+        return render_template("accounts/link_invalid.html", error=error, kind="confirm"), 400
+    flash(_("Votre adresse e-mail est confirmée. Vous pouvez vous connecter."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.account"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/compte/renvoyer-confirmation", methods=["GET", "POST"])
+@limiter.limit(limit("RATELIMIT_EMAIL_RESEND"), methods=["POST"])
+def resend_confirmation():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "Si un compte non confirmé utilise cette adresse, un nouveau lien vient d'y être "
+                "envoyé."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/resend_confirmation.html", form=form), form_status(form)
+
+
+# --- signing in and out ---------------------------------------------------------------------------
+
+
+@bp.route("/compte/connexion", methods=["GET", "POST"])
+@limiter.limit(limit("RATELIMIT_LOGIN"), methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), url_for("accounts.account")))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    elif form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+            _sign_in(user, remember=form.remember.data)
+            db.session.commit()
+        except services.EmailNotConfirmed as error:
+            report_error(error, form)
+            return render_template("accounts/login.html", form=form, unconfirmed=True), 403
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            flash(_("Bonjour %(name)s, vous êtes connecté.", name=user.display_name), "success")
+            return redirect(safe_next(form.next.data, url_for("pages.home")))
+    return render_template("accounts/login.html", form=form, unconfirmed=False), form_status(form)
+
+
+@bp.route("/compte/deconnexion", methods=["POST"])
+def logout():
+    logout_user()
+    _restart_session()
+    flash(_("Vous êtes déconnecté. À bientôt !"), "success")
+    return redirect(url_for("pages.home"))
+
+
+# --- forgotten password ---------------------------------------------------------------------------
+
+
+@bp.route("/compte/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit(limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe "
+                "vient d'y être envoyé. Il est valable %(minutes)s minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), form_status(form)
+
+
+@bp.route("/compte/reinitialiser/<token>", methods=["GET", "POST"])
+@limiter.limit(limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except InvalidToken as error:
+        return render_template("accounts/link_invalid.html", error=error, kind="reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Votre mot de passe est modifié. Connectez-vous avec le nouveau."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), form_status(form)
+
+
+# --- my account -----------------------------------------------------------------------------------
+
+
+@bp.route("/compte/", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, form.display_name.data, form.home_commune.data, form.locale.data
+            )
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            session["locale"] = current_user.locale
+            flash(_("Votre profil est enregistré."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form), form_status(form)
+
+
+@bp.route("/compte/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(limit("RATELIMIT_EMAIL_RESEND"), methods=["POST"])
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.new_email.data, form.password.data)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            flash(
+                _(
+                    "Un lien de confirmation a été envoyé à la nouvelle adresse. Votre adresse "
+                    "actuelle reste valable tant que vous n'avez pas cliqué dessus."
+                ),
+                "info",
+            )
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_email.html", form=form), form_status(form)
+
+
+@bp.route("/compte/email/confirmer/<token>")
+def confirm_email_change(token: str):
+    try:
+        services.confirm_email_change(token)
+        db.session.commit()
+    except InvalidToken as error:
+        db.session.rollback()
+        return render_template("accounts/link_invalid.html", error=error, kind="email"), 400
+    except DomainError as error:
+        db.session.rollback()
+        return render_template("accounts/link_invalid.html", error=error, kind="email"), 409
+    flash(_("Votre nouvelle adresse e-mail est confirmée."), "success")
+    return redirect(
+        url_for("accounts.account" if current_user.is_authenticated else "accounts.login")
+    )
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    everywhere = SignOutEverywhereForm(prefix="everywhere")
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            _sign_in(current_user._get_current_object(), remember=False)
+            flash(_("Votre mot de passe est modifié."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template(
+        "accounts/change_password.html", form=form, everywhere=everywhere
+    ), form_status(form)
+
+
+@bp.route("/compte/deconnexion-partout", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    form = SignOutEverywhereForm(prefix="everywhere")
+    if form.validate_on_submit():
+        services.sign_out_everywhere(current_user)
+        db.session.commit()
+        logout_user()
+        flash(_("Vous êtes déconnecté de tous vos appareils."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+# --- personal data (RGPD) -------------------------------------------------------------------------
+
+
+@bp.route("/compte/donnees", methods=["GET", "POST"])
+@login_required
+def personal_data():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            logout_user()
+            _restart_session()
+            flash(_("Votre compte et vos données personnelles ont été supprimés."), "success")
+            return redirect(url_for("pages.home"))
+    return render_template("accounts/personal_data.html", form=form), form_status(form)
+
+
+@bp.route("/compte/donnees/export.json")
+@login_required
+def export_data():
+    data = services.export_personal_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="mes-donnees-sport-ressources-62.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- public profile -------------------------------------------------------------------------------
+
+
+@bp.route("/membres/<int:user_id>")
+def profile(user_id: int):
+    member = services.get_public_profile(user_id)
+    return render_template("accounts/profile.html", member=member)

@@ -1,0 +1,133 @@
+"""Application factory: configuration, extensions, blueprints, handlers, in that order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, flash, has_request_context, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from sportressources.config import PROJECT_ROOT, load_config
+from sportressources.core.db import begin_write
+from sportressources.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    load_config(app.config, Path(app.instance_path), overrides)
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_handlers(app)
+    register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+
+    @app.before_request
+    def open_write_transaction() -> None:
+        # First of all hooks, before anything reads: see begin_write for why.
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            begin_write()
+
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(TRANSLATIONS_DIR),
+    )
+    _forget_previous_limiter_settings()
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from sportressources.accounts.services import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+    login_manager.unauthorized_handler(send_to_login)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.needs_refresh_message = _l("Confirmez votre identité pour continuer.")
+
+
+def _forget_previous_limiter_settings() -> None:
+    """Let this app's RATELIMIT_* settings apply even if another app was created before.
+
+    Flask-Limiter keeps the first app's settings on its singleton (it expects one app per process);
+    tests and scripts create several, each with its own key prefix and storage.
+    """
+    for attribute in ("_key_prefix", "_strategy", "_headers_enabled", "_retry_after"):
+        setattr(limiter, attribute, None)
+
+
+def send_to_login():
+    """Anonymous visitor on a members' page: to the login page, back here afterwards if a page."""
+    flash(login_manager.login_message, login_manager.login_message_category)
+    if request.method in {"GET", "HEAD"}:
+        return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+    return redirect(url_for(login_manager.login_view))
+
+
+def register_blueprints(app: Flask) -> None:
+    from sportressources.accounts.views import bp as accounts_bp
+    from sportressources.pages.views import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    if app.config["APP_ENV"] in {"development", "testing"}:
+        from sportressources.dev.views import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+
+def register_handlers(app: Flask) -> None:
+    from sportressources.core import errorpages, requestlog, templating
+    from sportressources.core.security import register_security_headers
+
+    errorpages.register(app)
+    requestlog.register(app)
+    templating.register(app)
+    register_security_headers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from sportressources.accounts.cli import users_cli
+    from sportressources.accounts.demo import load_demo_accounts
+    from sportressources.core.cli import data_cli, register_initial_data
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(data_cli)
+    register_initial_data(app, "comptes de démonstration", load_demo_accounts, 90, demo_only=True)

@@ -1,0 +1,223 @@
+"""Configuration: class defaults, then instance/config.py, then environment variables.
+
+Every environment variable an operator may set is listed in ``ENVIRONMENT`` and in the README.
+Nothing here is read at import time: ``load_config`` runs inside ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration would make the site unsafe or unusable; the message says what to set."""
+
+
+class DefaultConfig:
+    APP_ENV = "production"
+    SECRET_KEY = DEV_SECRET_KEY
+    SITE_NAME = "Sport ressources 62"
+    SITE_URL = "http://127.0.0.1:5000"
+    CONTACT_EMAIL = "contact@sportressources62.fr"
+    # Shown on the legal notice; the operator sets the real values (README, "Production")
+    LEGAL_PUBLISHER = "Pôle métropolitain de l'Artois"
+    LEGAL_PUBLISHER_ADDRESS = ""
+    LEGAL_DIRECTOR = ""
+    LEGAL_HOST = ""
+    TRUSTED_PROXIES = 0
+
+    SQLALCHEMY_DATABASE_URI = ""  # set by load_config: SQLite file in instance/ by default
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    SESSION_COOKIE_NAME = "sr62_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_NAME = "sr62_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+
+    MAIL_BACKEND = "smtp"  # "smtp" or "outbox"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 587
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 15
+    MAIL_DEFAULT_SENDER = "Sport ressources 62 <ne-pas-repondre@sportressources62.fr>"
+    MAIL_OUTBOX_DIR = ""  # set by load_config: instance/outbox by default
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "sr62"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_REGISTER = "5 per minute;20 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
+    RATELIMIT_EMAIL_RESEND = "3 per minute;10 per hour"
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    UPLOAD_MAX_FILE_BYTES = 8 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 40_000_000
+    UPLOAD_DIR = ""  # set by load_config: instance/uploads by default
+
+    PASSWORD_MIN_LENGTH = 10
+    # argon2id, OWASP's second recommended profile; tests lower it for speed
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    PASSWORD_HASH_PARALLELISM = 1
+
+    EMAIL_CONFIRM_MAX_AGE = 48 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+    EMAIL_CHANGE_MAX_AGE = 48 * 3600
+    # Anti-bot: a registration form posted faster than this after it was shown is refused
+    REGISTRATION_MIN_SECONDS = 3
+    REGISTRATION_FORM_MAX_AGE = 24 * 3600
+
+    REQUEST_LOG_ENABLED = True
+    SECURITY_HSTS = True
+    LOAD_DEMO_DATA = False
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on", "oui"}:
+        return True
+    if lowered in {"0", "false", "no", "off", "non", ""}:
+        return False
+    raise ConfigurationError(f"not a boolean: {value!r}")
+
+
+# environment variable -> (config key, parser)
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "APP_ENV": ("APP_ENV", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "SITE_URL": ("SITE_URL", str),
+    "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
+    "LEGAL_PUBLISHER": ("LEGAL_PUBLISHER", str),
+    "LEGAL_PUBLISHER_ADDRESS": ("LEGAL_PUBLISHER_ADDRESS", str),
+    "LEGAL_DIRECTOR": ("LEGAL_DIRECTOR", str),
+    "LEGAL_HOST": ("LEGAL_HOST", str),
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "MAIL_BACKEND": ("MAIL_BACKEND", str),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
+    "MAIL_USE_SSL": ("MAIL_USE_SSL", _bool),
+    "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "MAIL_OUTBOX_DIR": ("MAIL_OUTBOX_DIR", str),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
+    "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+    "UPLOAD_MAX_FILE_BYTES": ("UPLOAD_MAX_FILE_BYTES", int),
+    "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),
+    "UPLOAD_DIR": ("UPLOAD_DIR", str),
+    "LOAD_DEMO_DATA": ("LOAD_DEMO_DATA", _bool),
+}
+
+ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
+    # Development: mail goes to the outbox, cookies work over plain http on 127.0.0.1
+    "development": {
+        "MAIL_BACKEND": "outbox",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SECURITY_HSTS": False,
+        "LOAD_DEMO_DATA": True,
+    },
+    "testing": {
+        "TESTING": True,
+        "MAIL_BACKEND": "outbox",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SECURITY_HSTS": False,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_COST": 1024,
+        "REGISTRATION_MIN_SECONDS": 0,
+        "RATELIMIT_ENABLED": False,
+    },
+    "production": {},
+}
+
+
+def load_config(
+    config: dict[str, Any], instance_path: Path, overrides: dict[str, Any] | None
+) -> None:
+    """Fill ``config`` (a Flask Config) in layers and check that the result is safe to run."""
+    env_name = (overrides or {}).get("APP_ENV") or os.environ.get("APP_ENV") or "production"
+    if env_name not in ENVIRONMENT_DEFAULTS:
+        raise ConfigurationError(
+            f"APP_ENV must be one of {sorted(ENVIRONMENT_DEFAULTS)}, not {env_name!r}"
+        )
+    config.from_object(DefaultConfig)  # type: ignore[attr-defined]
+    config.update(ENVIRONMENT_DEFAULTS[env_name])
+    config["APP_ENV"] = env_name
+
+    instance_config = instance_path / "config.py"
+    if instance_config.is_file() and env_name != "testing":
+        config.from_pyfile(str(instance_config))  # type: ignore[attr-defined]
+
+    if env_name != "testing":
+        for variable, (key, parse) in ENVIRONMENT.items():
+            if variable in os.environ and variable != "APP_ENV":
+                try:
+                    config[key] = parse(os.environ[variable])
+                except (ValueError, ConfigurationError) as exc:
+                    raise ConfigurationError(f"{variable}: {exc}") from exc
+        config.from_prefixed_env("SPORTRESSOURCES")  # type: ignore[attr-defined]
+
+    config.update(overrides or {})
+    config["APP_ENV"] = env_name
+
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'sportressources.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["MAIL_OUTBOX_DIR"]:
+        config["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
+    if not config["UPLOAD_DIR"]:
+        config["UPLOAD_DIR"] = str(instance_path / "uploads")
+    check_config(config)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse settings that are unsafe anywhere, and the development secret in production."""
+    if config["MAIL_BACKEND"] not in {"smtp", "outbox"}:
+        raise ConfigurationError("MAIL_BACKEND must be 'smtp' or 'outbox'.")
+    if config["APP_ENV"] != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET_KEY or len(secret) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )

@@ -1,0 +1,55 @@
+"""One log line per request that never carries a secret.
+
+The line names the matched URL rule (``/compte/reinitialiser/<token>``), not the path, and never the
+query string or the body, so tokens and passwords cannot reach the log. The development server's own
+request lines, which print raw paths, are dropped for the same reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+log = logging.getLogger("sportressources.request")
+
+
+class DropRawRequestLines(logging.Filter):
+    """Filter for the ``werkzeug`` logger: keep start-up messages, drop per-request lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return '"%s" %s %s' not in str(record.msg)
+
+
+def describe_request() -> str:
+    rule = request.url_rule.rule if request.url_rule is not None else "<no route>"
+    return f"{request.method} {rule}"
+
+
+def register(app: Flask) -> None:
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DropRawRequestLines) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(DropRawRequestLines())
+    package_log = logging.getLogger("sportressources")
+    if package_log.level == logging.NOTSET:
+        package_log.setLevel(logging.INFO)
+    if not package_log.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        package_log.addHandler(handler)
+    if not app.config["REQUEST_LOG_ENABLED"]:
+        return
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        started = g.pop("request_started", None)
+        elapsed = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+        user = current_user.id if current_user and current_user.is_authenticated else "-"
+        log.info("%s %s %.1fms user=%s", describe_request(), response.status_code, elapsed, user)
+        return response

@@ -1,0 +1,97 @@
+"""Roles, the role-check decorator every blueprint reuses, and the HTTP security headers."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+
+
+class Role(enum.StrEnum):
+    """What an account may do. Each role includes the powers of those listed before it."""
+
+    RESIDENT = "resident"
+    ASSOCIATION_MEMBER = "association_member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+def has_role(user: Any, role: Role | str) -> bool:
+    """True if ``user`` is signed in, active and holds ``role`` or a higher one."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    held = getattr(user, "role", None)
+    if held is None:
+        return False
+    return Role(held).rank >= Role(role).rank
+
+
+def role_required(role: Role | str) -> Callable[[F], F]:
+    """View decorator: anonymous visitors go to the login page, others without ``role`` get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if not has_role(current_user, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def content_security_policy(app: Flask) -> str:
+    """A CSP with no inline script or style; extra sources come from ``CSP_EXTRA_SOURCES``."""
+    extra: dict[str, list[str]] = app.config.get("CSP_EXTRA_SOURCES", {})
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    for name, sources in extra.items():
+        directives.setdefault(name, ["'self'"]).extend(sources)
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", content_security_policy(app))
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if (
+            "Cache-Control" not in headers
+            and request.endpoint != "static"
+            and current_user
+            and current_user.is_authenticated
+        ):
+            # Pages seen signed in carry personal data: keep them out of shared and back caches.
+            headers["Cache-Control"] = "no-store"
+        if app.config["SECURITY_HSTS"] and request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

@@ -1,0 +1,84 @@
+"""Home page, the legal pages a French public service publishes, language switch, health check."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from sportressources.accounts.services import set_locale
+from sportressources.core.web import safe_next
+from sportressources.extensions import db, limiter
+
+bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
+
+# endpoint -> (URL, template name); each has a French and an English version
+LEGAL_PAGES = {
+    "legal_notice": ("/mentions-legales", "legal_notice"),
+    "privacy": ("/confidentialite", "privacy"),
+    "terms": ("/conditions-utilisation", "terms"),
+    "accessibility": ("/accessibilite", "accessibility"),
+}
+
+
+@bp.route("/")
+def home():
+    return render_template("pages/home.html")
+
+
+def _legal_page(name: str):
+    def view():
+        locale = str(get_locale() or "fr")
+        return render_template(
+            [f"pages/legal/{name}.{locale}.html", f"pages/legal/{name}.fr.html"],
+            legal_page=name,
+        )
+
+    view.__name__ = name
+    return view
+
+
+for endpoint, (rule, template) in LEGAL_PAGES.items():
+    bp.add_url_rule(rule, endpoint, _legal_page(template))
+
+
+@bp.route("/plan-du-site")
+def sitemap():
+    return render_template("pages/sitemap.html")
+
+
+@bp.route("/langue", methods=["POST"])
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            set_locale(current_user, locale)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("pages.home")))
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.error("health check: database unreachable: %s", exc.__class__.__name__)
+        return jsonify(status="error", reason="database unreachable"), 503
+    return jsonify(status="ok")

@@ -1,0 +1,65 @@
+"""Migrations: one head, a full upgrade, a full downgrade and back, and no model change left out."""
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from flask import current_app
+from sqlalchemy import create_engine, inspect, text
+
+from sportressources import create_app
+from sportressources.config import normalise_database_url
+from sportressources.extensions import db
+from tests.fixtures.database import PG_URL, base_overrides, pg_engine_options
+
+
+@pytest.fixture
+def empty_app(backend, tmp_path, worker_id):
+    """An app on an empty database: a new SQLite file, or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        app = create_app(base_overrides(f"sqlite:///{tmp_path / 'migrations.db'}", tmp_path))
+        with app.app_context():
+            yield app
+            db.engine.dispose()
+        return
+    schema = f"migrations_{worker_id}"
+    url = normalise_database_url(PG_URL)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    app = create_app(base_overrides(url, tmp_path, pg_engine_options(schema)))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def alembic_config():
+    return current_app.extensions["migrate"].migrate.get_config()
+
+
+def user_tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_there_is_a_single_head(empty_app):
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_upgrade_downgrade_upgrade_then_models_match(empty_app):
+    config = alembic_config()
+    command.upgrade(config, "head")
+    created = user_tables()
+    assert set(db.metadata.tables) <= created
+
+    command.downgrade(config, "base")
+    db.engine.dispose()
+    assert user_tables() == set()
+
+    command.upgrade(config, "head")
+    db.engine.dispose()
+    assert user_tables() == created
+    command.check(config)  # raises if a model change has no migration
