@@ -102,11 +102,24 @@ def send_to_login():
 
 
 def register_blueprints(app: Flask) -> None:
+    import xstatic.pkg.leaflet
+    from flask import Blueprint
+
     from sportressources.accounts.views import bp as accounts_bp
     from sportressources.pages.views import bp as pages_bp
+    from sportressources.territory.views import bp as territory_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(territory_bp)
+    # Leaflet comes from the XStatic-Leaflet package on PyPI and is served by the app: no CDN
+    leaflet = Blueprint(
+        "leaflet",
+        __name__,
+        static_folder=xstatic.pkg.leaflet.BASE_DIR,
+        static_url_path="/static/vendor/leaflet",
+    )
+    app.register_blueprint(leaflet)
     if app.config["APP_ENV"] in {"development", "testing"}:
         from sportressources.dev.views import bp as dev_bp
 
@@ -126,8 +139,12 @@ def register_handlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from sportressources.accounts.cli import users_cli
     from sportressources.accounts.demo import load_demo_accounts
+    from sportressources.accounts.services import link_legacy_communes
     from sportressources.core.cli import data_cli, register_initial_data
+    from sportressources.territory import cli as territory_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(data_cli)
+    territory_cli.register(app)
+    register_initial_data(app, "communes des membres", link_legacy_communes, 20)
     register_initial_data(app, "comptes de démonstration", load_demo_accounts, 90, demo_only=True)

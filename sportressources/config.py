@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
@@ -93,6 +94,10 @@ class DefaultConfig:
     REGISTRATION_MIN_SECONDS = 3
     REGISTRATION_FORM_MAX_AGE = 24 * 3600
 
+    # Map tiles: the CSP allows exactly this server's origin for images
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
     REQUEST_LOG_ENABLED = True
     SECURITY_HSTS = True
     LOAD_DEMO_DATA = False
@@ -135,6 +140,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),
     "UPLOAD_DIR": ("UPLOAD_DIR", str),
     "LOAD_DEMO_DATA": ("LOAD_DEMO_DATA", _bool),
+    "MAP_TILE_URL": ("MAP_TILE_URL", str),
+    "MAP_TILE_ATTRIBUTION": ("MAP_TILE_ATTRIBUTION", str),
 }
 
 ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -198,7 +205,16 @@ def load_config(
         config["MAIL_OUTBOX_DIR"] = str(instance_path / "outbox")
     if not config["UPLOAD_DIR"]:
         config["UPLOAD_DIR"] = str(instance_path / "uploads")
+    config["CSP_EXTRA_SOURCES"] = {"img-src": [tile_origin(config["MAP_TILE_URL"])]}
     check_config(config)
+
+
+def tile_origin(url: str) -> str:
+    """The CSP source of a tile URL: « https://{s}.tile.example/… » → « https://*.tile.example »."""
+    parts = urlsplit(url.replace("{s}.", "*."))
+    if parts.scheme not in {"https", "http"} or not parts.netloc:
+        raise ConfigurationError(f"MAP_TILE_URL must be an http(s) URL template, not {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def normalise_database_url(url: str) -> str:

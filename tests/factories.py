@@ -28,7 +28,7 @@ def make_user(
     password: str = PASSWORD,
     role: Role | str = Role.RESIDENT,
     confirmed: bool = True,
-    home_commune: str = "Lens",
+    home_commune_insee: str | None = "62498",  # Lens
     **fields,
 ) -> User:
     number = next(_counter)
@@ -37,7 +37,7 @@ def make_user(
         display_name=display_name or f"Membre {number}",
         password_hash=_hash(password),
         role=Role(role).value,
-        home_commune=home_commune,
+        home_commune_insee=home_commune_insee,
         email_confirmed_at=utcnow() if confirmed else None,
         terms_accepted_at=utcnow(),
         **fields,

@@ -63,3 +63,25 @@ def test_upgrade_downgrade_upgrade_then_models_match(empty_app):
     db.engine.dispose()
     assert user_tables() == created
     command.check(config)  # raises if a model change has no migration
+
+
+def test_home_communes_typed_before_the_territory_layer_survive_both_ways(empty_app):
+    config = alembic_config()
+    command.upgrade(config, "0001")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (email, display_name, password_hash, role, locale, "
+                "session_token, home_commune) VALUES ('a@example.org', 'A', 'x', 'resident', 'fr', "
+                "'token-a', 'Liévin')"
+            )
+        )
+    command.upgrade(config, "0002")
+    with db.engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT home_commune_legacy FROM users")).scalar() == "Liévin"
+        )
+    command.downgrade(config, "0001")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT home_commune FROM users")).scalar() == "Liévin"
+    db.engine.dispose()

@@ -19,6 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
+from sportressources.core.forms import ChoiceField
+
 EMAIL_MAX = 254
 PASSWORD_MAX = 256
 
@@ -77,14 +79,12 @@ class RegistrationForm(FlaskForm):
         ],
         render_kw={"autocomplete": "nickname"},
     )
-    home_commune = StringField(
+    # Choices (the communes by zone, then « hors du territoire ») are set by the view.
+    home_commune = ChoiceField(
         _l("Commune de résidence"),
         description=_l("Elle sert à vous proposer du matériel près de chez vous."),
-        validators=[
-            _required(_l("Indiquez votre commune.")),
-            Length(max=100, message=_l("Le nom de commune ne peut pas dépasser 100 caractères.")),
-        ],
-        render_kw={"autocomplete": "address-level2"},
+        validators=[_required(_l("Indiquez votre commune."))],
+        render_kw={"autocomplete": "off"},
     )
     password = _password_field(_l("Mot de passe"), "new-password", hint=True)
     password_confirm = PasswordField(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin
 from sportressources.core.security import Role
+from sportressources.territory.models import Commune
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 
@@ -32,7 +33,9 @@ class User(TimestampMixin, Base):
     email_confirmed_at: Mapped[datetime | None]
     display_name: Mapped[str] = mapped_column(String(60))
     password_hash: Mapped[str] = mapped_column(String(255))
-    home_commune: Mapped[str | None] = mapped_column(String(100))
+    home_commune_insee: Mapped[str | None] = mapped_column(ForeignKey("communes.insee"), index=True)
+    # Free text typed before communes were a list; `flask data init` links it to a commune
+    home_commune_legacy: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(32), default=Role.RESIDENT.value)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     # Flask-Login stores this, not the id: rotating it signs the account out everywhere
@@ -40,6 +43,8 @@ class User(TimestampMixin, Base):
     terms_accepted_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+
+    home_commune: Mapped[Commune | None] = relationship()
 
     # Flask-Login protocol
     is_anonymous = False

@@ -27,14 +27,18 @@ from sportressources.core.errors import Conflict, DomainError, Forbidden, NotFou
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import Role
 from sportressources.core.signals import account_deleting, personal_data_requested
+from sportressources.core.text import fold
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
 from sportressources.extensions import db
+from sportressources.territory.models import Commune
+from sportressources.territory.queries import communes_by_zone
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"
 CHANGE_EMAIL = "change-email"
 
 DELETED_NAME = "Membre supprimé"
+OUTSIDE_TERRITORY = "hors-territoire"
 
 
 class InvalidCredentials(DomainError):
@@ -57,7 +61,7 @@ class Registration:
     email: str
     display_name: str
     password: str
-    home_commune: str
+    home_commune: str  # an INSEE code, or OUTSIDE_TERRITORY
     locale: str = "fr"
 
 
@@ -131,15 +135,22 @@ def _check_display_name(name: str) -> str:
     return name
 
 
-def _check_commune(name: str) -> str:
-    name = " ".join((name or "").split())
-    if len(name) < 2:
+def _check_commune(value: str) -> str | None:
+    """The INSEE code of a commune of the territory, or None for someone living outside it."""
+    value = (value or "").strip()
+    if value == OUTSIDE_TERRITORY:
+        return None
+    if not value:
         raise ValidationFailed({"home_commune": _l("Indiquez votre commune.")})
-    if len(name) > 100:
+    if db.session.get(Commune, value) is None:
         raise ValidationFailed(
-            {"home_commune": _l("Le nom de commune ne peut pas dépasser 100 caractères.")}
+            {
+                "home_commune": _l(
+                    "Choisissez votre commune dans la liste, ou « Hors du territoire »."
+                )
+            }
         )
-    return name
+    return value
 
 
 def _check_password(password: str, email: str, display_name: str, field: str = "password") -> None:
@@ -170,7 +181,7 @@ def register_user(data: Registration) -> User | None:
         email=email,
         display_name=display_name,
         password_hash=hash_password(data.password),
-        home_commune=home_commune,
+        home_commune_insee=home_commune,
         locale=data.locale if data.locale in current_app.config["LANGUAGES"] else "fr",
         role=Role.RESIDENT.value,
         terms_accepted_at=now,
@@ -349,10 +360,47 @@ def _set_password(user: User, password: str) -> None:
 # --- profile and email ---------------------------------------------------------------------------
 
 
+def home_commune_options() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The commune picker's groups: the communes of each zone, by name."""
+    return [
+        (zone.short_name, [(commune.insee, commune.label) for commune in communes])
+        for zone, communes in communes_by_zone()
+    ]
+
+
+def link_legacy_communes() -> str:
+    """Turn home communes typed as free text (before the territory layer) into real communes.
+
+    A name or postal code matching exactly one commune, accents and case aside, is linked;
+    other values stay as typed, for the member to pick from the list.
+    """
+    pending = db.session.scalars(
+        select(User).where(User.home_commune_legacy.is_not(None), User.home_commune_insee.is_(None))
+    ).all()
+    if not pending:
+        return "aucune commune à relier"
+    index: dict[str, set[str]] = {}
+    for _zone, communes in communes_by_zone():
+        for commune in communes:
+            index.setdefault(fold(commune.name), set()).add(commune.insee)
+            for code in commune.postal_code_list:
+                index.setdefault(code, set()).add(commune.insee)
+    linked = 0
+    for user in pending:
+        matches = index.get(fold(" ".join(user.home_commune_legacy.split())), set())
+        if len(matches) == 1:
+            user.home_commune_insee = matches.pop()
+            user.home_commune_legacy = None
+            linked += 1
+    db.session.flush()
+    return f"{linked} commune(s) reliée(s) sur {len(pending)}"
+
+
 def update_profile(user: User, display_name: str, home_commune: str, locale: str) -> None:
     """Change the public name, home commune and language. Raises ValidationFailed."""
     user.display_name = _check_display_name(display_name)
-    user.home_commune = _check_commune(home_commune)
+    user.home_commune_insee = _check_commune(home_commune)
+    user.home_commune_legacy = None
     set_locale(user, locale)
     db.session.flush()
 
@@ -438,7 +486,8 @@ def export_personal_data(user: User) -> dict:
             "email": user.email,
             "email_confirmed_at": _iso(user.email_confirmed_at),
             "display_name": user.display_name,
-            "home_commune": user.home_commune,
+            "home_commune": user.home_commune.name if user.home_commune else None,
+            "home_commune_insee": user.home_commune_insee,
             "role": user.role,
             "locale": user.locale,
             "created_at": _iso(user.created_at),
@@ -481,7 +530,8 @@ def delete_account(user: User, password: str) -> None:
     account_deleting.send(user)
     user.email = f"supprime-{user.id}@invalid.sportressources62.fr"
     user.display_name = DELETED_NAME
-    user.home_commune = None
+    user.home_commune_insee = None
+    user.home_commune_legacy = None
     user.password_hash = "!deleted"
     user.session_token = new_session_token()
     user.last_login_at = None

@@ -29,6 +29,7 @@ from sportressources.accounts.forms import (
     SignOutEverywhereForm,
 )
 from sportressources.core.errors import DomainError
+from sportressources.core.forms import grouped_choices
 from sportressources.core.tokens import InvalidToken
 from sportressources.core.web import form_status, limit, report_error, safe_next
 from sportressources.extensions import db, limiter
@@ -47,6 +48,14 @@ def _restart_session() -> None:
     session.update(kept)
 
 
+def _offer_communes(form) -> None:
+    form.home_commune.choices = grouped_choices(
+        services.home_commune_options(),
+        blank=_("— Choisissez votre commune —"),
+        extra=[(services.OUTSIDE_TERRITORY, _("Hors du territoire de l’Artois"))],
+    )
+
+
 def _sign_in(user, remember: bool) -> None:
     _restart_session()
     login_user(user, remember=remember)
@@ -61,6 +70,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
     form = RegistrationForm()
+    _offer_communes(form)
     if request.method == "GET":
         form.stamp()
     elif form.validate_on_submit():
@@ -206,6 +216,11 @@ def reset_password(token: str):
 @login_required
 def account():
     form = ProfileForm(obj=current_user)
+    _offer_communes(form)
+    if request.method == "GET":
+        form.home_commune.data = current_user.home_commune_insee or (
+            None if current_user.home_commune_legacy else services.OUTSIDE_TERRITORY
+        )
     if form.validate_on_submit():
         try:
             services.update_profile(

@@ -9,6 +9,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from sportressources.core.db import transaction
+
 data_cli = AppGroup("data", help="Données initiales (territoire, démonstration).")
 
 
@@ -23,7 +25,10 @@ class InitialDataLoader:
 def register_initial_data(
     app: Flask, name: str, load: Callable[[], str | None], order: int = 50, demo_only: bool = False
 ) -> None:
-    """Add a loader run by ``flask data init``; it must be idempotent and return a short report."""
+    """Add a loader run by ``flask data init``, in a transaction of its own.
+
+    The loader must be idempotent, flush rather than commit, and return a short report.
+    """
     loaders = app.extensions.setdefault("sportressources.initial_data", {})
     loaders[name] = InitialDataLoader(name, order, load, demo_only)
 
@@ -45,5 +50,6 @@ def init_command(demo: bool | None) -> None:
     for loader in initial_data_loaders(current_app):
         if loader.demo_only and not with_demo:
             continue
-        report = loader.load()
+        with transaction():
+            report = loader.load()
         click.echo(f"{loader.name}: {report or 'rien à faire'}")

@@ -77,7 +77,25 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.execute("PRAGMA journal_mode = WAL")
+    try:
+        cursor.execute("SELECT sin(0), asin(0), radians(0)")
+    except dbapi_connection.OperationalError:
+        _add_math_functions(dbapi_connection)
     cursor.close()
+
+
+def _add_math_functions(dbapi_connection) -> None:
+    """SQLite built without its math functions: provide the ones distance queries use."""
+    import math
+
+    for name, function in {
+        "sin": math.sin,
+        "cos": math.cos,
+        "asin": math.asin,
+        "sqrt": math.sqrt,
+        "radians": math.radians,
+    }.items():
+        dbapi_connection.create_function(name, 1, function, deterministic=True)
 
 
 @event.listens_for(Engine, "begin")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from sportressources.core.security import Role, has_role
 
@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_decimal=format_decimal,
         member_name=member_name,
     )
     app.jinja_env.trim_blocks = True

@@ -151,7 +151,7 @@ def test_data_init_demo_creates_the_demo_accounts_once(runner, client):
     assert set(users) == {email for email, *_ in DEMO_ACCOUNTS}
     for email, name, role, commune in DEMO_ACCOUNTS:
         assert (users[email].display_name, users[email].role) == (name, role.value)
-        assert users[email].home_commune == commune
+        assert users[email].home_commune_insee == commune
         assert users[email].is_confirmed
     assert log_in(client, "admin@example.org", DEMO_PASSWORD).status_code == 302
 

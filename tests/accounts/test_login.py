@@ -326,7 +326,7 @@ def test_sixth_registration_in_a_minute_is_refused(app, client, outbox):
         return {
             "email": f"nouveau{number}@example.org",
             "display_name": f"Nouveau {number}",
-            "home_commune": "Arras",
+            "home_commune": "62498",
             "password": password,
             "password_confirm": password,
             "accept_terms": "y",

@@ -19,7 +19,7 @@ def app_overrides():
 def fill_registration(page, email, password, confirm):
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Nom affiché").fill("Inès Coureuse")
-    page.get_by_label("Commune de résidence").fill("Liévin")
+    page.get_by_label("Commune de résidence").select_option("62510")
     page.get_by_label("Mot de passe (obligatoire)", exact=True).fill(password)
     page.get_by_label("Confirmez le mot de passe").fill(confirm)
     page.get_by_label("J'accepte les conditions d'utilisation").check()
@@ -34,7 +34,7 @@ def test_register_confirm_through_the_outbox_log_in_and_out(page):
     fill_registration(page, "ines@example.org", "trois mots de passe", "trois mots de passes")
     expect(page.get_by_role("alert")).to_contain_text("mots de passe ne sont pas identiques")
     expect(page.get_by_label("Adresse e-mail")).to_have_value("ines@example.org")
-    expect(page.get_by_label("Commune de résidence")).to_have_value("Liévin")
+    expect(page.get_by_label("Commune de résidence")).to_have_value("62510")
 
     fill_registration(page, "ines@example.org", "trois mots de passe", "trois mots de passe")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez votre boîte mail")

@@ -1,0 +1,145 @@
+"""The territory: the Pôle métropolitain, its zones (intercommunalities), communes and venues."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sportressources.core.db import Base, TimestampMixin
+
+if TYPE_CHECKING:
+    from sportressources.accounts.models import User
+
+
+class ZoneKind(enum.StrEnum):
+    POLE = "pole"  # the Pôle métropolitain de l'Artois as a whole
+    EPCI = "epci"  # one intercommunality, a "zone de vie"
+
+
+class Zone(Base):
+    __tablename__ = "zones"
+    __table_args__ = (CheckConstraint("kind IN ('pole', 'epci')", name="kind_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    short_name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
+    population: Mapped[int | None]
+
+    parent: Mapped[Zone | None] = relationship(remote_side=[id])
+    communes: Mapped[list[Commune]] = relationship(back_populates="zone", order_by="Commune.name")
+
+    def __repr__(self) -> str:
+        return f"<Zone {self.slug}>"
+
+
+class Commune(Base):
+    """A member commune; the INSEE code is its natural key."""
+
+    __tablename__ = "communes"
+
+    insee: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    # Every postal code of the commune, ";"-separated (one for each commune of the Pôle today)
+    postal_codes: Mapped[str] = mapped_column(String(60))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), index=True)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    population: Mapped[int | None]
+
+    zone: Mapped[Zone] = relationship(back_populates="communes")
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return [code for code in self.postal_codes.split(";") if code]
+
+    @property
+    def label(self) -> str:
+        """« Liévin (62800) », how people tell communes apart."""
+        codes = self.postal_code_list
+        return f"{self.name} ({codes[0]})" if codes else self.name
+
+    def __repr__(self) -> str:
+        return f"<Commune {self.insee} {self.name}>"
+
+
+class VenueKind(enum.StrEnum):
+    STADIUM = "stadium"
+    INDOOR_ARENA = "indoor_arena"
+    SWIMMING_POOL = "swimming_pool"
+    GYMNASIUM = "gymnasium"
+    CLUB_HOUSE = "club_house"
+    SPORTS_CAMPUS = "sports_campus"
+    OUTDOOR_SITE = "outdoor_site"
+    LEISURE_PARK = "leisure_park"
+    DROP_OFF_POINT = "drop_off_point"
+    OTHER = "other"
+
+
+class VenueStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # suggested by a resident, hidden until a moderator accepts it
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+def _values(enum_class) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum_class)
+
+
+class Venue(TimestampMixin, Base):
+    """A place where gear changes hands: a stadium, a pool, a club house, a drop-off point."""
+
+    __tablename__ = "venues"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(VenueKind)})", name="kind_valid"),
+        CheckConstraint(f"status IN ({_values(VenueStatus)})", name="status_valid"),
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+        Index("ix_venues_status_latitude", "status", "latitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("communes.insee"), index=True)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    # True while the venue sits at its commune's centre because its exact position is unknown
+    position_approximate: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    opening_hours: Mapped[str] = mapped_column(Text, default="")
+    # pickup: a public place where members may meet to hand gear over;
+    # dropoff: staff there accept gear left for someone (partner sites only)
+    pickup: Mapped[bool] = mapped_column(default=True)
+    dropoff: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=VenueStatus.PUBLISHED.value)
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    # Set when a moderator edits the venue in the site: the data loader then leaves it alone
+    edited_at: Mapped[datetime | None]
+
+    commune: Mapped[Commune] = relationship()
+    # By name: accounts builds on territory, so territory never imports it
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VenueStatus.PUBLISHED.value
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.slug}>"
