@@ -340,8 +340,11 @@ def _read_centres(path: Path) -> dict[str, tuple[float, float]]:
 
 
 def _source_block(package: dict, centres_csv: Path) -> dict[str, Any]:
+    # Name the shared reference file as the team knows it; any other file by its name alone,
+    # whatever directory the checkout or the test happens to sit in.
+    shared = (PROJECT_ROOT.parent / "shared").resolve()
     try:
-        centres_name = centres_csv.resolve().relative_to(PROJECT_ROOT.parent).as_posix()
+        centres_name = "shared/" + centres_csv.resolve().relative_to(shared).as_posix()
     except ValueError:
         centres_name = centres_csv.name
     return {
