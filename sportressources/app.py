@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, flash, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from sportressources.config import PROJECT_ROOT, load_config
 from sportressources.core.db import begin_write
@@ -24,6 +26,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
     )
+    # An id no database column can hold is simply not found (SQLite would overflow otherwise)
+    app.url_map.converters["int"] = BoundedIntConverter
     load_config(app.config, Path(app.instance_path), overrides)
     if app.config.get("TRUSTED_PROXIES"):
         hops = int(app.config["TRUSTED_PROXIES"])
@@ -34,6 +38,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_handlers(app)
     register_cli(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def select_locale() -> str:
@@ -51,6 +61,9 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    import sportressources.listings.models  # noqa: F401 - every table in the metadata
+    import sportressources.listings.search_index  # noqa: F401
+
     db.init_app(app)
 
     @app.before_request
@@ -106,12 +119,22 @@ def register_blueprints(app: Flask) -> None:
     from flask import Blueprint
 
     from sportressources.accounts.views import bp as accounts_bp
+    from sportressources.core.media import bp as media_bp
+    from sportressources.listings.alert_views import bp as alerts_bp
+    from sportressources.listings.exchange_views import bp as exchanges_bp
+    from sportressources.listings.messaging_views import bp as messages_bp
+    from sportressources.listings.views import bp as listings_bp
     from sportressources.pages.views import bp as pages_bp
     from sportressources.territory.views import bp as territory_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(territory_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(listings_bp)
+    app.register_blueprint(messages_bp)
+    app.register_blueprint(exchanges_bp)
+    app.register_blueprint(alerts_bp)
     # Leaflet comes from the XStatic-Leaflet package on PyPI and is served by the app: no CDN
     leaflet = Blueprint(
         "leaflet",
@@ -141,10 +164,23 @@ def register_cli(app: Flask) -> None:
     from sportressources.accounts.demo import load_demo_accounts
     from sportressources.accounts.services import link_legacy_communes
     from sportressources.core.cli import data_cli, register_initial_data
+    from sportressources.listings.alerts import alerts_cli
+    from sportressources.listings.demo import demo_cli, seed_demo
+    from sportressources.listings.photos import uploads_cli
     from sportressources.territory import cli as territory_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(data_cli)
     territory_cli.register(app)
+    app.cli.add_command(uploads_cli)
+    app.cli.add_command(alerts_cli)
+    app.cli.add_command(demo_cli)
+    register_initial_data(
+        app,
+        "annonces de démonstration",
+        lambda: seed_demo(random.Random(62)),
+        95,
+        demo_only=True,
+    )
     register_initial_data(app, "communes des membres", link_legacy_communes, 20)
     register_initial_data(app, "comptes de démonstration", load_demo_accounts, 90, demo_only=True)

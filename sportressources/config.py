@@ -80,6 +80,7 @@ class DefaultConfig:
     UPLOAD_MAX_FILE_BYTES = 8 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
     UPLOAD_DIR = ""  # set by load_config: instance/uploads by default
+    STORAGE_BACKEND = "local"
 
     PASSWORD_MIN_LENGTH = 10
     # argon2id, OWASP's second recommended profile; tests lower it for speed
@@ -93,6 +94,12 @@ class DefaultConfig:
     # Anti-bot: a registration form posted faster than this after it was shown is refused
     REGISTRATION_MIN_SECONDS = 3
     REGISTRATION_FORM_MAX_AGE = 24 * 3600
+
+    # Listings: a sale price is at most this share of the declared price new, and this ceiling
+    LISTING_PRICE_CAP_SHARE = 0.5
+    LISTING_PRICE_CAP_CENTS = 150_00
+    # Publish without review: for development demos only, refused in production
+    LISTINGS_AUTO_APPROVE = False
 
     # Map tiles: the CSP allows exactly this server's origin for images
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -139,8 +146,12 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "UPLOAD_MAX_FILE_BYTES": ("UPLOAD_MAX_FILE_BYTES", int),
     "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),
     "UPLOAD_DIR": ("UPLOAD_DIR", str),
+    "STORAGE_BACKEND": ("STORAGE_BACKEND", str),
     "LOAD_DEMO_DATA": ("LOAD_DEMO_DATA", _bool),
     "MAP_TILE_URL": ("MAP_TILE_URL", str),
+    "LISTING_PRICE_CAP_SHARE": ("LISTING_PRICE_CAP_SHARE", float),
+    "LISTING_PRICE_CAP_CENTS": ("LISTING_PRICE_CAP_CENTS", int),
+    "LISTINGS_AUTO_APPROVE": ("LISTINGS_AUTO_APPROVE", _bool),
     "MAP_TILE_ATTRIBUTION": ("MAP_TILE_ATTRIBUTION", str),
 }
 
@@ -229,8 +240,18 @@ def check_config(config: dict[str, Any]) -> None:
     """Refuse settings that are unsafe anywhere, and the development secret in production."""
     if config["MAIL_BACKEND"] not in {"smtp", "outbox"}:
         raise ConfigurationError("MAIL_BACKEND must be 'smtp' or 'outbox'.")
+    if config["STORAGE_BACKEND"] != "local":
+        raise ConfigurationError("STORAGE_BACKEND must be 'local' (the only backend so far).")
+    if not 0 < config["LISTING_PRICE_CAP_SHARE"] <= 1 or config["LISTING_PRICE_CAP_CENTS"] < 0:
+        raise ConfigurationError(
+            "LISTING_PRICE_CAP_SHARE must be in ]0, 1] and LISTING_PRICE_CAP_CENTS positive."
+        )
     if config["APP_ENV"] != "production":
         return
+    if config["LISTINGS_AUTO_APPROVE"]:
+        raise ConfigurationError(
+            "LISTINGS_AUTO_APPROVE is for development: every listing is reviewed."
+        )
     secret = config.get("SECRET_KEY") or ""
     if secret == DEV_SECRET_KEY or len(secret) < 32:
         raise ConfigurationError(

@@ -45,3 +45,52 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_listing(
+    owner: User | None = None,
+    kind: str = "gift",
+    title: str = "Chaussures de football à crampons",
+    description: str = "Portées une saison, crampons en bon état.",
+    sport: str = "football",
+    category: str = "chaussures",
+    size: str = "38",
+    condition: str = "good",
+    commune_insee: str = "62498",
+    venue=None,
+    price_cents: int | None = None,
+    new_price_cents: int | None = None,
+    status: str = "published",
+    **fields,
+):
+    """A listing written straight to the database (no moderation), placed like the service does."""
+    from sportressources.listings.models import Listing
+    from sportressources.territory.models import Commune
+
+    owner = owner or make_user()
+    commune = db.session.get(Commune, commune_insee)
+    place = venue or commune
+    if kind == "sale" and price_cents is None:
+        price_cents = 1000
+    listing = Listing(
+        owner_id=owner.id,
+        kind=kind,
+        title=title,
+        description=description,
+        sport=sport,
+        category=category,
+        size=size,
+        condition=condition,
+        commune_insee=commune_insee,
+        venue_id=venue.id if venue is not None else None,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        price_cents=price_cents,
+        new_price_cents=new_price_cents,
+        status=status,
+        published_at=utcnow() if status in ("published", "reserved") else None,
+        **fields,
+    )
+    db.session.add(listing)
+    db.session.commit()
+    return listing

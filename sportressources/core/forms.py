@@ -33,9 +33,15 @@ def grouped_choices(
     return choices
 
 
+class _ServerLength(Length):
+    # No maxlength attribute: a browser would silently cut pasted text; the server says so
+    # instead, and the text is kept for the member to shorten.
+    field_flags: dict = {}
+
+
 def max_length(limit: int) -> Length:
     """A Length validator that says, in French, how long the text may be."""
-    return Length(
+    return _ServerLength(
         max=limit, message=_l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=limit)
     )
 

@@ -11,7 +11,6 @@ import logging
 import time
 
 from flask import Flask, g, request
-from flask_login import current_user
 
 log = logging.getLogger("sportressources.request")
 
@@ -50,6 +49,8 @@ def register(app: Flask) -> None:
     def log_request(response):
         started = g.pop("request_started", None)
         elapsed = (time.perf_counter() - started) * 1000 if started is not None else -1.0
-        user = current_user.id if current_user and current_user.is_authenticated else "-"
+        # Only a user the request already loaded: a photo or a static file costs no query.
+        loaded = g.get("_login_user")
+        user = loaded.id if loaded is not None and loaded.is_authenticated else "-"
         log.info("%s %s %.1fms user=%s", describe_request(), response.status_code, elapsed, user)
         return response

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -84,11 +84,12 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        loaded = g.get("_login_user")  # never load the user just for this
         if (
             "Cache-Control" not in headers
             and request.endpoint != "static"
-            and current_user
-            and current_user.is_authenticated
+            and loaded is not None
+            and loaded.is_authenticated
         ):
             # Pages seen signed in carry personal data: keep them out of shared and back caches.
             headers["Cache-Control"] = "no-store"

@@ -2,6 +2,10 @@
 
 - ``personal_data_requested(user)``: each receiver returns ``(section, data)`` for the RGPD export.
 - ``account_deleting(user)``: each receiver withdraws or anonymises what the user owns; may flush.
+- ``listing_closing(listing, actor)``: a listing is withdrawn or closed; a receiver cancels what
+  depends on it (loans not picked up yet) or raises a DomainError to refuse (an item out on loan).
+- ``reliability_requested(user_ids)``: each receiver returns ``{user_id: {"completed": n,
+  "no_shows": n, "ratings_count": n, "ratings_sum": n}}`` for its own kind of handover (loans).
 """
 
 from blinker import Namespace
@@ -10,3 +14,5 @@ _signals = Namespace()
 
 personal_data_requested = _signals.signal("personal-data-requested")
 account_deleting = _signals.signal("account-deleting")
+reliability_requested = _signals.signal("reliability-requested")
+listing_closing = _signals.signal("listing-closing")

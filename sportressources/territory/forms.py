@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from sportressources.core.forms import ChoiceField, FrenchDecimalField, max_length
@@ -22,6 +22,16 @@ VENUE_KIND_LABELS = {
     VenueKind.DROP_OFF_POINT: _l("Point de dépôt"),
     VenueKind.OTHER: _l("Autre lieu"),
 }
+
+WEEKDAYS = (
+    _l("Lundi"),
+    _l("Mardi"),
+    _l("Mercredi"),
+    _l("Jeudi"),
+    _l("Vendredi"),
+    _l("Samedi"),
+    _l("Dimanche"),
+)
 
 RADIUS_CHOICES = [SelectChoice(str(km), f"{km} km") for km in (2, 5, 10, 20, 50)]
 
@@ -73,6 +83,15 @@ class VenueForm(FlaskForm):
         _l("Source des informations"),
         description=_l("Adresse d’une page qui confirme le lieu, son adresse ou sa position."),
         validators=[Optional(), max_length(2000)],
+    )
+    open_weekdays = SelectMultipleField(
+        _l("Jours d’ouverture"),
+        description=_l(
+            "Les prêts qui commencent ou finissent ici tombent ces jours-là. Aucun coché : "
+            "jours inconnus, tous acceptés."
+        ),
+        choices=[SelectChoice(str(day), label) for day, label in enumerate(WEEKDAYS, start=1)],
+        validators=[Optional()],
     )
     pickup = BooleanField(_l("Les membres peuvent s’y retrouver pour remettre du matériel"))
     dropoff = BooleanField(_l("L’équipe du lieu accepte du matériel déposé pour quelqu’un"))

@@ -118,6 +118,9 @@ class Venue(TimestampMixin, Base):
     position_approximate: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
     opening_hours: Mapped[str] = mapped_column(Text, default="")
+    # ISO weekdays the venue opens (« 12345 » = Monday to Friday); empty when not known, in
+    # which case any day is accepted for a handover there
+    open_weekdays: Mapped[str] = mapped_column(String(7), default="")
     # pickup: a public place where members may meet to hand gear over;
     # dropoff: staff there accept gear left for someone (partner sites only)
     pickup: Mapped[bool] = mapped_column(default=True)
@@ -140,6 +143,10 @@ class Venue(TimestampMixin, Base):
     @property
     def is_published(self) -> bool:
         return self.status == VenueStatus.PUBLISHED.value
+
+    def is_open_on(self, day) -> bool:
+        """True if handovers may happen at the venue on ``day`` (a date): open, or not known."""
+        return not self.open_weekdays or str(day.isoweekday()) in self.open_weekdays
 
     def __repr__(self) -> str:
         return f"<Venue {self.slug}>"

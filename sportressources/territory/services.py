@@ -33,6 +33,7 @@ class VenueData:
     pickup: bool = True
     dropoff: bool = False
     source: str = ""
+    open_weekdays: str = ""  # ISO weekdays, « 12345 » = Monday to Friday; "" = not known
 
 
 def _validated(data: VenueData) -> tuple[VenueData, Commune]:
@@ -66,6 +67,10 @@ def _validated(data: VenueData) -> tuple[VenueData, Commune]:
     for field, limit in (("address", 255), ("description", 4000), ("opening_hours", 1000)):
         if len(getattr(data, field) or "") > limit:
             errors[field] = _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=limit)
+    if any(day not in "1234567" for day in data.open_weekdays or "") or len(
+        set(data.open_weekdays or "")
+    ) != len(data.open_weekdays or ""):
+        errors["open_weekdays"] = _l("Choisissez les jours d’ouverture dans la liste.")
     if len(data.source or "") > 2000:
         errors["source"] = _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=2000)
     if errors:
@@ -92,6 +97,7 @@ def _apply(venue: Venue, data: VenueData, commune: Commune) -> None:
     venue.description = (data.description or "").strip()
     venue.opening_hours = (data.opening_hours or "").strip()
     venue.source = (data.source or "").strip()
+    venue.open_weekdays = "".join(sorted(data.open_weekdays or ""))
     if data.latitude is None:
         # Unknown position: the commune's centre, shown as approximate until corrected.
         venue.latitude, venue.longitude = commune.latitude, commune.longitude

@@ -102,6 +102,7 @@ def _venue_form(venue: Venue | None = None) -> VenueForm:
     form = VenueForm(obj=venue)
     if venue is not None and request.method == "GET":
         form.commune.data = venue.commune_insee
+        form.open_weekdays.data = list(venue.open_weekdays)
         if venue.position_approximate:
             form.latitude.data = form.longitude.data = None
     form.commune.choices = grouped_choices(commune_options(), blank="—")
@@ -124,6 +125,7 @@ def _venue_data(form: VenueForm) -> services.VenueData:
         pickup=bool(form.pickup.data),
         dropoff=bool(form.dropoff.data),
         source=form.source.data or "",
+        open_weekdays="".join(form.open_weekdays.data or []),
     )
 
 

@@ -1,0 +1,148 @@
+"""Listing forms: shape only. The rules (price cap, hygiene, safety, sizes) live in services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from sportressources.core.forms import ChoiceField, FrenchDecimalField, max_length
+from sportressources.listings.taxonomy import (
+    AGE_GROUPS,
+    CATEGORIES,
+    CONDITION_LABELS,
+    KIND_LABELS,
+    SIZE_SYSTEMS,
+    SIZE_WORDS,
+    SPORTS,
+)
+
+
+def _choices(mapping, blank: str | None = "—") -> list[SelectChoice]:
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(code, label) for code, label in mapping.items()]
+
+
+def size_choices() -> list[SelectChoice]:
+    """Every size, grouped by size system (shoe sizes, clothing sizes…)."""
+    choices = [SelectChoice("", "—")]
+    for label, sizes in SIZE_SYSTEMS.values():
+        choices.extend(
+            SelectChoice(size, SIZE_WORDS.get(size, size), optgroup=label) for size in sizes
+        )
+    return choices
+
+
+def category_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "—")] + [
+        SelectChoice(category.code, category.label) for category in CATEGORIES.values()
+    ]
+
+
+class ListingForm(FlaskForm):
+    kind = RadioField(
+        _l("Vous proposez"),
+        choices=[SelectChoice(code, label) for code, label in KIND_LABELS.items()],
+        validators=[DataRequired(_l("Choisissez don, prêt ou vente."))],
+    )
+    title = StringField(
+        _l("Titre"),
+        description=_l("Par exemple « Chaussures de foot à crampons, pointure 36 »."),
+        validators=[DataRequired(_l("Indiquez un titre.")), max_length(120)],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        description=_l(
+            "État, défauts, ce qui est fourni avec. Texte simple : les liens deviennent cliquables."
+        ),
+        validators=[Optional(), max_length(5000)],
+        render_kw={"rows": 6},
+    )
+    sport = ChoiceField(
+        _l("Sport"),
+        choices=_choices(SPORTS),
+        validators=[DataRequired(_l("Choisissez un sport."))],
+    )
+    category = ChoiceField(
+        _l("Catégorie"),
+        choices=category_choices(),
+        validators=[DataRequired(_l("Choisissez une catégorie."))],
+    )
+    size = ChoiceField(
+        _l("Taille"),
+        description=_l("Selon la catégorie : pointure, taille de vêtement, de ballon, de roue…"),
+        choices=size_choices(),
+        validators=[Optional()],
+    )
+    age_group = ChoiceField(
+        _l("Pour qui"),
+        choices=_choices(AGE_GROUPS),
+        validators=[DataRequired(_l("Choisissez à qui s’adresse le matériel."))],
+    )
+    condition = RadioField(
+        _l("État"),
+        choices=[SelectChoice(code, label) for code, label in CONDITION_LABELS.items()],
+        validators=[DataRequired(_l("Choisissez l’état du matériel."))],
+    )
+    brand = StringField(_l("Marque"), validators=[Optional(), max_length(60)])
+    price = FrenchDecimalField(
+        _l("Prix de vente (€)"),
+        description=_l("Uniquement pour une vente. Plafonné : la moitié du prix neuf au plus."),
+        places=None,
+        validators=[Optional(), NumberRange(min=0, max=100000, message=_l("Prix impossible."))],
+        render_kw={"inputmode": "decimal"},
+    )
+    new_price = FrenchDecimalField(
+        _l("Prix neuf (€)"),
+        description=_l("Ce que le matériel coûtait neuf : il fixe le prix de vente maximum."),
+        places=None,
+        validators=[Optional(), NumberRange(min=0, max=100000, message=_l("Prix impossible."))],
+        render_kw={"inputmode": "decimal"},
+    )
+    commune = ChoiceField(
+        _l("Commune"),
+        description=_l("Où se trouve le matériel."),
+        validators=[DataRequired(_l("Choisissez la commune où se trouve le matériel."))],
+    )
+    venue = ChoiceField(
+        _l("Lieu de remise (facultatif)"),
+        description=_l("Un lieu sportif public où vous proposez de remettre le matériel."),
+        validators=[Optional()],
+    )
+    safety_age_years = IntegerField(
+        _l("Âge de l’équipement (années)"),
+        description=_l("Pour un casque, un baudrier, un siège vélo enfant : 0 s’il est neuf."),
+        validators=[Optional(), NumberRange(min=0, max=50, message=_l("Entre 0 et 50 ans."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    safety_no_impact = BooleanField(
+        _l("Je déclare que cet équipement n’a subi aucun choc ni aucune chute")
+    )
+    photos = MultipleFileField(
+        _l("Photos (1 à 6)"),
+        description=_l("JPEG, PNG ou WebP, 8 Mo au plus chacune. La première sert de vignette."),
+        # Listing GIF makes iOS convert HEIC photos to JPEG before sending them
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"},
+    )
+
+
+class ReviewListingForm(FlaskForm):
+    note = TextAreaField(
+        _l("Message à l’auteur"),
+        description=_l("Obligatoire en cas de refus."),
+        validators=[Optional(), max_length(1000)],
+        render_kw={"rows": 3},
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button-only form: its CSRF token is all it carries."""

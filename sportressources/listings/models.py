@@ -1,0 +1,290 @@
+"""Listings: gear given, lent or sold at low prices; photos, favourites, saved searches,
+conversations about a listing, and the exchange (request, handover, ratings) of gifts and sales."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sportressources.core.db import Base, TimestampMixin, utcnow
+
+if TYPE_CHECKING:
+    from sportressources.accounts.models import User
+    from sportressources.territory.models import Commune, Venue
+
+
+def _values(enum_class) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum_class)
+
+
+class ListingKind(enum.StrEnum):
+    GIFT = "gift"  # don
+    LOAN = "loan"  # prêt
+    SALE = "sale"  # vente à bas prix
+
+
+class ListingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    AWAITING_REVIEW = "awaiting_review"
+    PUBLISHED = "published"
+    RESERVED = "reserved"
+    GIVEN = "given"
+    SOLD = "sold"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+# Statuses a visitor can find: published ones, and reserved ones shown as such
+VISIBLE_STATUSES = (ListingStatus.PUBLISHED.value, ListingStatus.RESERVED.value)
+
+
+class Condition(enum.StrEnum):
+    NEW = "new"
+    VERY_GOOD = "very_good"
+    GOOD = "good"
+    WORN = "worn"
+
+
+class Listing(TimestampMixin, Base):
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(ListingKind)})", name="kind_valid"),
+        CheckConstraint(f"status IN ({_values(ListingStatus)})", name="status_valid"),
+        CheckConstraint(f"condition IN ({_values(Condition)})", name="condition_valid"),
+        CheckConstraint(
+            "(kind = 'sale' AND price_cents IS NOT NULL AND price_cents >= 0) "
+            "OR (kind <> 'sale' AND price_cents IS NULL)",
+            name="price_only_for_sales",
+        ),
+        CheckConstraint(
+            "new_price_cents IS NULL OR new_price_cents >= 0", name="new_price_positive"
+        ),
+        CheckConstraint("photo_count >= 0 AND photo_count <= 6", name="photo_count_range"),
+        # The search pages read these in index order, newest (highest id) first
+        Index("ix_listings_status_id", "status", "id"),
+        Index("ix_listings_status_kind_id", "status", "kind", "id"),
+        Index("ix_listings_status_sport_category_id", "status", "sport", "category", "id"),
+        Index("ix_listings_status_commune_id", "status", "commune_insee", "id"),
+        Index("ix_listings_status_venue_id", "status", "venue_id", "id"),
+        Index("ix_listings_status_price", "status", "price_cents", "id"),
+        Index("ix_listings_owner_status", "owner_id", "status"),
+        Index("ix_listings_latitude_longitude", "latitude", "longitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sport: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32))
+    size: Mapped[str] = mapped_column(String(16), default="")
+    age_group: Mapped[str] = mapped_column(String(8), default="")
+    condition: Mapped[str] = mapped_column(String(16))
+    brand: Mapped[str] = mapped_column(String(60), default="")
+    price_cents: Mapped[int | None]
+    new_price_cents: Mapped[int | None]
+    # Safety gear: the owner declares its age and that it never took an impact
+    safety_age_years: Mapped[int | None]
+    safety_no_impact: Mapped[bool | None]
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("communes.insee"))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"))
+    # Copied from the venue, or else the commune centre, so that distance queries need no join
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default=ListingStatus.DRAFT.value)
+    photo_count: Mapped[int] = mapped_column(default=0)
+    # Storage key of the first photo, so that result lists show a thumbnail without a join
+    cover_photo: Mapped[str | None] = mapped_column(String(64))
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    commune: Mapped[Commune] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+    photos: Mapped[list[ListingPhoto]] = relationship(
+        back_populates="listing",
+        order_by="ListingPhoto.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status in VISIBLE_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        """Still available: published or reserved, not yet given, sold or withdrawn."""
+        return self.status in VISIBLE_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Listing {self.id} {self.kind} {self.status}>"
+
+
+class ListingPhoto(Base):
+    __tablename__ = "listing_photos"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "position"),
+        CheckConstraint("position >= 0 AND position < 6", name="position_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    # Random storage key; the files are <key>.jpg, <key>-m.jpg and <key>-s.jpg
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")
+
+
+class Favourite(Base):
+    __tablename__ = "favourites"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    listing: Mapped[Listing] = relationship()
+
+
+class SavedSearch(Base):
+    """A search a member saved as an alert: new matching listings arrive in a daily digest."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("user_id", "query"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # The search's query string, normalised (sorted, without paging): the alert's identity
+    query: Mapped[str] = mapped_column(String(1000))
+    # Listings with an id above this were not sent yet: the digest's high-water mark
+    last_listing_id: Mapped[int] = mapped_column(default=0)
+    last_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Conversation(Base):
+    """The messages between a listing's owner and one interested member."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "interested_id"),
+        Index("ix_conversations_owner_last", "owner_id", "last_message_at"),
+        Index("ix_conversations_interested_last", "interested_id", "last_message_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    interested_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Each side's read and email-notification marks: one email per batch of unread messages
+    owner_read_at: Mapped[datetime | None]
+    interested_read_at: Mapped[datetime | None]
+    owner_notified_at: Mapped[datetime | None]
+    interested_notified_at: Mapped[datetime | None]
+
+    listing: Mapped[Listing] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    interested: Mapped[User] = relationship(foreign_keys=[interested_id])
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation_id", "conversation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    sender: Mapped[User] = relationship()
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"  # the member asked for the item
+    ACCEPTED = "accepted"  # the owner picked this member; the listing is reserved
+    DECLINED = "declined"  # the owner picked someone else, or said no
+    WITHDRAWN = "withdrawn"  # the member changed their mind
+    COMPLETED = "completed"  # both confirmed the handover
+    NO_SHOW = "no_show"  # the picked member did not come
+
+
+class ExchangeRequest(Base):
+    """A member's request for a gift or a sale; the accepted one becomes the exchange."""
+
+    __tablename__ = "exchange_requests"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "requester_id"),
+        CheckConstraint(f"status IN ({_values(RequestStatus)})", name="status_valid"),
+        # At most one accepted request per listing, whatever the concurrency
+        Index(
+            "uq_exchange_requests_one_accepted",
+            "listing_id",
+            unique=True,
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
+        Index("ix_exchange_requests_requester", "requester_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    owner_confirmed_at: Mapped[datetime | None]
+    requester_confirmed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+
+    listing: Mapped[Listing] = relationship()
+    requester: Mapped[User] = relationship()
+
+
+class Rating(Base):
+    """One party's rating of the other after a completed exchange (or, later, a loan)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "rater_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        Index("ix_ratings_ratee", "ratee_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_requests.id", ondelete="CASCADE")
+    )
+    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
+    ratee: Mapped[User] = relationship(foreign_keys=[ratee_id])

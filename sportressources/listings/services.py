@@ -1,0 +1,620 @@
+"""Listing use cases: publish, edit, review, withdraw, close; favourites; the owner's data.
+
+Functions flush and never commit. Every path that creates or changes a listing (form, API,
+import) goes through ``create_listing`` / ``update_listing``, so the price cap and the hygiene
+and safety rules hold everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from sportressources.core.db import utcnow
+from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from sportressources.core.mail import external_url, send_mail
+from sportressources.core.security import Role, has_role
+from sportressources.core.signals import (
+    account_deleting,
+    listing_closing,
+    personal_data_requested,
+)
+from sportressources.extensions import db
+from sportressources.listings.models import (
+    VISIBLE_STATUSES,
+    Condition,
+    ExchangeRequest,
+    Favourite,
+    Listing,
+    ListingKind,
+    ListingPhoto,
+    ListingStatus,
+    RequestStatus,
+    SavedSearch,
+)
+from sportressources.listings.policies import (
+    can_edit_listing,
+    can_review_listings,
+    can_view_listing,
+)
+from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
+from sportressources.territory.models import Commune, Venue, VenueStatus
+
+MAX_PHOTOS = 6
+TITLE_RANGE = (5, 120)
+DESCRIPTION_MAX = 5000
+NEW_PRICE_MAX_CENTS = 10_000_00
+# Fields whose change on a published listing does not need a new review
+MINOR_FIELDS = frozenset({"price_cents", "commune_insee", "venue_id", "size", "age_group"})
+
+
+@dataclass(frozen=True)
+class ListingData:
+    kind: str
+    title: str
+    sport: str
+    category: str
+    condition: str
+    commune_insee: str
+    description: str = ""
+    size: str = ""
+    age_group: str = ""
+    brand: str = ""
+    price_cents: int | None = None
+    new_price_cents: int | None = None
+    venue_id: int | None = None
+    safety_age_years: int | None = None
+    safety_no_impact: bool | None = None
+    # Storage keys of the photos, in display order (already processed and stored)
+    photo_keys: list[str] = field(default_factory=list)
+
+
+def euros(cents: int) -> str:
+    """« 12,50 » or « 12 »: how the site writes prices."""
+    whole, rest = divmod(cents, 100)
+    return f"{whole}" if rest == 0 else f"{whole},{rest:02d}"
+
+
+def price_cap_cents(new_price_cents: int) -> int:
+    """The highest sale price allowed: a share of the price new, never above the ceiling."""
+    config = current_app.config
+    share_cap = math.floor(new_price_cents * config["LISTING_PRICE_CAP_SHARE"])
+    return min(share_cap, config["LISTING_PRICE_CAP_CENTS"])
+
+
+def _check(data: ListingData, require_photos: bool) -> ListingData:
+    """Normalise and check a listing's data; raise ValidationFailed naming every bad field."""
+    errors: dict = {}
+    title = " ".join((data.title or "").split())
+    description = (data.description or "").strip().replace("\r\n", "\n")
+    brand = " ".join((data.brand or "").split())
+
+    if data.kind not in {kind.value for kind in ListingKind}:
+        errors["kind"] = _l("Choisissez don, prêt ou vente.")
+    if not TITLE_RANGE[0] <= len(title) <= TITLE_RANGE[1]:
+        errors["title"] = _l(
+            "Le titre doit faire entre %(low)s et %(high)s caractères.",
+            low=TITLE_RANGE[0],
+            high=TITLE_RANGE[1],
+        )
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = _l(
+            "La description ne peut pas dépasser %(limit)s caractères.", limit=DESCRIPTION_MAX
+        )
+    if len(brand) > 60:
+        errors["brand"] = _l("La marque ne peut pas dépasser 60 caractères.")
+    if data.sport not in SPORTS:
+        errors["sport"] = _l("Choisissez un sport dans la liste.")
+    category = CATEGORIES.get(data.category)
+    if category is None:
+        errors["category"] = _l("Choisissez une catégorie dans la liste.")
+    if data.condition not in {condition.value for condition in Condition}:
+        errors["condition"] = _l("Choisissez l’état du matériel.")
+    if data.age_group not in AGE_GROUPS:
+        errors["age_group"] = _l("Choisissez à qui s’adresse le matériel.")
+    if category is not None:
+        if category.sizes and data.size not in category.sizes:
+            errors["size"] = _l(
+                "Choisissez une valeur de « %(label)s » dans la liste.", label=category.size_label
+            )
+        elif not category.sizes and data.size:
+            errors["size"] = _l("Cette catégorie n’a pas de taille.")
+        _check_hygiene_and_safety(data, category, errors)
+
+    price_cents, new_price_cents = data.price_cents, data.new_price_cents
+    if data.kind == ListingKind.SALE.value:
+        _check_price(price_cents, new_price_cents, errors)
+    else:
+        price_cents = None
+        if data.kind == ListingKind.GIFT.value:
+            new_price_cents = None
+
+    commune = db.session.get(Commune, data.commune_insee) if data.commune_insee else None
+    if commune is None:
+        errors["commune"] = _l("Choisissez la commune où se trouve le matériel.")
+    venue = db.session.get(Venue, data.venue_id) if data.venue_id else None
+    if data.venue_id and (
+        venue is None or venue.status != VenueStatus.PUBLISHED.value or not venue.pickup
+    ):
+        errors["venue"] = _l("Ce lieu ne peut pas servir de lieu de remise.")
+
+    if len(data.photo_keys) > MAX_PHOTOS:
+        errors["photos"] = _l("Six photos au plus.")
+    elif require_photos and not data.photo_keys:
+        errors["photos"] = _l("Ajoutez au moins une photo du matériel.")
+    if errors:
+        raise ValidationFailed(errors)
+    return replace(
+        data,
+        title=title,
+        description=description,
+        brand=brand,
+        price_cents=price_cents,
+        new_price_cents=new_price_cents,
+    )
+
+
+def _check_hygiene_and_safety(data: ListingData, category, errors: dict) -> None:
+    if category.new_only:
+        if data.kind == ListingKind.LOAN.value:
+            errors["kind"] = _l(
+                "« %(category)s » ne se prête jamais, pour des raisons d’hygiène.",
+                category=category.label,
+            )
+        elif data.condition != Condition.NEW.value:
+            errors["condition"] = _l(
+                "« %(category)s » ne se donne ou ne se vend que neuf, jamais porté, pour des "
+                "raisons d’hygiène.",
+                category=category.label,
+            )
+    if category.safety:
+        if data.safety_age_years is None or not 0 <= data.safety_age_years <= 50:
+            errors["safety_age_years"] = _l(
+                "Indiquez l’âge de cet équipement de sécurité, en années (0 s’il est neuf)."
+            )
+        if data.safety_no_impact is not True:
+            errors["safety_no_impact"] = _l(
+                "Un équipement de sécurité ne peut être proposé que s’il n’a subi aucun choc ni "
+                "aucune chute : cochez la case pour le déclarer."
+            )
+
+
+def _check_price(price_cents: int | None, new_price_cents: int | None, errors: dict) -> None:
+    if new_price_cents is None or not 0 < new_price_cents <= NEW_PRICE_MAX_CENTS:
+        errors["new_price"] = _l(
+            "Indiquez le prix du matériel neuf, en euros : il sert à plafonner le prix de vente."
+        )
+        return
+    cap = price_cap_cents(new_price_cents)
+    if price_cents is None or price_cents <= 0:
+        errors["price"] = _l(
+            "Indiquez un prix de vente, %(cap)s € au plus. Pour céder gratuitement, "
+            "choisissez « Don ».",
+            cap=euros(cap),
+        )
+    elif price_cents > cap:
+        config = current_app.config
+        errors["price"] = _l(
+            "Le prix de vente ne peut pas dépasser %(cap)s € : au plus %(share)s %% du prix neuf "
+            "déclaré (%(new)s €), et jamais plus de %(ceiling)s €.",
+            cap=euros(cap),
+            share=round(config["LISTING_PRICE_CAP_SHARE"] * 100),
+            new=euros(new_price_cents),
+            ceiling=euros(config["LISTING_PRICE_CAP_CENTS"]),
+        )
+
+
+def _place(listing: Listing, data: ListingData) -> None:
+    """Copy the position from the pickup venue, else the commune's centre."""
+    listing.commune_insee = data.commune_insee
+    listing.venue_id = data.venue_id
+    source = db.session.get(Venue, data.venue_id) if data.venue_id else None
+    source = source or db.session.get(Commune, data.commune_insee)
+    listing.latitude, listing.longitude = source.latitude, source.longitude
+
+
+def _apply(listing: Listing, data: ListingData) -> set[str]:
+    """Write ``data`` onto ``listing``; return the names of the fields that changed."""
+    changed = set()
+    values = {
+        "kind": data.kind,
+        "title": data.title,
+        "description": data.description,
+        "sport": data.sport,
+        "category": data.category,
+        "size": data.size,
+        "age_group": data.age_group,
+        "condition": data.condition,
+        "brand": data.brand,
+        "price_cents": data.price_cents,
+        "new_price_cents": data.new_price_cents,
+        "safety_age_years": data.safety_age_years,
+        "safety_no_impact": data.safety_no_impact,
+        "commune_insee": data.commune_insee,
+        "venue_id": data.venue_id,
+    }
+    category = CATEGORIES.get(data.category)
+    if category is None or not category.safety:
+        values["safety_age_years"] = values["safety_no_impact"] = None
+    for name, value in values.items():
+        if getattr(listing, name) != value:
+            changed.add(name)
+            setattr(listing, name, value)
+    _place(listing, data)
+    if [photo.key for photo in listing.photos] != list(data.photo_keys):
+        changed.add("photos")
+        _set_photos(listing, data.photo_keys)
+    return changed
+
+
+def _set_photos(listing: Listing, keys: list[str]) -> None:
+    existing = {photo.key: photo for photo in listing.photos}
+    for photo in list(listing.photos):
+        if photo.key not in keys:
+            listing.photos.remove(photo)
+    db.session.flush()  # free positions before reordering
+    for photo in listing.photos:
+        photo.position = 100 + photo.position  # out of the way of the new order
+    db.session.flush()
+    for position, key in enumerate(keys):
+        photo = existing.get(key)
+        if photo is None:
+            photo = _claim_photo(listing, key)
+        photo.position = position
+    listing.photo_count = len(keys)
+    listing.cover_photo = keys[0] if keys else None
+
+
+def _claim_photo(listing: Listing, key: str) -> ListingPhoto:
+    from sportressources.listings import photos as photo_files
+
+    if db.session.scalar(select(ListingPhoto.id).where(ListingPhoto.key == key)) is not None:
+        raise ValidationFailed({"photos": _l("Cette photo appartient déjà à une autre annonce.")})
+    width, height = photo_files.dimensions(key)
+    photo = ListingPhoto(key=key, position=0, width=width, height=height)
+    listing.photos.append(photo)
+    return photo
+
+
+def _initial_status(submit: bool) -> str:
+    if not submit:
+        return ListingStatus.DRAFT.value
+    if current_app.config["LISTINGS_AUTO_APPROVE"]:
+        return ListingStatus.PUBLISHED.value
+    return ListingStatus.AWAITING_REVIEW.value
+
+
+def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
+    """Create a listing owned by ``actor``: a draft, or submitted for review (published at once
+    only where LISTINGS_AUTO_APPROVE is set, in development).
+
+    A submitted listing needs 1 to 6 photos. Raises Forbidden for visitors and ValidationFailed
+    naming each bad field (price above the cap, hygiene and safety rules, unknown commune…).
+    """
+    if not has_role(actor, Role.RESIDENT):
+        raise Forbidden(_l("Connectez-vous pour publier une annonce."))
+    data = _check(data, require_photos=submit)
+    listing = Listing(owner_id=actor.id, photo_count=0)
+    listing.status = _initial_status(submit)
+    with db.session.no_autoflush:
+        _apply(listing, data)
+    db.session.add(listing)
+    if listing.status == ListingStatus.PUBLISHED.value:
+        listing.published_at = utcnow()
+    db.session.flush()
+    return listing
+
+
+def update_listing(actor, listing: Listing, data: ListingData, submit: bool = True) -> Listing:
+    """Change a listing (its owner only). A substantive change to a published listing sends it
+    back to review; a price, place or size change does not.
+
+    Raises Forbidden, Conflict (given, sold or withdrawn listings are closed), ValidationFailed.
+    """
+    if not can_edit_listing(actor, listing):
+        raise Forbidden(_l("Seul l’auteur de l’annonce peut la modifier."))
+    if listing.status in CLOSED_STATUSES:
+        raise Conflict(_l("Cette annonce est close : elle ne peut plus être modifiée."))
+    data = _check(data, require_photos=submit or listing.status != ListingStatus.DRAFT.value)
+    with db.session.no_autoflush:
+        changed = _apply(listing, data)
+    if listing.status in (ListingStatus.DRAFT.value, ListingStatus.REJECTED.value):
+        if submit:
+            listing.status = _initial_status(True)
+    elif (
+        listing.status in VISIBLE_STATUSES
+        and changed - MINOR_FIELDS
+        and not current_app.config["LISTINGS_AUTO_APPROVE"]
+    ):
+        if listing.status == ListingStatus.RESERVED.value:
+            raise Conflict(
+                _l(
+                    "Cette annonce est réservée : seuls le prix, le lieu et la taille peuvent "
+                    "changer jusqu’à la remise."
+                )
+            )
+        listing.status = ListingStatus.AWAITING_REVIEW.value
+    if listing.status == ListingStatus.PUBLISHED.value and listing.published_at is None:
+        listing.published_at = utcnow()
+    db.session.flush()
+    return listing
+
+
+CLOSED_STATUSES = (
+    ListingStatus.GIVEN.value,
+    ListingStatus.SOLD.value,
+    ListingStatus.WITHDRAWN.value,
+)
+
+
+def get_listing(listing_id: int, viewer=None) -> Listing:
+    """A listing the viewer may see; NotFound otherwise (a hidden listing looks absent)."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or not can_view_listing(viewer, listing):
+        raise NotFound(_l("Cette annonce n’existe pas ou n’est plus visible."))
+    return listing
+
+
+def withdraw_listing(actor, listing: Listing) -> None:
+    """Take a listing off the site (its owner, or a moderator). Pending and accepted requests
+    are declined and their authors told. Raises Forbidden or Conflict (already closed)."""
+    if not (can_edit_listing(actor, listing) or can_review_listings(actor)):
+        raise Forbidden(_l("Seul l’auteur de l’annonce peut la retirer."))
+    if listing.status in CLOSED_STATUSES:
+        raise Conflict(_l("Cette annonce est déjà close."))
+    listing_closing.send(listing, actor=actor)
+    listing.status = ListingStatus.WITHDRAWN.value
+    listing.closed_at = utcnow()
+    _release_requests(listing)
+    db.session.flush()
+
+
+def set_availability(actor, listing: Listing, status: str) -> None:
+    """The owner marks a listing reserved, available again, given or sold by hand (for an
+    arrangement made outside the site). Raises Forbidden, Conflict or ValidationFailed."""
+    if not can_edit_listing(actor, listing):
+        raise Forbidden(_l("Seul l’auteur de l’annonce peut changer sa disponibilité."))
+    allowed = {
+        ListingStatus.RESERVED.value: (ListingStatus.PUBLISHED.value,),
+        ListingStatus.PUBLISHED.value: (ListingStatus.RESERVED.value,),
+        ListingStatus.GIVEN.value: VISIBLE_STATUSES,
+        ListingStatus.SOLD.value: VISIBLE_STATUSES,
+    }
+    if status not in allowed:
+        raise ValidationFailed(message=_l("Ce changement de disponibilité n’existe pas."))
+    closing_kind = {ListingStatus.GIVEN.value: "gift", ListingStatus.SOLD.value: "sale"}
+    if status in closing_kind and listing.kind != closing_kind[status]:
+        raise ValidationFailed(
+            message=_l("Une annonce de don se marque « donnée », une vente « vendue ».")
+        )
+    if listing.status not in allowed[status]:
+        raise Conflict(_l("Ce changement n’est pas possible dans l’état actuel de l’annonce."))
+    if _accepted_request(listing) is not None and status in (
+        ListingStatus.PUBLISHED.value,
+        ListingStatus.GIVEN.value,
+        ListingStatus.SOLD.value,
+    ):
+        raise Conflict(
+            _l(
+                "Un membre a été choisi pour cet objet : confirmez la remise ou signalez son "
+                "absence depuis la page des demandes."
+            )
+        )
+    listing.status = status
+    if status in closing_kind:
+        listing.closed_at = utcnow()
+        _release_requests(listing)
+    db.session.flush()
+
+
+def _accepted_request(listing: Listing) -> ExchangeRequest | None:
+    return db.session.scalar(
+        select(ExchangeRequest).where(
+            ExchangeRequest.listing_id == listing.id,
+            ExchangeRequest.status == RequestStatus.ACCEPTED.value,
+        )
+    )
+
+
+def _release_requests(listing: Listing) -> None:
+    """Decline the open requests of a listing that closes, and tell their authors politely."""
+    open_requests = db.session.scalars(
+        select(ExchangeRequest).where(
+            ExchangeRequest.listing_id == listing.id,
+            ExchangeRequest.status.in_((RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)),
+        )
+    ).all()
+    for request in open_requests:
+        request.status = RequestStatus.DECLINED.value
+        request.decided_at = utcnow()
+        requester = request.requester
+        if requester.is_deleted:
+            continue
+        send_mail(
+            requester.email,
+            _l("L’annonce « %(title)s » n’est plus disponible", title=listing.title),
+            "listings/listing_closed",
+            locale=requester.locale,
+            user=requester,
+            listing=listing,
+            search_url=external_url("listings.search"),
+        )
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+
+def review_queue() -> list[Listing]:
+    """Listings waiting for review, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(Listing.status == ListingStatus.AWAITING_REVIEW.value)
+            .order_by(Listing.updated_at, Listing.id)
+        )
+    )
+
+
+def review_listing(actor, listing: Listing, accept: bool, note: str = "") -> None:
+    """Publish or reject a listing awaiting review and tell its owner.
+
+    Raises Forbidden (not a moderator), Conflict (already reviewed) or ValidationFailed (a
+    refusal needs a reason).
+    """
+    if not can_review_listings(actor):
+        raise Forbidden(_l("Seule l’équipe de modération peut examiner les annonces."))
+    if listing.status != ListingStatus.AWAITING_REVIEW.value:
+        raise Conflict(_l("Cette annonce a déjà été examinée."))
+    note = (note or "").strip()
+    if not accept and not note:
+        raise ValidationFailed({"note": _l("Expliquez à l’auteur pourquoi l’annonce est refusée.")})
+    if len(note) > 1000:
+        raise ValidationFailed({"note": _l("Ce texte ne peut pas dépasser 1000 caractères.")})
+    listing.status = (ListingStatus.PUBLISHED if accept else ListingStatus.REJECTED).value
+    listing.reviewed_by_id = actor.id
+    listing.reviewed_at = utcnow()
+    listing.review_note = note
+    if accept and listing.published_at is None:
+        listing.published_at = utcnow()
+    db.session.flush()
+    owner = listing.owner
+    if not owner.is_deleted:
+        send_mail(
+            owner.email,
+            _l("Votre annonce est publiée") if accept else _l("Votre annonce n’a pas été acceptée"),
+            "listings/listing_reviewed",
+            locale=owner.locale,
+            user=owner,
+            listing=listing,
+            accepted=accept,
+            listing_url=external_url("listings.detail", listing_id=listing.id),
+        )
+
+
+# --- favourites -----------------------------------------------------------------------------------
+
+
+def toggle_favourite(actor, listing: Listing) -> bool:
+    """Add the listing to the member's favourites, or remove it; True if it is now a favourite."""
+    if not has_role(actor, Role.RESIDENT):
+        raise Forbidden(_l("Connectez-vous pour garder des annonces en favori."))
+    existing = db.session.get(Favourite, (actor.id, listing.id))
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        return False
+    if not listing.is_visible:
+        raise Conflict(_l("Cette annonce n’est plus disponible."))
+    db.session.add(Favourite(user_id=actor.id, listing_id=listing.id))
+    db.session.flush()
+    return True
+
+
+def favourite_ids(user, listing_ids: list[int]) -> set[int]:
+    """Which of these listings the member keeps as favourites (one query for a whole page)."""
+    if not getattr(user, "is_authenticated", False) or not listing_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Favourite.listing_id).where(
+                Favourite.user_id == user.id, Favourite.listing_id.in_(listing_ids)
+            )
+        )
+    )
+
+
+def favourites_of(user) -> list[Listing]:
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .join(Favourite, Favourite.listing_id == Listing.id)
+            .where(Favourite.user_id == user.id)
+            .order_by(Favourite.created_at.desc())
+        )
+    )
+
+
+def listings_of(user) -> dict[str, list[Listing]]:
+    """The member's listings grouped by status, newest first."""
+    grouped: dict[str, list[Listing]] = {}
+    for listing in db.session.scalars(
+        select(Listing).where(Listing.owner_id == user.id).order_by(Listing.id.desc())
+    ):
+        grouped.setdefault(listing.status, []).append(listing)
+    return grouped
+
+
+def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
+    """Other visible listings of the same sport and category, newest first."""
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(
+                Listing.status.in_(VISIBLE_STATUSES),
+                Listing.sport == listing.sport,
+                Listing.category == listing.category,
+                Listing.id != listing.id,
+            )
+            .order_by(Listing.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_awaiting_review() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Listing)
+        .where(Listing.status == ListingStatus.AWAITING_REVIEW.value)
+    )
+
+
+# --- personal data --------------------------------------------------------------------------------
+
+
+@personal_data_requested.connect
+def _export_listings(user) -> tuple[str, dict]:
+    listings = db.session.scalars(select(Listing).where(Listing.owner_id == user.id)).all()
+    return "listings", {
+        "listings": [
+            {
+                "id": listing.id,
+                "kind": listing.kind,
+                "title": listing.title,
+                "description": listing.description,
+                "status": listing.status,
+                "commune": listing.commune_insee,
+                "price_cents": listing.price_cents,
+                "created_at": listing.created_at.isoformat(),
+                "photos": [photo.key for photo in listing.photos],
+            }
+            for listing in listings
+        ],
+        "favourites": [listing.id for listing in favourites_of(user)],
+        "saved_searches": [
+            {"name": search.name, "query": search.query}
+            for search in db.session.scalars(
+                select(SavedSearch).where(SavedSearch.user_id == user.id)
+            )
+        ],
+    }
+
+
+@account_deleting.connect
+def _withdraw_listings_of_deleted_account(user) -> None:
+    """The member's open listings leave the site; others' records (exchanges) stay intact."""
+    for listing in db.session.scalars(
+        select(Listing).where(Listing.owner_id == user.id, Listing.status.not_in(CLOSED_STATUSES))
+    ):
+        listing_closing.send(listing, actor=user, deleting_account=True)
+        listing.status = ListingStatus.WITHDRAWN.value
+        listing.closed_at = utcnow()
+        _release_requests(listing)
+    db.session.execute(delete(Favourite).where(Favourite.user_id == user.id))
+    db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
+    # The member's own requests on others' listings: see exchanges' receiver
+    db.session.flush()

@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from sportressources.core.errors import DomainError, ValidationFailed
+from sportressources.core.forms import grouped_choices
+from sportressources.core.security import Role, role_required
+from sportressources.core.web import form_status, report_error
+from sportressources.extensions import db
+from sportressources.listings import photos, services
+from sportressources.listings import search as search_module
+from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
+from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings.policies import can_contact_owner, can_edit_listing
+from sportressources.listings.search_form import filter_options
+from sportressources.listings.taxonomy import (
+    AGE_GROUPS,
+    CATEGORIES,
+    CONDITION_LABELS,
+    KIND_LABELS,
+    SPORTS,
+    rules_table,
+    size_label,
+)
+from sportressources.territory import queries as territory
+
+bp = Blueprint("listings", __name__)
+
+
+@bp.record_once
+def register_template_globals(state) -> None:
+    state.app.jinja_env.globals.update(
+        kind_labels=KIND_LABELS,
+        condition_labels=CONDITION_LABELS,
+        sport_labels=SPORTS,
+        categories=CATEGORIES,
+        age_group_labels=AGE_GROUPS,
+        listing_status_labels=status_labels(),
+        photo_url=photo_url,
+        can_edit_listing=can_edit_listing,
+        can_contact_owner=can_contact_owner,
+        listings_awaiting_review=services.count_awaiting_review,
+    )
+    state.app.jinja_env.filters["euros"] = services.euros
+    state.app.jinja_env.filters["price"] = price_label
+    state.app.jinja_env.globals["size_label"] = size_label
+
+
+def status_labels() -> dict:
+    return {
+        ListingStatus.DRAFT: _l("Brouillon"),
+        ListingStatus.AWAITING_REVIEW: _l("En attente de relecture"),
+        ListingStatus.PUBLISHED: _l("Publiée"),
+        ListingStatus.RESERVED: _l("Réservée"),
+        ListingStatus.GIVEN: _l("Donnée"),
+        ListingStatus.SOLD: _l("Vendue"),
+        ListingStatus.WITHDRAWN: _l("Retirée"),
+        ListingStatus.REJECTED: _l("Refusée"),
+    }
+
+
+def price_label(cents: int | None) -> str:
+    """« 12,50 € » in French, « €12,50 »-style order in English: the catalogue decides."""
+    if cents is None:
+        return ""
+    return _("%(price)s €", price=services.euros(cents))
+
+
+def photo_url(key: str, size: str = "m") -> str:
+    """URL of a stored photo: size "l" (large), "m" (medium) or "s" (small)."""
+    suffix = "" if size == "l" else f"-{size}"
+    return url_for("media.file", name=f"{key}{suffix}.jpg")
+
+
+# --- the listing form -------------------------------------------------------------------------
+
+
+def _prepare(form: ListingForm) -> ListingForm:
+    form.commune.choices = grouped_choices(
+        [
+            (zone.short_name, [(c.insee, c.label) for c in communes])
+            for zone, communes in territory.communes_by_zone()
+        ],
+        blank="—",
+    )
+    venues = [
+        (str(venue.id), f"{venue.name} ({venue.commune.name})")
+        for venue in territory.pickup_venue_choices()
+    ]
+    form.venue.choices = grouped_choices(
+        [(_("Lieux de remise"), venues)], blank=_("Aucun, je précise dans les messages")
+    )
+    return form
+
+
+def _cents(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def _data(form: ListingForm, keys: list[str]) -> services.ListingData:
+    return services.ListingData(
+        kind=form.kind.data or "",
+        title=form.title.data or "",
+        description=form.description.data or "",
+        sport=form.sport.data or "",
+        category=form.category.data or "",
+        size=form.size.data or "",
+        age_group=form.age_group.data or "",
+        condition=form.condition.data or "",
+        brand=form.brand.data or "",
+        price_cents=_cents(form.price.data),
+        new_price_cents=_cents(form.new_price.data),
+        commune_insee=form.commune.data or "",
+        venue_id=int(form.venue.data) if (form.venue.data or "").isdigit() else None,
+        safety_age_years=form.safety_age_years.data,
+        safety_no_impact=bool(form.safety_no_impact.data),
+        photo_keys=keys,
+    )
+
+
+def _collect_photos(form: ListingForm, listing: Listing | None) -> list[str]:
+    """The photos of the submitted form, in order: those kept, then the new uploads.
+
+    New uploads that pass are stored at once, so that a form sent back with an error keeps
+    them (as signed keys in hidden fields); a refused file adds its French message to the field.
+    """
+    keys: list[str] = []
+    own = {photo.key for photo in listing.photos} if listing is not None else set()
+    for key in request.form.getlist("existing_photos"):
+        if key in own and key not in keys:
+            keys.append(key)
+    for token in request.form.getlist("kept_photos"):
+        try:
+            key = photos.read_signed_key(token, current_user.id)
+        except ValidationFailed as error:
+            form.photos.errors = [*form.photos.errors, str(error.message)]
+            continue
+        if key not in keys:
+            keys.append(key)
+    for upload in request.files.getlist(form.photos.name):
+        if not upload or not upload.filename:
+            continue
+        if len(keys) >= services.MAX_PHOTOS:
+            form.photos.errors = [*form.photos.errors, _("Six photos au plus.")]
+            break
+        try:
+            keys.append(photos.store(photos.process_upload(upload.stream, upload.filename)))
+        except ValidationFailed as error:
+            form.photos.errors = [*form.photos.errors, str(error.message)]
+    return keys
+
+
+def _render_form(form: ListingForm, listing: Listing | None, keys: list[str]):
+    own = {photo.key for photo in listing.photos} if listing is not None else set()
+    pending = [
+        {"key": key, "token": None if key in own else photos.sign_key(key, current_user.id)}
+        for key in keys
+    ]
+    return render_template(
+        "listings/form.html", form=form, listing=listing, pending_photos=pending
+    ), form_status(form)
+
+
+def _save(form: ListingForm, listing: Listing | None):
+    valid = form.validate()  # first: validation resets each field's errors
+    keys = _collect_photos(form, listing)
+    submit = request.form.get("action") != "draft"
+    if valid and not form.photos.errors:
+        try:
+            data = _data(form, keys)
+            if listing is None:
+                listing = services.create_listing(current_user, data, submit=submit)
+            else:
+                services.update_listing(current_user, listing, data, submit=submit)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            flash(_saved_message(listing), "success")
+            return redirect(url_for("listings.detail", listing_id=listing.id))
+    return _render_form(form, listing, keys)
+
+
+def _saved_message(listing: Listing) -> str:
+    if listing.status == ListingStatus.DRAFT.value:
+        return _("Brouillon enregistré. Il n’est visible que par vous.")
+    if listing.status == ListingStatus.AWAITING_REVIEW.value:
+        return _(
+            "Merci ! Votre annonce sera visible dès qu’un membre de l’équipe de modération "
+            "l’aura relue."
+        )
+    return _("Votre annonce est publiée.")
+
+
+@bp.route("/annonces/nouvelle", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _prepare(ListingForm())
+    if request.method == "POST":
+        return _save(form, None)
+    if current_user.home_commune_insee:
+        form.commune.data = current_user.home_commune_insee
+    return _render_form(form, None, [])
+
+
+@bp.route("/annonces/<int:listing_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(listing_id: int):
+    listing = services.get_listing(listing_id, current_user)
+    if not can_edit_listing(current_user, listing):
+        abort(403)
+    form = _prepare(ListingForm(obj=listing if request.method == "GET" else None))
+    if request.method == "POST":
+        return _save(form, listing)
+    form.commune.data = listing.commune_insee
+    form.venue.data = str(listing.venue_id) if listing.venue_id else ""
+    form.price.data = (
+        Decimal(listing.price_cents) / 100 if listing.price_cents is not None else None
+    )
+    form.new_price.data = (
+        Decimal(listing.new_price_cents) / 100 if listing.new_price_cents is not None else None
+    )
+    return _render_form(form, listing, [photo.key for photo in listing.photos])
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@bp.route("/annonces")
+def search():
+    params, errors = search_module.parse_search_args(request.args)
+    page = search_module.search_listings(params)
+    listing_ids = [hit.listing.id for hit in page.hits]
+    return render_template(
+        "listings/search.html",
+        page=page,
+        params=params,
+        options=filter_options(
+            {
+                "kind": params.kind,
+                "sport": params.sport,
+                "category": params.category,
+                "size": params.size,
+                "condition": params.condition,
+                "zone": params.zone,
+                "commune": params.commune,
+                "venue": params.venue,
+                "near": params.near,
+                "radius": str(params.radius_km) if params.radius_km else None,
+            }
+        ),
+        favourites=services.favourite_ids(current_user, listing_ids),
+        errors=errors,
+    )
+
+
+@bp.route("/annonces/<int:listing_id>")
+def detail(listing_id: int):
+    listing = services.get_listing(listing_id, current_user)
+    from sportressources.listings import exchanges
+
+    place = listing.venue or listing.commune
+    return render_template(
+        "listings/detail.html",
+        listing=listing,
+        similar=services.similar_listings(listing),
+        is_favourite=listing.id in services.favourite_ids(current_user, [listing.id]),
+        reliability=exchanges.reliability(listing.owner),
+        markers=[
+            {
+                "name": place.name,
+                "url": url_for("listings.detail", listing_id=listing.id),
+                "lat": listing.latitude,
+                "lon": listing.longitude,
+                "commune": listing.commune.name,
+                "approximate": listing.venue is None,
+            }
+        ],
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/mon-espace")
+@login_required
+def my_space():
+    from sportressources.listings import alerts, exchanges, messaging
+
+    return render_template(
+        "listings/my_space.html",
+        listings=services.listings_of(current_user),
+        requests_made=exchanges.requests_made_by(current_user),
+        requests_received=exchanges.requests_received_by(current_user),
+        conversations=messaging.conversations_of(current_user),
+        favourites=services.favourites_of(current_user),
+        alerts=alerts.alerts_of(current_user),
+    )
+
+
+@bp.route("/annonces/regles")
+def rules():
+    return render_template("listings/rules.html", rows=rules_table())
+
+
+# --- owner actions --------------------------------------------------------------------------------
+
+
+@bp.route("/annonces/<int:listing_id>/retirer", methods=["POST"])
+@login_required
+def withdraw(listing_id: int):
+    listing = services.get_listing(listing_id, current_user)
+    if ActionForm().validate_on_submit():
+        try:
+            services.withdraw_listing(current_user, listing)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error)
+        else:
+            flash(_("L’annonce est retirée du site."), "success")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+@bp.route("/annonces/<int:listing_id>/disponibilite", methods=["POST"])
+@login_required
+def availability(listing_id: int):
+    listing = services.get_listing(listing_id, current_user)
+    if ActionForm().validate_on_submit():
+        try:
+            services.set_availability(current_user, listing, request.form.get("status", ""))
+            db.session.commit()
+        except DomainError as error:
+            report_error(error)
+        else:
+            flash(_("La disponibilité de l’annonce est mise à jour."), "success")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+@bp.route("/annonces/<int:listing_id>/favori", methods=["POST"])
+@login_required
+def favourite(listing_id: int):
+    listing = services.get_listing(listing_id, current_user)
+    if ActionForm().validate_on_submit():
+        try:
+            added = services.toggle_favourite(current_user, listing)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error)
+        else:
+            flash(
+                _("Annonce ajoutée à vos favoris.")
+                if added
+                else _("Annonce retirée de vos favoris."),
+                "success",
+            )
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+
+@bp.route("/moderation/annonces")
+@role_required(Role.MODERATOR)
+def review_queue():
+    return render_template(
+        "listings/review_queue.html", listings=services.review_queue(), form=ReviewListingForm()
+    )
+
+
+@bp.route("/moderation/annonces/<int:listing_id>", methods=["POST"])
+@role_required(Role.MODERATOR)
+def review(listing_id: int):
+    listing = services.get_listing(listing_id, current_user)
+    form = ReviewListingForm()
+    decision = request.form.get("decision")
+    if decision not in {"accept", "reject"}:
+        raise ValidationFailed(message=_("Choisissez de publier ou de refuser l’annonce."))
+    if form.validate_on_submit():
+        try:
+            services.review_listing(current_user, listing, decision == "accept", form.note.data)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error)
+        else:
+            flash(
+                _("« %(title)s » est publiée.", title=listing.title)
+                if decision == "accept"
+                else _("« %(title)s » est refusée ; son auteur est prévenu.", title=listing.title),
+                "success",
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("listings.review_queue"))

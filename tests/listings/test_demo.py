@@ -1,0 +1,107 @@
+"""``flask demo seed``: demo data once, and synthetic listings in bulk that search finds."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from sportressources.core.storage import get_storage
+from sportressources.extensions import db
+from sportressources.listings import search
+from sportressources.listings.demo import demo_cli
+from sportressources.listings.models import (
+    VISIBLE_STATUSES,
+    Conversation,
+    Listing,
+    ListingPhoto,
+    Message,
+)
+from sportressources.listings.search import SearchParams, search_listings
+from sportressources.listings.search_index import (
+    document_text,
+    index_words,
+    listing_search,
+    taxonomy_labels,
+)
+
+
+def count(model_or_table) -> int:
+    return db.session.scalar(select(func.count()).select_from(model_or_table))
+
+
+def test_demo_seed_adds_plausible_listings_once(app):
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(demo_cli, ["seed"])
+
+    assert first.exit_code == 0, first.output
+    assert "60 annonces de démonstration" in first.output
+    listings = db.session.scalars(select(Listing)).all()
+    assert len(listings) == 60
+    assert len({listing.sport for listing in listings}) >= 15
+    assert len({listing.commune_insee for listing in listings}) >= 5
+    assert any(listing.venue_id for listing in listings)
+    assert {listing.kind for listing in listings} == {"gift", "loan", "sale"}
+    assert all(listing.status in VISIBLE_STATUSES for listing in listings)
+    assert all(listing.price_cents is not None for listing in listings if listing.kind == "sale")
+    photos = db.session.scalars(select(ListingPhoto)).all()
+    assert len(photos) >= 30
+    assert get_storage().exists(f"{photos[0].key}-s.jpg")
+    assert count(Conversation) == 3 and count(Message) >= 7
+    assert search_listings(SearchParams(), limit=5).total == 60
+    assert search_listings(SearchParams(q="vélo")).hits
+
+    second = runner.invoke(demo_cli, ["seed"])
+
+    assert second.exit_code == 0, second.output
+    assert "rien à faire" in second.output
+    assert count(Listing) == 60 and count(Conversation) == 3
+
+
+def test_synthetic_listings_are_all_searchable(app, monkeypatch):
+    result = app.test_cli_runner().invoke(
+        demo_cli, ["seed", "--listings", "2000", "--batch", "700"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert count(Listing) == 2000
+    visible = db.session.scalars(select(Listing).where(Listing.status.in_(VISIBLE_STATUSES))).all()
+    assert 1700 < len(visible) < 2000
+    assert count(listing_search) == len(visible)
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')"))
+        assert db.session.scalar(text("SELECT count(*) FROM search_rtree")) == len(visible)
+
+    # What bulk loading indexed is what the ORM path would have indexed, word for word
+    monkeypatch.setattr(search, "COUNT_CAP", 10_000)
+    for word in ("ballon", "velo", "enfant", "kipsta"):
+        expected = {
+            listing.id
+            for listing in visible
+            if word
+            in index_words(
+                document_text(
+                    listing.title,
+                    listing.description,
+                    listing.brand,
+                    taxonomy_labels(listing.sport, listing.category),
+                )
+            )
+        }
+        page = search_listings(SearchParams(q=word), limit=100)
+        assert page.total == len(expected), word
+        assert {hit.listing.id for hit in page.hits} <= expected
+
+    near = search_listings(SearchParams(near="commune:62498", sort="nearest", radius_km=10))
+    distances = [hit.distance_km for hit in near.hits]
+    assert distances and distances == sorted(distances) and distances[-1] <= 10
+    owners = db.session.scalar(select(func.count(func.distinct(Listing.owner_id))))
+    assert owners >= 10
+
+
+@pytest.mark.parametrize("option", ["--listings=0", "--batch=10"])
+def test_bad_seed_options_are_refused(app, option):
+    result = app.test_cli_runner().invoke(demo_cli, ["seed", option])
+
+    assert result.exit_code == 2
+    assert count(Listing) == 0
