@@ -63,6 +63,8 @@ def select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     import sportressources.listings.models  # noqa: F401 - every table in the metadata
     import sportressources.listings.search_index  # noqa: F401
+    import sportressources.loans.models  # noqa: F401
+    import sportressources.notifications.models  # noqa: F401
 
     db.init_app(app)
 
@@ -124,6 +126,8 @@ def register_blueprints(app: Flask) -> None:
     from sportressources.listings.exchange_views import bp as exchanges_bp
     from sportressources.listings.messaging_views import bp as messages_bp
     from sportressources.listings.views import bp as listings_bp
+    from sportressources.loans.views import bp as loans_bp
+    from sportressources.notifications.views import bp as notifications_bp
     from sportressources.pages.views import bp as pages_bp
     from sportressources.territory.views import bp as territory_bp
 
@@ -135,6 +139,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(exchanges_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(loans_bp)
+    app.register_blueprint(notifications_bp)
     # Leaflet comes from the XStatic-Leaflet package on PyPI and is served by the app: no CDN
     leaflet = Blueprint(
         "leaflet",
@@ -167,6 +173,7 @@ def register_cli(app: Flask) -> None:
     from sportressources.listings.alerts import alerts_cli
     from sportressources.listings.demo import demo_cli, seed_demo
     from sportressources.listings.photos import uploads_cli
+    from sportressources.loans.cli import loans_cli
     from sportressources.territory import cli as territory_cli
 
     app.cli.add_command(users_cli)
@@ -175,6 +182,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(uploads_cli)
     app.cli.add_command(alerts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(loans_cli)
     register_initial_data(
         app,
         "annonces de démonstration",

@@ -100,6 +100,8 @@ class DefaultConfig:
     LISTING_PRICE_CAP_CENTS = 150_00
     # Publish without review: for development demos only, refused in production
     LISTINGS_AUTO_APPROVE = False
+    # Loans: requested, accepted or active loans a borrower may have at once
+    LOANS_MAX_ACTIVE = 3
 
     # Map tiles: the CSP allows exactly this server's origin for images
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -152,6 +154,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LISTING_PRICE_CAP_SHARE": ("LISTING_PRICE_CAP_SHARE", float),
     "LISTING_PRICE_CAP_CENTS": ("LISTING_PRICE_CAP_CENTS", int),
     "LISTINGS_AUTO_APPROVE": ("LISTINGS_AUTO_APPROVE", _bool),
+    "LOANS_MAX_ACTIVE": ("LOANS_MAX_ACTIVE", int),
     "MAP_TILE_ATTRIBUTION": ("MAP_TILE_ATTRIBUTION", str),
 }
 

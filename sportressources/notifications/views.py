@@ -1,0 +1,52 @@
+"""The member's notification list, and the unread count for the header."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, g, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from sportressources.core.db import begin_write
+from sportressources.extensions import db
+from sportressources.notifications import services
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("notifications", __name__)
+
+MAX_PAGE = 10_000
+
+
+def unread_notification_count() -> int:
+    """For the header: the signed-in member's unread notifications, counted once per request."""
+    if not current_user or not current_user.is_authenticated:
+        return 0
+    if "unread_notification_count" not in g:
+        try:
+            g.unread_notification_count = services.unread_count(current_user)
+        except SQLAlchemyError:
+            # Rendering an error page while the database is down: show no count, not a 500.
+            log.warning("unread notification count unavailable")
+            db.session.rollback()
+            return 0
+    return g.unread_notification_count
+
+
+@bp.record_once
+def register_template_globals(state) -> None:
+    state.app.jinja_env.globals.update(unread_notification_count=unread_notification_count)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    # Showing the list marks it read: take the write lock first (see core.db.begin_write).
+    begin_write()
+    shown, has_more = services.list_notifications(current_user, page)
+    services.mark_read(current_user, [item.notification for item in shown])
+    db.session.commit()
+    g.unread_notification_count = services.unread_count(current_user)
+    return render_template("notifications/index.html", shown=shown, page=page, has_more=has_more)
