@@ -12,6 +12,8 @@ TRANSLATIONS := sportressources/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): each has its own PostgreSQL schema, SQLite files and live servers
+PYTEST_WORKERS ?= 2
 
 export FLASK_APP := wsgi
 
@@ -51,7 +53,7 @@ run: install
 test: $(VENV)/.dev-installed $(MO_FILES) node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
