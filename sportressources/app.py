@@ -174,6 +174,7 @@ def register_cli(app: Flask) -> None:
     from sportressources.listings.demo import demo_cli, seed_demo
     from sportressources.listings.photos import uploads_cli
     from sportressources.loans.cli import loans_cli
+    from sportressources.loans.demo import seed_demo_loans
     from sportressources.territory import cli as territory_cli
 
     app.cli.add_command(users_cli)
@@ -190,5 +191,6 @@ def register_cli(app: Flask) -> None:
         95,
         demo_only=True,
     )
+    register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
     register_initial_data(app, "communes des membres", link_legacy_communes, 20)
     register_initial_data(app, "comptes de démonstration", load_demo_accounts, 90, demo_only=True)
