@@ -9,11 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms import TextAreaField
 
 from sportressources.core.errors import Conflict, DomainError, ValidationFailed
-from sportressources.core.forms import max_length
+from sportressources.core.forms import NO_MAXLENGTH, RatingForm, max_length
 from sportressources.core.web import form_status, report_error, safe_next
 from sportressources.extensions import db
 from sportressources.listings import exchanges
@@ -21,10 +20,6 @@ from sportressources.listings.models import ExchangeRequest, Listing
 
 # Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
 ID = "int(max=9223372036854775807)"
-
-# No maxlength attribute: a browser would cut pasted text silently; the server says what is too
-# long and gives the whole text back (GOV.UK's advice for text areas).
-NO_MAXLENGTH = {"maxlength": False}
 
 bp = Blueprint("exchanges", __name__)
 
@@ -50,33 +45,6 @@ class DeclineForm(FlaskForm):
         ),
         validators=[max_length(exchanges.REASON_MAX)],
         render_kw={"rows": 2, **NO_MAXLENGTH},
-    )
-
-
-SCORE_LABELS = {
-    "5": _l("5 – Excellent"),
-    "4": _l("4 – Très bien"),
-    "3": _l("3 – Correct"),
-    "2": _l("2 – Décevant"),
-    "1": _l("1 – À éviter"),
-}
-
-
-class RatingForm(FlaskForm):
-    score = RadioField(
-        _l("Votre note"),
-        choices=[SelectChoice(value, label) for value, label in SCORE_LABELS.items()],
-        validators=[InputRequired(message=_l("Choisissez une note de 1 à 5."))],
-        invalid_choice_message=_l("Choisissez une note de 1 à 5."),
-    )
-    comment = TextAreaField(
-        _l("Commentaire (facultatif)"),
-        description=_l(
-            "Visible sur le profil du membre. %(limit)s caractères au plus.",
-            limit=exchanges.COMMENT_MAX,
-        ),
-        validators=[max_length(exchanges.COMMENT_MAX)],
-        render_kw={"rows": 3, **NO_MAXLENGTH},
     )
 
 

@@ -28,17 +28,17 @@ from sportressources.core.errors import (
     DomainError,
     Forbidden,
     NotFound,
-    ValidationFailed,
 )
 from sportressources.core.mail import external_url, send_mail
+from sportressources.core.ratings import checked_rating
 from sportressources.core.signals import (
     account_deleting,
     personal_data_requested,
     reliability_requested,
 )
 from sportressources.core.templating import member_name
+from sportressources.core.text import checked_text
 from sportressources.extensions import db
-from sportressources.listings.messaging import clean_text
 from sportressources.listings.models import (
     ExchangeRequest,
     Listing,
@@ -51,8 +51,6 @@ from sportressources.listings.models import (
 EXCHANGE_KINDS = (ListingKind.GIFT.value, ListingKind.SALE.value)
 MESSAGE_MAX = 1000
 REASON_MAX = 500
-COMMENT_MAX = 500
-SCORES = (1, 2, 3, 4, 5)
 ACTIVE_STATUSES = (RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)
 # Statuses a member can request again from: they withdrew, or the owner chose someone else
 RENEWABLE_STATUSES = (RequestStatus.WITHDRAWN.value, RequestStatus.DECLINED.value)
@@ -159,29 +157,6 @@ def _unavailable(listing: Listing) -> DomainError:
     return Conflict(_l("Cette annonce n’est plus disponible."))
 
 
-def _checked_text(value: str | None, field: str, limit: int) -> str:
-    text = clean_text(value)
-    if len(text) > limit:
-        raise ValidationFailed(
-            {
-                field: _l(
-                    "Ce texte ne peut pas dépasser %(limit)s caractères (il en compte %(count)s).",
-                    limit=limit,
-                    count=len(text),
-                )
-            }
-        )
-    return text
-
-
-def _checked_score(value) -> int:
-    if isinstance(value, str) and value.strip() in {str(score) for score in SCORES}:
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value not in SCORES:
-        raise ValidationFailed({"score": _l("Choisissez une note de 1 à 5.")})
-    return value
-
-
 def _notify(user: User, subject: LazyString, template: str, **context) -> None:
     """Email a member about an exchange step, in their language; closed accounts get nothing."""
     if user is None or user.is_deleted:
@@ -245,7 +220,7 @@ def request_item(actor, listing: Listing, message: str = "") -> ExchangeRequest:
     Forbidden, NotFound or Conflict (see ``ensure_requestable``), ValidationFailed on
     ``message``.
     """
-    text = _checked_text(message, "message", MESSAGE_MAX)
+    text = checked_text(message, "message", MESSAGE_MAX)
     _lock(listing)
     earlier = ensure_requestable(actor, listing)
     now = utcnow()
@@ -375,7 +350,7 @@ def decline_request(actor, request: ExchangeRequest, reason: str = "") -> Exchan
     ``reason``.
     """
     _require_owner(actor, request.listing, _l("Seul le propriétaire de l’annonce peut refuser."))
-    text = _checked_text(reason, "reason", REASON_MAX)
+    text = checked_text(reason, "reason", REASON_MAX)
     listing = _lock_request(request)
     if request.status != RequestStatus.PENDING.value:
         raise _status_conflict(request)
@@ -520,17 +495,7 @@ def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
     the same moment), ValidationFailed on ``score`` or ``comment``.
     """
     side = _require_party(actor, request)
-    errors: dict = {}
-    try:
-        score = _checked_score(score)
-    except ValidationFailed as error:
-        errors.update(error.fields)
-    try:
-        comment = _checked_text(comment, "comment", COMMENT_MAX)
-    except ValidationFailed as error:
-        errors.update(error.fields)
-    if errors:
-        raise ValidationFailed(errors)
+    score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, request)
     ratee = request.requester if side == "owner" else request.listing.owner
     rating = Rating(

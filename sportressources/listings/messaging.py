@@ -8,7 +8,6 @@ have read the conversation since the last email, so a burst of messages sends on
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from sportressources.core.errors import Conflict, Forbidden, NotFound, Validatio
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.signals import account_deleting, personal_data_requested
 from sportressources.core.templating import member_name
+from sportressources.core.text import clean_text
 from sportressources.extensions import db
 from sportressources.listings.models import Conversation, ExchangeRequest, Listing, Message
 
@@ -34,16 +34,6 @@ ACCOUNT_CLOSED_MESSAGE = _l(
     "Ce membre a supprimé son compte : il ne peut plus recevoir de messages."
 )
 NOT_FOUND_MESSAGE = _l("Cette conversation n’existe pas ou ne vous concerne pas.")
-
-# Control characters other than tab and newline (invisible; PostgreSQL refuses NUL in text), and
-# the bidirectional overrides that could make a message display differently from what it says.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(value: str | None) -> str:
-    """Plain text as people typed it: newlines normalised, control characters removed, trimmed."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired
 
 from sportressources.core.db import begin_write
 from sportressources.core.errors import Conflict, DomainError
-from sportressources.core.forms import max_length
+from sportressources.core.forms import NO_MAXLENGTH, max_length
 from sportressources.core.web import form_status, report_error
 from sportressources.extensions import db
 from sportressources.listings import messaging
@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 
 # Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
 ID = "int(max=9223372036854775807)"
-
-# No maxlength attribute: a browser would cut pasted text silently; the server says what is too
-# long and gives the whole text back (GOV.UK's advice for text areas).
-NO_MAXLENGTH = {"maxlength": False}
 
 bp = Blueprint("messages", __name__)
 

@@ -267,7 +267,8 @@ class ExchangeRequest(Base):
 
 
 class Rating(Base):
-    """One party's rating of the other after a completed exchange (or, later, a loan)."""
+    """One party's rating of the other after a completed exchange (loans keep theirs in
+    ``loan_ratings``: a lower domain never points at a higher one's rows)."""
 
     __tablename__ = "ratings"
     __table_args__ = (

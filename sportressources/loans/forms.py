@@ -8,8 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     IntegerField,
-    RadioField,
-    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -17,12 +15,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.validators import Optional as OptionalValue
 
-from sportressources.core.forms import FrenchDecimalField, max_length
+from sportressources.core.forms import NO_MAXLENGTH, FrenchDecimalField, max_length
 from sportressources.loans import handovers, services, terms
-
-# No maxlength attribute: a browser would cut pasted text silently; the server says what is too
-# long and gives the whole text back.
-NO_MAXLENGTH = {"maxlength": False}
 
 
 class FrenchDateField(DateField):
@@ -139,33 +133,6 @@ class ReturnForm(HandoverForm):
         places=2,
         validators=[OptionalValue()],
         render_kw={"inputmode": "decimal"},
-    )
-
-
-SCORE_LABELS = {
-    "5": _l("5 – Excellent"),
-    "4": _l("4 – Très bien"),
-    "3": _l("3 – Correct"),
-    "2": _l("2 – Décevant"),
-    "1": _l("1 – À éviter"),
-}
-
-
-class RatingForm(FlaskForm):
-    score = RadioField(
-        _l("Votre note"),
-        choices=[SelectChoice(value, label) for value, label in SCORE_LABELS.items()],
-        validators=[InputRequired(message=_l("Choisissez une note de 1 à 5."))],
-        invalid_choice_message=_l("Choisissez une note de 1 à 5."),
-    )
-    comment = TextAreaField(
-        _l("Commentaire (facultatif)"),
-        description=_l(
-            "Visible sur le profil du membre. %(limit)s caractères au plus.",
-            limit=services.COMMENT_MAX,
-        ),
-        validators=[max_length(services.COMMENT_MAX)],
-        render_kw={"rows": 3, **NO_MAXLENGTH},
     )
 
 

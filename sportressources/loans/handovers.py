@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sportressources.core.db import utcnow
 from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.mail import external_url
+from sportressources.core.text import checked_text
 from sportressources.extensions import db
 from sportressources.loans import waitlist
 from sportressources.loans.availability import paris_today
@@ -24,7 +25,6 @@ from sportressources.loans.checklists import checklist_for
 from sportressources.loans.models import Handover, HandoverStage, Loan, LoanStatus, Party
 from sportressources.loans.notices import tell
 from sportressources.loans.rules import (
-    checked_text,
     free_bookings,
     lock_loan,
     other_party,

@@ -7,9 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from sportressources.accounts.models import User
-from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
+from sportressources.core.errors import Conflict, Forbidden
 from sportressources.extensions import db
-from sportressources.listings.messaging import clean_text
 from sportressources.listings.models import Listing
 from sportressources.loans.models import Booking, Loan, LoanStatus, Party
 from sportressources.loans.policies import loan_side
@@ -69,21 +68,6 @@ def status_conflict(loan: Loan) -> Conflict:
         LoanStatus.EXPIRED: _l("Cette demande a expiré : son premier jour est passé sans réponse."),
     }
     return Conflict(messages.get(loan.status, _l("Ce prêt n’est plus en cours.")))
-
-
-def checked_text(value: str | None, field: str, limit: int) -> str:
-    text = clean_text(value)
-    if len(text) > limit:
-        raise ValidationFailed(
-            {
-                field: _l(
-                    "Ce texte ne peut pas dépasser %(limit)s caractères (il en compte %(count)s).",
-                    limit=limit,
-                    count=len(text),
-                )
-            }
-        )
-    return text
 
 
 def free_bookings(loan: Loan) -> list[int]:

@@ -30,6 +30,8 @@ from sportressources.accounts.models import User
 from sportressources.core.db import utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url
+from sportressources.core.ratings import checked_rating
+from sportressources.core.text import checked_text
 from sportressources.extensions import db
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.loans import waitlist
@@ -51,7 +53,6 @@ from sportressources.loans.models import (
 from sportressources.loans.notices import tell
 from sportressources.loans.policies import is_loan_listing, pickup_started
 from sportressources.loans.rules import (
-    checked_text,
     free_bookings,
     is_member,
     lock_loan,
@@ -63,8 +64,6 @@ from sportressources.loans.terms import check_dates, pickup_place, terms_of
 
 MESSAGE_MAX = 1000
 REASON_MAX = 500
-COMMENT_MAX = 500
-SCORES = (1, 2, 3, 4, 5)
 DEFAULT_MAX_ACTIVE = 3
 HIDDEN_LISTING_STATUSES = (
     ListingStatus.DRAFT.value,
@@ -566,17 +565,7 @@ def rate_loan(actor, loan: Loan, score, comment: str = "") -> LoanRating:
     same moment), ValidationFailed on ``score`` or ``comment``.
     """
     side = require_side(actor, loan)
-    errors: dict = {}
-    if isinstance(score, str) and score.strip() in {str(value) for value in SCORES}:
-        score = int(score)
-    if isinstance(score, bool) or not isinstance(score, int) or score not in SCORES:
-        errors["score"] = _l("Choisissez une note de 1 à 5.")
-    try:
-        comment = checked_text(comment, "comment", COMMENT_MAX)
-    except ValidationFailed as error:
-        errors.update(error.fields)
-    if errors:
-        raise ValidationFailed(errors)
+    score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, loan)
     ratee = other_party(loan, side)
     rating = LoanRating(

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, select
 
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
+from sportressources.core.text import clean_text
 from sportressources.extensions import db
-from sportressources.listings.messaging import clean_text
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.loans.availability import bookings_overlapping, paris_today
 from sportressources.loans.models import BlockedPeriod, KitItem, LoanTerms

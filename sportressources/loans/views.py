@@ -24,6 +24,7 @@ from wtforms import SelectChoice
 
 import sportressources.loans.receivers  # noqa: F401 - connects the loans to lower domains' signals
 from sportressources.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from sportressources.core.forms import RatingForm
 from sportressources.core.web import form_status, report_error, safe_next
 from sportressources.extensions import db
 from sportressources.listings.models import Listing
@@ -37,7 +38,6 @@ from sportressources.loans.forms import (
     ExtensionForm,
     HandoverForm,
     LoanRequestForm,
-    RatingForm,
     ReasonForm,
     ReturnForm,
     TermsForm,
