@@ -27,7 +27,7 @@ from sportressources.core.errors import Conflict, DomainError, Forbidden, NotFou
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import Role
 from sportressources.core.signals import account_deleting, personal_data_requested
-from sportressources.core.text import fold
+from sportressources.core.text import clean_line, fold
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
 from sportressources.extensions import db
 from sportressources.territory.models import Commune
@@ -119,7 +119,7 @@ def get_public_profile(user_id: int) -> User:
 
 
 def _check_display_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = clean_line(name)
     if len(name) < 2:
         raise ValidationFailed({"display_name": _l("Indiquez un nom d'au moins 2 caractères.")})
     if len(name) > 60:

@@ -28,6 +28,7 @@ from sportressources.accounts.models import User
 from sportressources.core.db import transaction, utcnow
 from sportressources.core.errors import Conflict, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
+from sportressources.core.text import clean_line
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
 from sportressources.extensions import db
 from sportressources.listings.models import SavedSearch
@@ -124,7 +125,7 @@ def save_search(user, params: SearchParams, name: str | None = None) -> SavedSea
         raise ValidationFailed(
             {"query": _l("Précisez au moins un critère avant d’enregistrer une alerte.")}
         )
-    name = " ".join((name or "").split())
+    name = clean_line(name)
     if len(name) > NAME_MAX:
         raise ValidationFailed(
             {"name": _l("Le nom ne peut pas dépasser %(limit)s caractères.", limit=NAME_MAX)}

@@ -23,6 +23,7 @@ from sportressources.core.signals import (
     listing_closing,
     personal_data_requested,
 )
+from sportressources.core.text import clean_line, clean_text
 from sportressources.extensions import db
 from sportressources.listings.models import (
     VISIBLE_STATUSES,
@@ -89,9 +90,9 @@ def price_cap_cents(new_price_cents: int) -> int:
 def _check(data: ListingData, require_photos: bool) -> ListingData:
     """Normalise and check a listing's data; raise ValidationFailed naming every bad field."""
     errors: dict = {}
-    title = " ".join((data.title or "").split())
-    description = (data.description or "").strip().replace("\r\n", "\n")
-    brand = " ".join((data.brand or "").split())
+    title = clean_line(data.title)
+    description = clean_text(data.description)
+    brand = clean_line(data.brand)
 
     if data.kind not in {kind.value for kind in ListingKind}:
         errors["kind"] = _l("Choisissez don, prêt ou vente.")
@@ -469,7 +470,7 @@ def review_listing(actor, listing: Listing, accept: bool, note: str = "") -> Non
         raise Forbidden(_l("Seule l’équipe de modération peut examiner les annonces."))
     if listing.status != ListingStatus.AWAITING_REVIEW.value:
         raise Conflict(_l("Cette annonce a déjà été examinée."))
-    note = (note or "").strip()
+    note = clean_text(note)
     if not accept and not note:
         raise ValidationFailed({"note": _l("Expliquez à l’auteur pourquoi l’annonce est refusée.")})
     if len(note) > 1000:

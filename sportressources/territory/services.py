@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sportressources.core.db import utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
-from sportressources.core.text import slugify
+from sportressources.core.text import clean_line, clean_text, slugify
 from sportressources.extensions import db
 from sportressources.territory.models import Commune, Venue, VenueKind, VenueStatus
 from sportressources.territory.policies import can_manage_venues, can_propose_venue
@@ -38,7 +38,7 @@ class VenueData:
 
 def _validated(data: VenueData) -> tuple[VenueData, Commune]:
     errors: dict = {}
-    name = " ".join((data.name or "").split())
+    name = clean_line(data.name)
     if len(name) < 3:
         errors["name"] = _l("Indiquez le nom du lieu (3 caractères au moins).")
     elif len(name) > 150:
@@ -90,13 +90,13 @@ def _unique_slug(name: str, commune: Commune, exclude_id: int | None = None) -> 
 
 
 def _apply(venue: Venue, data: VenueData, commune: Commune) -> None:
-    venue.name = " ".join(data.name.split())
+    venue.name = clean_line(data.name)
     venue.kind = data.kind
     venue.commune_insee = commune.insee
-    venue.address = (data.address or "").strip()
-    venue.description = (data.description or "").strip()
-    venue.opening_hours = (data.opening_hours or "").strip()
-    venue.source = (data.source or "").strip()
+    venue.address = clean_text(data.address)
+    venue.description = clean_text(data.description)
+    venue.opening_hours = clean_text(data.opening_hours)
+    venue.source = clean_line(data.source)
     venue.open_weekdays = "".join(sorted(data.open_weekdays or ""))
     if data.latitude is None:
         # Unknown position: the commune's centre, shown as approximate until corrected.
@@ -156,7 +156,7 @@ def review_venue(actor, venue: Venue, accept: bool, note: str = "") -> Venue:
         raise Forbidden(_l("Seule l’équipe de modération peut examiner une proposition."))
     if venue.status != VenueStatus.PROPOSED.value:
         raise Conflict(_l("Cette proposition a déjà été examinée."))
-    note = (note or "").strip()
+    note = clean_text(note)
     if not accept and not note:
         raise ValidationFailed({"note": _l("Expliquez au membre pourquoi le lieu est refusé.")})
     if len(note) > 1000:

@@ -124,6 +124,16 @@ def test_choosing_english_in_the_profile_switches_the_pages(resident_client, res
     assert '<html lang="en">' in resident_client.get("/").get_data(as_text=True)
 
 
+def test_invisible_characters_are_removed_from_the_display_name(resident_client, resident):
+    response = resident_client.post(
+        "/compte/",
+        data={"display_name": "Camille\x00 R.\u202e", "home_commune": "62510", "locale": "fr"},
+    )
+
+    assert response.status_code == 302
+    assert reload(resident).display_name == "Camille R."
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [

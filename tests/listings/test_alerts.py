@@ -65,6 +65,13 @@ def test_save_search_names_it_and_sends_only_later_listings(resident, seller):
     assert report.emails == 0
 
 
+def test_save_search_removes_invisible_characters_from_the_name(resident):
+    alert = save_search(resident, params(q="vélo"), name="Mes\x00 vélos\u202e")
+    db.session.commit()
+
+    assert alert.name == "Mes vélos"
+
+
 def test_save_search_refuses_duplicates_empty_searches_and_a_21st_alert(resident):
     save_search(resident, params(q="vélo"))
     with pytest.raises(Conflict, match="déjà enregistrée"):

@@ -203,3 +203,28 @@ def test_listing_forms_refuse_a_post_without_csrf_token(app, moderator_client, p
     response = moderator_client.post(path, data=form_data() | {"decision": "accept"})
     assert response.status_code == 400
     assert "Formulaire expiré" in text(response)
+
+
+def test_invisible_and_reordering_characters_are_removed_not_refused(resident_client):
+    # A NUL that PostgreSQL cannot store, a bell, a right-to-left override that would display
+    # the title backwards: the listing is saved, without them, on both databases.
+    response = resident_client.post(
+        "/annonces/nouvelle",
+        data={
+            **form_data(
+                title="Vélo\x00 rouge\u202e",
+                description="Bon état\x00\r\nPeu servi\x07",
+                brand="B\x00twin",
+            ),
+            "photos": [upload()],
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 302
+    listing = only_listing()
+    assert (listing.title, listing.description, listing.brand) == (
+        "Vélo rouge",
+        "Bon état\nPeu servi",
+        "Btwin",
+    )

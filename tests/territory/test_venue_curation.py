@@ -234,3 +234,18 @@ def test_venue_forms_refuse_a_post_without_csrf_token(app, moderator_client):
     assert response.status_code == 400
     assert "Formulaire expiré" in text(response)
     assert venue_named("Gymnase Jean-Macé") is None
+
+
+def test_invisible_characters_are_removed_from_a_proposal(resident_client):
+    response = resident_client.post(
+        "/lieux/nouveau",
+        data={
+            **GOOD,
+            "name": "Gymnase\x00 Jean-Macé",
+            "description": "Gymnase\x00 municipal.\u202e",
+        },
+    )
+
+    assert response.status_code == 302
+    venue = venue_named("Gymnase Jean-Macé")
+    assert venue.description == "Gymnase municipal."
