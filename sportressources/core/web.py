@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request
+from flask import current_app, flash, g, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.core.errors import DomainError, ValidationFailed, attach_to_form
+
+log = logging.getLogger(__name__)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -39,6 +46,24 @@ def report_error(error: DomainError, form: FlaskForm | None = None) -> None:
         form.form_errors.append(str(error.message))
     else:
         flash(str(error.message), "error")
+
+
+def header_count(key: str, count: Callable[[Any], int]) -> int:
+    """A number for the page header (unread messages, notifications): ``count`` of the signed-in
+    member, once per request and kept in ``g.<key>``; 0 for a visitor, and 0 when the database
+    cannot answer, so that an error page still renders instead of a 500."""
+    if not current_user or not current_user.is_authenticated:
+        return 0
+    if key not in g:
+        from sportressources.extensions import db
+
+        try:
+            setattr(g, key, count(current_user))
+        except SQLAlchemyError:
+            log.warning("%s unavailable", key)
+            db.session.rollback()
+            return 0
+    return getattr(g, key)
 
 
 def limit(key: str):

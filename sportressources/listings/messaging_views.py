@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from sportressources.core.db import begin_write
 from sportressources.core.errors import Conflict, DomainError
 from sportressources.core.forms import NO_MAXLENGTH, max_length
-from sportressources.core.web import form_status, report_error
+from sportressources.core.web import form_status, header_count, report_error
 from sportressources.extensions import db
 from sportressources.listings import messaging
 from sportressources.listings.models import ExchangeRequest, Listing
 from sportressources.listings.policies import can_view_listing
-
-log = logging.getLogger(__name__)
 
 # Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
 ID = "int(max=9223372036854775807)"
@@ -46,18 +41,8 @@ class MessageForm(FlaskForm):
 
 
 def unread_message_count() -> int:
-    """For the header: the signed-in member's unread conversations, computed once per request."""
-    if not current_user or not current_user.is_authenticated:
-        return 0
-    if "unread_message_count" not in g:
-        try:
-            g.unread_message_count = messaging.unread_count(current_user)
-        except SQLAlchemyError:
-            # Rendering an error page while the database is down: show no count, not a 500.
-            log.warning("unread message count unavailable")
-            db.session.rollback()
-            return 0
-    return g.unread_message_count
+    """For the header: the signed-in member's unread conversations."""
+    return header_count("unread_message_count", messaging.unread_count)
 
 
 def listing_page_url(listing: Listing) -> str | None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, g, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.core.db import begin_write
+from sportressources.core.web import header_count
 from sportressources.extensions import db
 from sportressources.notifications import services
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("notifications", __name__)
 
@@ -20,18 +16,8 @@ MAX_PAGE = 10_000
 
 
 def unread_notification_count() -> int:
-    """For the header: the signed-in member's unread notifications, counted once per request."""
-    if not current_user or not current_user.is_authenticated:
-        return 0
-    if "unread_notification_count" not in g:
-        try:
-            g.unread_notification_count = services.unread_count(current_user)
-        except SQLAlchemyError:
-            # Rendering an error page while the database is down: show no count, not a 500.
-            log.warning("unread notification count unavailable")
-            db.session.rollback()
-            return 0
-    return g.unread_notification_count
+    """For the header: the signed-in member's unread notifications."""
+    return header_count("unread_notification_count", services.unread_count)
 
 
 @bp.record_once
