@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from sportressources import create_app  # noqa: E402
-from sportressources.extensions import db  # noqa: E402
+from sportressources.core.db import db  # noqa: E402
 
 SIZES = {"100k": 100_000, "1m": 1_000_000}
 DEFAULT_PG_URL = "postgresql://root@127.0.0.1:5432/test"
@@ -81,7 +81,8 @@ PAGE_TEMPLATE = """{% extends "base.html" %}
 
 def stand_in_blueprint() -> Blueprint:
     """The search page as the view will do it, used while the real one is not there."""
-    from sportressources.listings.search import parse_search_args, search_listings
+    from sportressources.listings.search.params import parse_search_args
+    from sportressources.listings.search.query import search_listings
 
     bp = Blueprint("bench", __name__)
 
@@ -123,7 +124,7 @@ def ensure_dataset(app, backend: str, size: str, count: int, pg_url: str, reseed
 
     from sportressources.core.db import transaction
     from sportressources.listings.demo import analyze, seed_synthetic_listings
-    from sportressources.territory.loader import load_territory
+    from sportressources.venues.loader import load_territory
 
     with app.app_context():
         if backend == "postgresql":
@@ -166,8 +167,8 @@ def upgrade_dataset(app, backend: str, size: str) -> None:
     index of every listing that PostgreSQL no longer uses."""
     from sqlalchemy import inspect
 
-    from sportressources.listings import search_index
     from sportressources.listings.demo import analyze
+    from sportressources.listings.search import index as search_index
 
     with app.app_context():
         if "listing_positions" in inspect(db.engine).get_table_names():
@@ -200,7 +201,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def resolve_pages(app, searches) -> list[tuple[str, dict]]:
     """Turn ``_page: n`` into the cursor of page n, found by walking pages like a visitor."""
-    from sportressources.listings.search import parse_search_args, search_listings
+    from sportressources.listings.search.params import parse_search_args
+    from sportressources.listings.search.query import search_listings
 
     resolved = []
     with app.app_context():
@@ -272,7 +274,8 @@ def run_one(app, path: str, args: dict, runs: int, warmup: int) -> dict:
 
 
 def statements_per_page_size(app, args: dict) -> tuple[int, int]:
-    from sportressources.listings.search import parse_search_args, search_listings
+    from sportressources.listings.search.params import parse_search_args
+    from sportressources.listings.search.query import search_listings
 
     counts = []
     with app.app_context():

@@ -1,8 +1,13 @@
-"""Application factory: configuration, extensions, blueprints, handlers, in that order."""
+"""Application factory: configuration, extensions, then each domain package's ``init_app``.
+
+``DOMAINS`` lists the packages from the lowest to the highest: each registers its blueprints, CLI
+commands, signal receivers and template hooks, so that a process that never imports a view (a CLI
+job, a worker) has every receiver connected all the same.
+"""
 
 from __future__ import annotations
 
-import random
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +17,24 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from sportressources.config import PROJECT_ROOT, load_config
-from sportressources.core.db import begin_write
-from sportressources.extensions import babel, csrf, db, limiter, login_manager, migrate
+from sportressources.core.db import begin_write, db
+from sportressources.extensions import babel, csrf, limiter, login_manager, migrate
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+DOMAINS = (
+    "core",
+    "geo",
+    "accounts",
+    "notifications",
+    "venues",
+    "listings",
+    "alerts",
+    "trade",
+    "messaging",
+    "pages",
+    "dev",
+)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -34,9 +53,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     register_extensions(app)
-    register_blueprints(app)
-    register_handlers(app)
-    register_cli(app)
+    for name in DOMAINS:
+        import_module(f"sportressources.{name}").init_app(app)
     return app
 
 
@@ -60,11 +78,23 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def import_models() -> None:
+    """Every table in the metadata, whatever the caller imported (migrations compare them all)."""
+    for name in DOMAINS:
+        try:
+            import_module(f"sportressources.{name}.models")
+        except ModuleNotFoundError as error:
+            if error.name != f"sportressources.{name}.models":
+                raise
+    for name in ("listings.search.index", "trade.exchanges.models", "trade.loans.models"):
+        import_module(f"sportressources.{name}")
+
+
 def register_extensions(app: Flask) -> None:
     import sportressources.listings.models  # noqa: F401 - every table in the metadata
-    import sportressources.listings.search_index  # noqa: F401
-    import sportressources.loans.models  # noqa: F401
+    import sportressources.listings.search.index  # noqa: F401
     import sportressources.notifications.models  # noqa: F401
+    import sportressources.trade.loans.models  # noqa: F401
 
     db.init_app(app)
 
@@ -114,83 +144,3 @@ def send_to_login():
     if request.method in {"GET", "HEAD"}:
         return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
     return redirect(url_for(login_manager.login_view))
-
-
-def register_blueprints(app: Flask) -> None:
-    import xstatic.pkg.leaflet
-    from flask import Blueprint
-
-    from sportressources.accounts.views import bp as accounts_bp
-    from sportressources.core.media import bp as media_bp
-    from sportressources.listings.alert_views import bp as alerts_bp
-    from sportressources.listings.exchange_views import bp as exchanges_bp
-    from sportressources.listings.messaging_views import bp as messages_bp
-    from sportressources.listings.views import bp as listings_bp
-    from sportressources.loans.views import bp as loans_bp
-    from sportressources.notifications.views import bp as notifications_bp
-    from sportressources.pages.views import bp as pages_bp
-    from sportressources.territory.views import bp as territory_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(territory_bp)
-    app.register_blueprint(media_bp)
-    app.register_blueprint(listings_bp)
-    app.register_blueprint(messages_bp)
-    app.register_blueprint(exchanges_bp)
-    app.register_blueprint(alerts_bp)
-    app.register_blueprint(loans_bp)
-    app.register_blueprint(notifications_bp)
-    # Leaflet comes from the XStatic-Leaflet package on PyPI and is served by the app: no CDN
-    leaflet = Blueprint(
-        "leaflet",
-        __name__,
-        static_folder=xstatic.pkg.leaflet.BASE_DIR,
-        static_url_path="/static/vendor/leaflet",
-    )
-    app.register_blueprint(leaflet)
-    if app.config["APP_ENV"] in {"development", "testing"}:
-        from sportressources.dev.views import bp as dev_bp
-
-        app.register_blueprint(dev_bp)
-
-
-def register_handlers(app: Flask) -> None:
-    from sportressources.core import errorpages, requestlog, templating
-    from sportressources.core.security import register_security_headers
-
-    errorpages.register(app)
-    requestlog.register(app)
-    templating.register(app)
-    register_security_headers(app)
-
-
-def register_cli(app: Flask) -> None:
-    from sportressources.accounts.cli import users_cli
-    from sportressources.accounts.demo import load_demo_accounts
-    from sportressources.accounts.services import link_legacy_communes
-    from sportressources.core.cli import data_cli, register_initial_data
-    from sportressources.listings.alerts import alerts_cli
-    from sportressources.listings.demo import demo_cli, seed_demo
-    from sportressources.listings.photos import uploads_cli
-    from sportressources.loans.cli import loans_cli
-    from sportressources.loans.demo import seed_demo_loans
-    from sportressources.territory import cli as territory_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(data_cli)
-    territory_cli.register(app)
-    app.cli.add_command(uploads_cli)
-    app.cli.add_command(alerts_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(loans_cli)
-    register_initial_data(
-        app,
-        "annonces de démonstration",
-        lambda: seed_demo(random.Random(62)),
-        95,
-        demo_only=True,
-    )
-    register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
-    register_initial_data(app, "communes des membres", link_legacy_communes, 20)
-    register_initial_data(app, "comptes de démonstration", load_demo_accounts, 90, demo_only=True)

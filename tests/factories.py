@@ -6,9 +6,8 @@ import itertools
 
 from sportressources.accounts.models import User
 from sportressources.accounts.passwords import hash_password
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
-from sportressources.extensions import db
 
 PASSWORD = "une phrase de passe solide"
 _counter = itertools.count(1)
@@ -64,8 +63,8 @@ def make_listing(
     **fields,
 ):
     """A listing written straight to the database (no moderation), placed like the service does."""
+    from sportressources.geo.models import Commune
     from sportressources.listings.models import Listing
-    from sportressources.territory.models import Commune
 
     owner = owner or make_user()
     commune = db.session.get(Commune, commune_insee)

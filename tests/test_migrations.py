@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from sportressources import create_app
 from sportressources.config import normalise_database_url
-from sportressources.extensions import db
+from sportressources.core.db import db
 from tests.fixtures.database import PG_URL, base_overrides, pg_engine_options
 
 

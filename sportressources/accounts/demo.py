@@ -6,9 +6,8 @@ from sqlalchemy import func, select
 
 from sportressources.accounts.models import User
 from sportressources.accounts.passwords import hash_password
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
-from sportressources.extensions import db
 
 DEMO_PASSWORD = "demo-sport-62"
 DEMO_ACCOUNTS = (

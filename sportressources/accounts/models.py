@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin
 from sportressources.core.security import Role
-from sportressources.territory.models import Commune
+from sportressources.geo.models import Commune
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 

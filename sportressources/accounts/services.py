@@ -22,16 +22,15 @@ from sportressources.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import Role
 from sportressources.core.signals import account_deleting, personal_data_requested
 from sportressources.core.text import clean_line, fold
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
-from sportressources.extensions import db
-from sportressources.territory.models import Commune
-from sportressources.territory.queries import communes_by_zone
+from sportressources.geo.models import Commune
+from sportressources.geo.queries import communes_by_zone
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"

@@ -28,11 +28,12 @@ from sportressources.accounts.forms import (
     ResetPasswordForm,
     SignOutEverywhereForm,
 )
+from sportressources.core.db import db
 from sportressources.core.errors import DomainError
 from sportressources.core.forms import grouped_choices
 from sportressources.core.tokens import InvalidToken
 from sportressources.core.web import form_status, limit, report_error, safe_next
-from sportressources.extensions import db, limiter
+from sportressources.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 

@@ -1,0 +1,17 @@
+"""What every domain builds on: database, errors, mail, storage, the request boundary, templates."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from sportressources.core import errorpages, requestlog, templating
+    from sportressources.core.cli import data_cli
+    from sportressources.core.media import bp as media_bp
+    from sportressources.core.security import register_security_headers
+
+    errorpages.register(app)
+    requestlog.register(app)
+    templating.register(app)
+    register_security_headers(app)
+    app.register_blueprint(media_bp)
+    app.cli.add_command(data_cli)

@@ -1,4 +1,4 @@
-"""Declarative base, column types shared by every domain, and the transaction helper."""
+"""The database: declarative base, the ``db`` extension, shared column types, transactions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
@@ -53,6 +54,9 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+db = SQLAlchemy(model_class=Base)
 
 
 class TimestampMixin:
@@ -113,8 +117,6 @@ def begin_write() -> None:
     transaction that reads then writes cannot be overtaken by a concurrent writer; on PostgreSQL it
     is an ordinary BEGIN, since row locks and constraints arbitrate there.
     """
-    from sportressources.extensions import db
-
     if not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
@@ -125,8 +127,6 @@ def transaction() -> Iterator[None]:
 
     For CLI commands and batch jobs; a web request commits in its view instead.
     """
-    from sportressources.extensions import db
-
     begin_write()
     try:
         yield

@@ -113,7 +113,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
-        from sportressources.extensions import db
+        from sportressources.core.db import db
 
         db.session.rollback()
         log.error("database error: %s", error.orig.__class__.__name__ if error.orig else error)
@@ -128,7 +128,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
-        from sportressources.extensions import db
+        from sportressources.core.db import db
 
         db.session.rollback()
         original = getattr(error, "original_exception", None)

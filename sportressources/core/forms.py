@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DecimalField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
-
-from sportressources.core import ratings
+from wtforms import DecimalField, SelectChoice, SelectField
+from wtforms.validators import Length
 
 Groups = Iterable[tuple[str, Iterable[tuple[str, str]]]]
 
@@ -73,24 +70,3 @@ class FrenchDecimalField(DecimalField):
         if valuelist and isinstance(valuelist[0], str):
             valuelist = [valuelist[0].strip().replace(" ", "").replace(",", ".")]
         super().process_formdata(valuelist)
-
-
-class RatingForm(FlaskForm):
-    """A member's rating of another after a handover (exchange or loan): the rules are in
-    ``core.ratings`` and the services that store it."""
-
-    score = RadioField(
-        _l("Votre note"),
-        choices=[SelectChoice(value, label) for value, label in ratings.SCORE_LABELS.items()],
-        validators=[InputRequired(message=ratings.SCORE_MESSAGE)],
-        invalid_choice_message=ratings.SCORE_MESSAGE,
-    )
-    comment = TextAreaField(
-        _l("Commentaire (facultatif)"),
-        description=_l(
-            "Visible sur le profil du membre. %(limit)s caractères au plus.",
-            limit=ratings.COMMENT_MAX,
-        ),
-        validators=[max_length(ratings.COMMENT_MAX)],
-        render_kw={"rows": 3, **NO_MAXLENGTH},
-    )

@@ -92,7 +92,7 @@ def send_mail(
     **context: Any,
 ) -> Mail:
     """Render a message and queue it on the current database session; it leaves at commit."""
-    from sportressources.extensions import db
+    from sportressources.core.db import db
 
     mail = render_mail(to, subject, template, locale=locale, headers=headers, **context)
     session = db.session()

@@ -37,7 +37,7 @@ def form_status(form: FlaskForm) -> int:
 
 def report_error(error: DomainError, form: FlaskForm | None = None) -> None:
     """Show a domain error: on its fields when the form has them, else in the form or a flash."""
-    from sportressources.extensions import db
+    from sportressources.core.db import db
 
     db.session.rollback()
     if isinstance(error, ValidationFailed) and form is not None and attach_to_form(error, form):
@@ -55,7 +55,7 @@ def header_count(key: str, count: Callable[[Any], int]) -> int:
     if not current_user or not current_user.is_authenticated:
         return 0
     if key not in g:
-        from sportressources.extensions import db
+        from sportressources.core.db import db
 
         try:
             setattr(g, key, count(current_user))

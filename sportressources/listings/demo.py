@@ -17,31 +17,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select, text
 
 from sportressources.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
 from sportressources.accounts.models import User
 from sportressources.accounts.passwords import hash_password
-from sportressources.core.db import transaction, utcnow
+from sportressources.core.cli import initial_data_loaders
+from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.security import Role
-from sportressources.extensions import db
+from sportressources.geo.models import Commune
 from sportressources.listings import services
-from sportressources.listings.models import (
-    Conversation,
-    Listing,
-    ListingKind,
-    ListingStatus,
-    Message,
-)
-from sportressources.listings.search_index import (
+from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.listings.search.index import (
     document_text,
     listing_search,
     prepared_document,
     taxonomy_labels,
 )
 from sportressources.listings.taxonomy import CATEGORIES
-from sportressources.territory.models import Commune, Venue, VenueStatus
+from sportressources.venues.models import Venue, VenueStatus
 
 demo_cli = AppGroup("demo", help="Données de démonstration et de test de charge.")
 
@@ -126,21 +122,6 @@ DEMO_MEMBERS = (
     ("thomas.r@example.org", "Thomas R.", "62215"),  # Carvin
 )
 DEMO_LISTINGS = 60
-CONVERSATIONS = (
-    (
-        "Bonjour, est-il toujours disponible ? Je peux passer samedi.",
-        "Oui, toujours disponible. Samedi 10 h au stade, ça vous va ?",
-        "Parfait, à samedi !",
-    ),
-    (
-        "Bonjour, quelle taille exactement ? C'est pour mon fils de 9 ans.",
-        "Bonjour, c'est indiqué sur l'annonce, il a servi à un enfant du même âge.",
-    ),
-    (
-        "Bonsoir, est-ce que le prix est négociable ?",
-        "Le prix est déjà bas, mais on peut en parler.",
-    ),
-)
 
 
 @demo_cli.command("seed")
@@ -160,11 +141,13 @@ CONVERSATIONS = (
 )
 @click.option("--seed", "random_seed", type=int, default=62, show_default=True)
 def seed_command(count: int | None, batch: int, random_seed: int) -> None:
-    """Add demo listings (idempotent), or N synthetic listings with --listings N."""
+    """Add the demo data of every domain (idempotent), or N synthetic listings with --listings N."""
     if count is None:
-        with transaction():
-            report = seed_demo(random.Random(random_seed))
-        click.echo(report)
+        # Every demo loader the domains registered (accounts, listings, loans, conversations...)
+        for loader in initial_data_loaders(current_app):
+            if loader.demo_only:
+                with transaction():
+                    click.echo(f"{loader.name}: {loader.load() or 'rien à faire'}")
         return
     started = time.monotonic()
 
@@ -184,12 +167,12 @@ def seed_command(count: int | None, batch: int, random_seed: int) -> None:
 
 
 def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
-    """Demo members, listings and conversations, once: a second run adds nothing.
+    """Demo members and listings, once: a second run adds nothing.
 
     Needs the territory; creates the demo accounts first when the database has none.
     """
     load_demo_accounts()
-    owners = _demo_members()
+    owners = demo_members()
     marker = db.session.scalar(
         select(func.count()).select_from(Listing).where(Listing.owner_id.in_(u.id for u in owners))
     )
@@ -251,15 +234,14 @@ def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
         listing.created_at = listing.updated_at = listing.published_at = created
         listings.append(listing)
     db.session.flush()
-    conversations = _seed_conversations(listings, owners)
     photos = sum(1 for listing in listings if listing.photo_count)
     return (
-        f"{len(listings)} annonces de démonstration ({photos} avec photo), "
-        f"{conversations} conversations (mot de passe des comptes : {DEMO_PASSWORD})"
+        f"{len(listings)} annonces de démonstration ({photos} avec photo) "
+        f"(mot de passe des comptes : {DEMO_PASSWORD})"
     )
 
 
-def _demo_members() -> list[User]:
+def demo_members() -> list[User]:
     emails = [email for email, *_ in DEMO_ACCOUNTS if email != "admin@example.org"]
     existing = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
     members = [existing[email] for email in emails if email in existing]
@@ -328,36 +310,6 @@ def _photo_maker() -> Callable[[str, int], object] | None:
         return photos.store(processed), processed.width, processed.height
 
     return make
-
-
-def _seed_conversations(listings: list[Listing], members: list[User]) -> int:
-    count = 0
-    for number, exchange in enumerate(CONVERSATIONS):
-        listing = listings[number * 7]
-        interested = next(m for m in members[number + 1 :] + members if m.id != listing.owner_id)
-        started = utcnow() - timedelta(days=3 - number)
-        conversation = Conversation(
-            listing_id=listing.id,
-            owner_id=listing.owner_id,
-            interested_id=interested.id,
-            created_at=started,
-            last_message_at=started,
-            owner_read_at=started,
-            interested_read_at=started,
-        )
-        db.session.add(conversation)
-        db.session.flush()
-        for turn, body in enumerate(exchange):
-            sent = started + timedelta(hours=turn * 2)
-            sender = interested.id if turn % 2 == 0 else listing.owner_id
-            message = Message(
-                conversation_id=conversation.id, sender_id=sender, body=body, created_at=sent
-            )
-            db.session.add(message)
-            conversation.last_message_at = sent
-        count += 1
-    db.session.flush()
-    return count
 
 
 # --- Synthetic data for benchmarks --------------------------------------------------------------

@@ -7,14 +7,15 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin, utcnow
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
-    from sportressources.territory.models import Commune, Venue
+    from sportressources.geo.models import Commune
+    from sportressources.venues.models import Venue
 
 
 def _values(enum_class) -> str:
@@ -159,133 +160,3 @@ class Favourite(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     listing: Mapped[Listing] = relationship()
-
-
-class SavedSearch(Base):
-    """A search a member saved as an alert: new matching listings arrive in a daily digest."""
-
-    __tablename__ = "saved_searches"
-    __table_args__ = (UniqueConstraint("user_id", "query"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
-    # The search's query string, normalised (sorted, without paging): the alert's identity
-    query: Mapped[str] = mapped_column(String(1000))
-    # Listings with an id above this were not sent yet: the digest's high-water mark
-    last_listing_id: Mapped[int] = mapped_column(default=0)
-    last_sent_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship()
-
-
-class Conversation(Base):
-    """The messages between a listing's owner and one interested member."""
-
-    __tablename__ = "conversations"
-    __table_args__ = (
-        UniqueConstraint("listing_id", "interested_id"),
-        Index("ix_conversations_owner_last", "owner_id", "last_message_at"),
-        Index("ix_conversations_interested_last", "interested_id", "last_message_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    interested_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Each side's read and email-notification marks: one email per batch of unread messages
-    owner_read_at: Mapped[datetime | None]
-    interested_read_at: Mapped[datetime | None]
-    owner_notified_at: Mapped[datetime | None]
-    interested_notified_at: Mapped[datetime | None]
-
-    listing: Mapped[Listing] = relationship()
-    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
-    interested: Mapped[User] = relationship(foreign_keys=[interested_id])
-    messages: Mapped[list[Message]] = relationship(
-        back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
-    )
-
-
-class Message(Base):
-    __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_id", "conversation_id", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
-    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    conversation: Mapped[Conversation] = relationship(back_populates="messages")
-    sender: Mapped[User] = relationship()
-
-
-class RequestStatus(enum.StrEnum):
-    PENDING = "pending"  # the member asked for the item
-    ACCEPTED = "accepted"  # the owner picked this member; the listing is reserved
-    DECLINED = "declined"  # the owner picked someone else, or said no
-    WITHDRAWN = "withdrawn"  # the member changed their mind
-    COMPLETED = "completed"  # both confirmed the handover
-    NO_SHOW = "no_show"  # the picked member did not come
-
-
-class ExchangeRequest(Base):
-    """A member's request for a gift or a sale; the accepted one becomes the exchange."""
-
-    __tablename__ = "exchange_requests"
-    __table_args__ = (
-        UniqueConstraint("listing_id", "requester_id"),
-        CheckConstraint(f"status IN ({_values(RequestStatus)})", name="status_valid"),
-        # At most one accepted request per listing, whatever the concurrency
-        Index(
-            "uq_exchange_requests_one_accepted",
-            "listing_id",
-            unique=True,
-            sqlite_where=text("status = 'accepted'"),
-            postgresql_where=text("status = 'accepted'"),
-        ),
-        Index("ix_exchange_requests_requester", "requester_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
-    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    message: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING.value)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_at: Mapped[datetime | None]
-    owner_confirmed_at: Mapped[datetime | None]
-    requester_confirmed_at: Mapped[datetime | None]
-    completed_at: Mapped[datetime | None]
-
-    listing: Mapped[Listing] = relationship()
-    requester: Mapped[User] = relationship()
-
-
-class Rating(Base):
-    """One party's rating of the other after a completed exchange (loans keep theirs in
-    ``loan_ratings``: a lower domain never points at a higher one's rows)."""
-
-    __tablename__ = "ratings"
-    __table_args__ = (
-        UniqueConstraint("exchange_id", "rater_id"),
-        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-        Index("ix_ratings_ratee", "ratee_id", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exchange_id: Mapped[int | None] = mapped_column(
-        ForeignKey("exchange_requests.id", ondelete="CASCADE")
-    )
-    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    score: Mapped[int]
-    comment: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
-    ratee: Mapped[User] = relationship(foreign_keys=[ratee_id])

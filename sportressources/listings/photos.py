@@ -27,11 +27,10 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps
 from sqlalchemy import select
 
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.storage import get_storage
 from sportressources.core.tokens import InvalidToken, make_token, read_token
-from sportressources.extensions import db
 from sportressources.listings.models import ListingPhoto
 
 FIELD = "photos"

@@ -14,28 +14,24 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import Role, has_role
 from sportressources.core.signals import (
-    account_deleting,
+    listing_availability_changing,
     listing_closing,
-    personal_data_requested,
 )
 from sportressources.core.text import clean_line, clean_text
-from sportressources.extensions import db
+from sportressources.geo.models import Commune
 from sportressources.listings.models import (
     VISIBLE_STATUSES,
     Condition,
-    ExchangeRequest,
     Favourite,
     Listing,
     ListingKind,
     ListingPhoto,
     ListingStatus,
-    RequestStatus,
-    SavedSearch,
 )
 from sportressources.listings.policies import (
     can_edit_listing,
@@ -43,7 +39,7 @@ from sportressources.listings.policies import (
     can_view_listing,
 )
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
-from sportressources.territory.models import Commune, Venue, VenueStatus
+from sportressources.venues.models import Venue, VenueStatus
 
 MAX_PHOTOS = 6
 TITLE_RANGE = (5, 120)
@@ -370,7 +366,6 @@ def withdraw_listing(actor, listing: Listing) -> None:
     listing_closing.send(listing, actor=actor)
     listing.status = ListingStatus.WITHDRAWN.value
     listing.closed_at = utcnow()
-    _release_requests(listing)
     db.session.flush()
 
 
@@ -394,56 +389,12 @@ def set_availability(actor, listing: Listing, status: str) -> None:
         )
     if listing.status not in allowed[status]:
         raise Conflict(_l("Ce changement n’est pas possible dans l’état actuel de l’annonce."))
-    if _accepted_request(listing) is not None and status in (
-        ListingStatus.PUBLISHED.value,
-        ListingStatus.GIVEN.value,
-        ListingStatus.SOLD.value,
-    ):
-        raise Conflict(
-            _l(
-                "Un membre a été choisi pour cet objet : confirmez la remise ou signalez son "
-                "absence depuis la page des demandes."
-            )
-        )
-    listing.status = status
+    listing_availability_changing.send(listing, actor=actor, status=status)
     if status in closing_kind:
+        listing_closing.send(listing, actor=actor)
         listing.closed_at = utcnow()
-        _release_requests(listing)
+    listing.status = status
     db.session.flush()
-
-
-def _accepted_request(listing: Listing) -> ExchangeRequest | None:
-    return db.session.scalar(
-        select(ExchangeRequest).where(
-            ExchangeRequest.listing_id == listing.id,
-            ExchangeRequest.status == RequestStatus.ACCEPTED.value,
-        )
-    )
-
-
-def _release_requests(listing: Listing) -> None:
-    """Decline the open requests of a listing that closes, and tell their authors politely."""
-    open_requests = db.session.scalars(
-        select(ExchangeRequest).where(
-            ExchangeRequest.listing_id == listing.id,
-            ExchangeRequest.status.in_((RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)),
-        )
-    ).all()
-    for request in open_requests:
-        request.status = RequestStatus.DECLINED.value
-        request.decided_at = utcnow()
-        requester = request.requester
-        if requester.is_deleted:
-            continue
-        send_mail(
-            requester.email,
-            _l("L’annonce « %(title)s » n’est plus disponible", title=listing.title),
-            "listings/listing_closed",
-            locale=requester.locale,
-            user=requester,
-            listing=listing,
-            search_url=external_url("listings.search"),
-        )
 
 
 # --- review ---------------------------------------------------------------------------------------
@@ -577,8 +528,7 @@ def count_awaiting_review() -> int:
 # --- personal data --------------------------------------------------------------------------------
 
 
-@personal_data_requested.connect
-def _export_listings(user) -> tuple[str, dict]:
+def export_listings(user) -> tuple[str, dict]:
     listings = db.session.scalars(select(Listing).where(Listing.owner_id == user.id)).all()
     return "listings", {
         "listings": [
@@ -596,17 +546,10 @@ def _export_listings(user) -> tuple[str, dict]:
             for listing in listings
         ],
         "favourites": [listing.id for listing in favourites_of(user)],
-        "saved_searches": [
-            {"name": search.name, "query": search.query}
-            for search in db.session.scalars(
-                select(SavedSearch).where(SavedSearch.user_id == user.id)
-            )
-        ],
     }
 
 
-@account_deleting.connect
-def _withdraw_listings_of_deleted_account(user) -> None:
+def withdraw_listings_of_deleted_account(user) -> None:
     """The member's open listings leave the site; others' records (exchanges) stay intact."""
     for listing in db.session.scalars(
         select(Listing).where(Listing.owner_id == user.id, Listing.status.not_in(CLOSED_STATUSES))
@@ -614,8 +557,6 @@ def _withdraw_listings_of_deleted_account(user) -> None:
         listing_closing.send(listing, actor=user, deleting_account=True)
         listing.status = ListingStatus.WITHDRAWN.value
         listing.closed_at = utcnow()
-        _release_requests(listing)
     db.session.execute(delete(Favourite).where(Favourite.user_id == user.id))
-    db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
     # The member's own requests on others' listings: see exchanges' receiver
     db.session.flush()

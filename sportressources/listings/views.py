@@ -7,17 +7,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from sportressources.core.db import db
 from sportressources.core.errors import DomainError, ValidationFailed
 from sportressources.core.forms import grouped_choices
 from sportressources.core.security import Role, role_required
 from sportressources.core.web import form_status, report_error
-from sportressources.extensions import db
+from sportressources.geo import queries as geo
 from sportressources.listings import photos, services
-from sportressources.listings import search as search_module
 from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.policies import can_contact_owner, can_edit_listing
-from sportressources.listings.search_form import filter_options
+from sportressources.listings.search import parse_search_args, search_listings
+from sportressources.listings.search.form import filter_options
 from sportressources.listings.taxonomy import (
     AGE_GROUPS,
     CATEGORIES,
@@ -27,7 +28,7 @@ from sportressources.listings.taxonomy import (
     rules_table,
     size_label,
 )
-from sportressources.territory import queries as territory
+from sportressources.venues import queries as venues_queries
 
 bp = Blueprint("listings", __name__)
 
@@ -84,13 +85,13 @@ def _prepare(form: ListingForm) -> ListingForm:
     form.commune.choices = grouped_choices(
         [
             (zone.short_name, [(c.insee, c.label) for c in communes])
-            for zone, communes in territory.communes_by_zone()
+            for zone, communes in geo.communes_by_zone()
         ],
         blank="—",
     )
     venues = [
         (str(venue.id), f"{venue.name} ({venue.commune.name})")
-        for venue in territory.pickup_venue_choices()
+        for venue in venues_queries.pickup_venue_choices()
     ]
     form.venue.choices = grouped_choices(
         [(_("Lieux de remise"), venues)], blank=_("Aucun, je précise dans les messages")
@@ -233,8 +234,8 @@ def edit(listing_id: int):
 
 @bp.route("/annonces")
 def search():
-    params, errors = search_module.parse_search_args(request.args)
-    page = search_module.search_listings(params)
+    params, errors = parse_search_args(request.args)
+    page = search_listings(params)
     listing_ids = [hit.listing.id for hit in page.hits]
     return render_template(
         "listings/search.html",
@@ -262,7 +263,7 @@ def search():
 @bp.route("/annonces/<int:listing_id>")
 def detail(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    from sportressources.listings import exchanges
+    from sportressources.trade.exchanges import services as exchanges
 
     place = listing.venue or listing.commune
     return render_template(
@@ -288,7 +289,9 @@ def detail(listing_id: int):
 @bp.route("/mon-espace")
 @login_required
 def my_space():
-    from sportressources.listings import alerts, exchanges, messaging
+    from sportressources.alerts import services as alerts
+    from sportressources.messaging import services as messaging
+    from sportressources.trade.exchanges import services as exchanges
 
     return render_template(
         "listings/my_space.html",

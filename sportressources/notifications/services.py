@@ -16,10 +16,8 @@ from flask_babel import LazyString, format_date, gettext
 from sqlalchemy import delete, func, select, update
 
 from sportressources.accounts.models import User
-from sportressources.core.db import utcnow
-from sportressources.core.signals import account_deleting, personal_data_requested
+from sportressources.core.db import db, utcnow
 from sportressources.core.templating import member_name
-from sportressources.extensions import db
 from sportressources.notifications.models import Notification
 
 PAGE_SIZE = 30
@@ -155,7 +153,6 @@ def mark_read(user: User, notifications: list[Notification], now: datetime | Non
 # --- personal data --------------------------------------------------------------------------------
 
 
-@personal_data_requested.connect
 def export_notifications(user, **_extra) -> tuple[str, list]:
     """RGPD export: the member's notifications, as shown to them."""
     rows = db.session.scalars(
@@ -174,7 +171,6 @@ def export_notifications(user, **_extra) -> tuple[str, list]:
     ]
 
 
-@account_deleting.connect
 def delete_notifications_of_deleted_member(user, **_extra) -> None:
     """A leaving member's notifications go with them."""
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))

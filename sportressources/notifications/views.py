@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_login import current_user, login_required
 
-from sportressources.core.db import begin_write
+from sportressources.core.db import begin_write, db
 from sportressources.core.web import header_count
-from sportressources.extensions import db
 from sportressources.notifications import services
 
 bp = Blueprint("notifications", __name__)

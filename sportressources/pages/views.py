@@ -20,8 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.accounts.services import set_locale
+from sportressources.core.db import db
 from sportressources.core.web import safe_next
-from sportressources.extensions import db, limiter
+from sportressources.extensions import limiter
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)

@@ -14,9 +14,8 @@ from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
 from sportressources.accounts.models import User
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
-from sportressources.extensions import db
 from tests.factories import PASSWORD, make_user
 from tests.fixtures.web import sign_in
 

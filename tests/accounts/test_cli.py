@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 
 from sportressources.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from sportressources.accounts.models import User
-from sportressources.core.db import utcnow
+from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
-from sportressources.extensions import db
 from tests.factories import PASSWORD, make_user
 
 ADMIN_PASSWORD = "une longue phrase pour administrer"

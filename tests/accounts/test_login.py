@@ -13,8 +13,7 @@ import redis
 from sqlalchemy import func, select
 
 from sportressources.accounts.models import User
-from sportressources.core.db import utcnow
-from sportressources.extensions import db
+from sportressources.core.db import db, utcnow
 from tests.factories import PASSWORD, make_user
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")

@@ -10,8 +10,7 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 
 from sportressources.accounts.models import User
-from sportressources.core.db import utcnow
-from sportressources.extensions import db
+from sportressources.core.db import db, utcnow
 from tests.factories import PASSWORD, make_user
 from tests.fixtures.web import sign_in
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from sportressources.accounts import services
 from sportressources.accounts.models import User
+from sportressources.core.db import db
 from sportressources.core.security import Role
-from sportressources.extensions import db
 from tests.factories import make_user
 
 EMAIL = "lea.martin@example.org"

@@ -4,9 +4,9 @@ import pytest
 from flask import Blueprint, abort
 
 from sportressources import create_app
+from sportressources.core.db import db
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.security import Role, role_required
-from sportressources.extensions import db
 from tests.fixtures.web import IsolatedClient, sign_in
 
 

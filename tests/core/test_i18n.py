@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from sportressources.accounts.models import User
 from sportressources.config import PROJECT_ROOT
-from sportressources.extensions import db
+from sportressources.core.db import db
 from tests.factories import make_user
 from tests.fixtures.web import sign_in
 

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
+from sportressources.core.db import db
 from sportressources.core.mail import external_url, send_mail
-from sportressources.extensions import db
 
 
 def test_mail_waits_for_the_commit_then_lands_in_the_outbox(app, outbox):

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from sportressources.extensions import db
-from sportressources.loans import terms
-from sportressources.loans.availability import paris_today
-from sportressources.loans.models import Loan
+from sportressources.core.db import db
+from sportressources.trade.loans import terms
+from sportressources.trade.loans.availability import paris_today
+from sportressources.trade.loans.models import Loan
 from tests.factories import PASSWORD, make_listing, make_user
 from tests.fixtures.browser import expect
 

@@ -5,24 +5,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
+from sportressources.core.db import db
 from sportressources.core.storage import get_storage
-from sportressources.extensions import db
-from sportressources.listings import search
 from sportressources.listings.demo import demo_cli
-from sportressources.listings.models import (
-    VISIBLE_STATUSES,
-    Conversation,
-    Listing,
-    ListingPhoto,
-    Message,
-)
-from sportressources.listings.search import SearchParams, search_listings
-from sportressources.listings.search_index import (
+from sportressources.listings.models import VISIBLE_STATUSES, Listing, ListingPhoto
+from sportressources.listings.search import query as search_query
+from sportressources.listings.search.index import (
     document_text,
     index_words,
     listing_search,
     taxonomy_labels,
 )
+from sportressources.listings.search.params import SearchParams
+from sportressources.listings.search.query import search_listings
+from sportressources.messaging.models import Conversation, Message
 
 
 def count(model_or_table) -> int:
@@ -73,7 +69,7 @@ def test_synthetic_listings_are_all_searchable(app, monkeypatch):
         assert db.session.scalar(text("SELECT count(*) FROM search_rtree")) == len(visible)
 
     # What bulk loading indexed is what the ORM path would have indexed, word for word
-    monkeypatch.setattr(search, "COUNT_CAP", 10_000)
+    monkeypatch.setattr(search_query, "COUNT_CAP", 10_000)
     for word in ("ballon", "velo", "enfant", "kipsta"):
         expected = {
             listing.id

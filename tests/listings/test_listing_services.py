@@ -3,11 +3,13 @@
 import pytest
 from sqlalchemy import select
 
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sportressources.extensions import db
+from sportressources.geo.models import Commune
 from sportressources.listings import services
-from sportressources.listings.models import ExchangeRequest, Favourite, Listing
-from sportressources.territory.models import Commune, Venue
+from sportressources.listings.models import Favourite, Listing
+from sportressources.trade.exchanges.models import ExchangeRequest
+from sportressources.venues.models import Venue
 from tests.factories import make_listing, make_user
 from tests.listings.helpers import listing_data, stored_photo
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from sportressources.extensions import db
+from sportressources.core.db import db
 from sportressources.listings.models import Listing
 from tests.factories import make_listing
 from tests.fixtures.web import sign_in

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from sportressources import create_app
+from sportressources.core.db import db
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.storage import BACKENDS, LocalStorage, get_storage
-from sportressources.extensions import db
 from sportressources.listings import photos
 from sportressources.listings.models import ListingPhoto
 from sportressources.listings.photos import (

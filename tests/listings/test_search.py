@@ -11,22 +11,19 @@ from geographiclib.geodesic import Geodesic
 from sqlalchemy import delete, func, select, text, update
 from werkzeug.datastructures import MultiDict
 
-from sportressources.core.geo import haversine_km
-from sportressources.extensions import db
-from sportressources.listings import search
+from sportressources.core.db import db
+from sportressources.geo.distance import haversine_km
+from sportressources.geo.models import Commune
 from sportressources.listings.models import Listing
-from sportressources.listings.search import (
-    SearchParams,
-    parse_search_args,
-    search_listings,
-    widen_suggestions,
-)
-from sportressources.listings.search_index import (
+from sportressources.listings.search import query as search_query
+from sportressources.listings.search.index import (
     listing_positions,
     listing_search,
     reindex_listings,
 )
-from sportressources.territory.models import Commune, Venue
+from sportressources.listings.search.params import SearchParams, parse_search_args
+from sportressources.listings.search.query import search_listings, widen_suggestions
+from sportressources.venues.models import Venue
 from tests.factories import make_listing, make_user
 
 LENS, LIEVIN, BETHUNE, BRUAY, HENIN = "62498", "62510", "62119", "62178", "62427"
@@ -412,7 +409,7 @@ def plan(request, monkeypatch):
     """Force how words combine with a sort by distance or price: walk that sort's index testing
     the words row by row, or read every match of the words and sort them (search.py chooses by
     how many listings the words match; tests have too few to ever walk)."""
-    monkeypatch.setattr(search, "_few_text_matches", lambda query: request.param == "sort")
+    monkeypatch.setattr(search_query, "_few_text_matches", lambda query: request.param == "sort")
     return request.param
 
 
@@ -667,7 +664,7 @@ def test_statements_per_page_do_not_depend_on_its_size(owner, count_queries, arg
 
 
 def test_the_count_stops_at_the_cap(owner, monkeypatch):
-    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    monkeypatch.setattr(search_query, "COUNT_CAP", 5)
     for number in range(7):
         make_listing(owner, title=f"Ballon {number}")
     make_listing(owner, title="Raquette")

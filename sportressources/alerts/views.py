@@ -1,0 +1,104 @@
+"""Alert pages: save the current search, list and delete my alerts, unsubscribe from an email."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BuildError
+
+from sportressources.alerts import services as alerts
+from sportressources.alerts.forms import DeleteAlertForm, SaveAlertForm, UnsubscribeForm
+from sportressources.core.db import db
+from sportressources.core.errors import DomainError
+from sportressources.core.tokens import InvalidToken
+from sportressources.extensions import csrf
+from sportressources.listings.search.params import parse_search_args
+
+bp = Blueprint("alerts", __name__)
+
+
+def _search_page(query: str) -> str:
+    try:
+        base = url_for(alerts.SEARCH_ENDPOINT)
+    except BuildError:
+        base = "/annonces"
+    return f"{base}?{query}" if query else base
+
+
+@bp.route("/alertes", methods=["POST"])
+@login_required
+def save():
+    form = SaveAlertForm()
+    query = (form.query.data or "")[:2000]
+    params, _errors = parse_search_args(MultiDict(parse_qsl(query)))
+    if not form.validate_on_submit():
+        messages = [m for field_errors in form.errors.values() for m in field_errors]
+        flash(" ".join(str(m) for m in messages) or _("L’alerte n’a pas pu être créée."), "error")
+        return redirect(_search_page(params.to_query_string()))
+    try:
+        alert = alerts.save_search(current_user, params, form.name.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(
+            _(
+                "Alerte « %(name)s » créée : vous recevrez les nouvelles annonces par e-mail, "
+                "au plus une fois par jour.",
+                name=alert.name,
+            ),
+            "success",
+        )
+    return redirect(_search_page(params.to_query_string()))
+
+
+@bp.route("/alertes")
+@login_required
+def index():
+    return render_template(
+        "alerts/index.html",
+        alerts=alerts.alerts_of(current_user),
+        form=DeleteAlertForm(),
+        limit=alerts.ALERTS_PER_USER,
+        search_page=_search_page,
+    )
+
+
+@bp.route("/alertes/<int:alert_id>/supprimer", methods=["POST"])
+@login_required
+def delete(alert_id: int):
+    form = DeleteAlertForm()
+    if not form.validate_on_submit():
+        flash(_("La demande a expiré : recommencez."), "error")
+        return redirect(url_for("alerts.index"))
+    try:
+        alerts.delete_search(current_user, alert_id)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("Alerte supprimée : vous ne recevrez plus ces annonces."), "success")
+    return redirect(url_for("alerts.index"))
+
+
+@bp.route("/alertes/desinscription/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token authorises it; mail clients post here without a form (RFC 8058)
+def unsubscribe(token: str):
+    try:
+        if request.method == "POST":
+            deleted = alerts.unsubscribe(token)
+            db.session.commit()
+            return render_template("alerts/unsubscribed.html", deleted=deleted)
+        found = alerts.alerts_in_token(token)
+    except InvalidToken as error:
+        db.session.rollback()
+        return render_template("alerts/unsubscribe_invalid.html", error=error), 400
+    return render_template(
+        "alerts/unsubscribe.html", alerts=found, token=token, form=UnsubscribeForm()
+    )

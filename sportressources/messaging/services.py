@@ -1,0 +1,407 @@
+"""Conversations about a listing between its owner and one interested member.
+
+Services flush and never commit. Only the two participants may read or write a conversation;
+anyone else gets NotFound, the same answer as for a missing one, so that ids reveal nothing.
+Each side keeps a read mark and a notification mark: a message emails its recipient only if they
+have read the conversation since the last email, so a burst of messages sends one email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from sportressources.accounts.models import User
+from sportressources.core.db import db, utcnow
+from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from sportressources.core.mail import external_url, send_mail
+from sportressources.core.templating import member_name
+from sportressources.core.text import clean_text
+from sportressources.listings.models import Listing
+from sportressources.messaging.models import Conversation, Message
+from sportressources.trade.exchanges.models import ExchangeRequest
+
+BODY_MAX = 2000
+PREVIEW_LENGTH = 140
+OWNER, INTERESTED = "owner", "interested"
+
+ACCOUNT_CLOSED_MESSAGE = _l(
+    "Ce membre a supprimé son compte : il ne peut plus recevoir de messages."
+)
+NOT_FOUND_MESSAGE = _l("Cette conversation n’existe pas ou ne vous concerne pas.")
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One line of the inbox."""
+
+    conversation: Conversation
+    listing: Listing
+    other: User
+    last_message: Message | None
+    unread: bool
+
+    @property
+    def preview(self) -> str:
+        if self.last_message is None:
+            return ""
+        text = " ".join(self.last_message.body.split())
+        return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
+
+
+# --- participants --------------------------------------------------------------------------------
+
+
+def side_of(user, conversation: Conversation) -> str | None:
+    """``"owner"`` or ``"interested"`` for a participant, None for anyone else."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.id == conversation.owner_id:
+        return OWNER
+    if user.id == conversation.interested_id:
+        return INTERESTED
+    return None
+
+
+def other_party(user, conversation: Conversation) -> User:
+    """The participant who is not ``user``."""
+    return conversation.interested if side_of(user, conversation) == OWNER else conversation.owner
+
+
+def _require_participant(user, conversation: Conversation) -> str:
+    side = side_of(user, conversation)
+    if side is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return side
+
+
+def _read_column(side: str):
+    return Conversation.owner_read_at if side == OWNER else Conversation.interested_read_at
+
+
+def _notified_column(side: str):
+    return Conversation.owner_notified_at if side == OWNER else Conversation.interested_notified_at
+
+
+def _other_side(side: str) -> str:
+    return INTERESTED if side == OWNER else OWNER
+
+
+def _later(column, moment: datetime):
+    """SQL for "the later of the column and ``moment``": concurrent writers never move it back."""
+    value = literal(moment, Conversation.last_message_at.type)
+    return case((column.is_(None), value), (column < value, value), else_=column)
+
+
+# --- use cases -----------------------------------------------------------------------------------
+
+
+def start_conversation(actor, listing: Listing) -> Conversation:
+    """The conversation between ``actor`` and the owner of ``listing``, created if needed.
+
+    An existing conversation for the pair is reused whatever the listing became. A new one needs
+    a visible listing (published or reserved) whose owner still has an account. Raises Forbidden
+    for the owner, NotFound for a listing that is not visible.
+    """
+    if actor.id == listing.owner_id:
+        raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas vous écrire à vous-même."))
+    existing = _find_conversation(listing.id, actor.id)
+    if existing is not None:
+        return existing
+    if not listing.is_visible or listing.owner.is_deleted:
+        raise NotFound(_l("Cette annonce n’existe pas ou n’est plus visible."))
+    return _open(listing, actor.id)
+
+
+def start_conversation_about_request(actor, request: ExchangeRequest) -> Conversation:
+    """The conversation between a listing's owner and a member who requested it, for either.
+
+    Lets the owner write first, to arrange the handover. Raises NotFound for anyone else (the
+    same answer as a missing request) and Conflict when the other member deleted their account.
+    """
+    listing = request.listing
+    if actor.id not in (listing.owner_id, request.requester_id):
+        raise NotFound(_l("Cette demande n’existe pas ou ne vous concerne pas."))
+    existing = _find_conversation(listing.id, request.requester_id)
+    if existing is not None:
+        return existing
+    other = request.requester if actor.id == listing.owner_id else listing.owner
+    if other.is_deleted:
+        raise Conflict(
+            _l("Ce membre a supprimé son compte : il ne peut plus recevoir de messages.")
+        )
+    return _open(listing, request.requester_id)
+
+
+def _open(listing: Listing, interested_id: int) -> Conversation:
+    now = utcnow()
+    # Both read marks start now: an empty conversation is unread for nobody.
+    conversation = Conversation(
+        listing_id=listing.id,
+        owner_id=listing.owner_id,
+        interested_id=interested_id,
+        created_at=now,
+        last_message_at=now,
+        owner_read_at=now,
+        interested_read_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(conversation)
+    except IntegrityError:
+        # The same pair opened it in another tab at the same moment: use theirs.
+        existing = _find_conversation(listing.id, interested_id)
+        if existing is None:
+            raise
+        return existing
+    return conversation
+
+
+def _find_conversation(listing_id: int, interested_id: int) -> Conversation | None:
+    return db.session.scalar(
+        select(Conversation).where(
+            Conversation.listing_id == listing_id, Conversation.interested_id == interested_id
+        )
+    )
+
+
+def get_conversation(actor, conversation_id: int) -> Conversation:
+    """A conversation ``actor`` takes part in.
+
+    Raises NotFound for a missing id and for a conversation of other members alike.
+    """
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    _require_participant(actor, conversation)
+    return conversation
+
+
+def messages_in(actor, conversation: Conversation) -> list[Message]:
+    """The messages of a conversation, oldest first, senders loaded. Raises NotFound."""
+    _require_participant(actor, conversation)
+    return list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation.id)
+            .order_by(Message.id)
+            .options(selectinload(Message.sender))
+        )
+    )
+
+
+def send_message(actor, conversation: Conversation, body: str) -> Message:
+    """Add a message from ``actor``; the recipient gets one email per batch of unread messages.
+
+    The body is plain text, trimmed, 1 to 2,000 characters. Sending marks the sender's side read.
+    Raises NotFound (not a participant), ValidationFailed on ``body``, Conflict when the other
+    member deleted their account.
+    """
+    side = _require_participant(actor, conversation)
+    text = clean_text(body)
+    if not text:
+        raise ValidationFailed({"body": _l("Écrivez un message avant de l’envoyer.")})
+    if len(text) > BODY_MAX:
+        raise ValidationFailed(
+            {
+                "body": _l(
+                    "Le message ne peut pas dépasser %(limit)s caractères "
+                    "(il en compte %(count)s).",
+                    limit=BODY_MAX,
+                    count=len(text),
+                )
+            }
+        )
+    recipient = other_party(actor, conversation)
+    if recipient.is_deleted:
+        raise Conflict(
+            _l("Ce membre a supprimé son compte : il ne peut plus recevoir de messages.")
+        )
+    now = utcnow()
+    message = Message(
+        conversation_id=conversation.id, sender_id=actor.id, body=text, created_at=now
+    )
+    db.session.add(message)
+    conversation.last_message_at = _later(Conversation.last_message_at, now)
+    setattr(conversation, _read_column(side).key, _later(_read_column(side), now))
+    db.session.flush()
+    if _claim_notification(conversation, _other_side(side), now):
+        _email_new_message(conversation, recipient, actor)
+    return message
+
+
+def _claim_notification(conversation: Conversation, side: str, now: datetime) -> bool:
+    """Set the side's notification mark if they read everything since the last email.
+
+    One UPDATE does the check and the write, so two messages sent at once claim it once.
+    """
+    notified, read = _notified_column(side), _read_column(side)
+    result = db.session.execute(
+        update(Conversation)
+        .where(
+            Conversation.id == conversation.id,
+            or_(notified.is_(None), and_(read.is_not(None), read >= notified)),
+        )
+        .values({notified.key: now})
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(conversation, [notified.key])
+    return result.rowcount == 1
+
+
+def _email_new_message(conversation: Conversation, recipient: User, sender: User) -> None:
+    listing = conversation.listing
+    send_mail(
+        recipient.email,
+        _l("Nouveau message au sujet de « %(title)s »", title=listing.title),
+        "listings/new_message",
+        locale=recipient.locale,
+        user=recipient,
+        sender_name=member_name(sender),
+        listing=listing,
+        conversation_url=external_url("messages.conversation", conversation_id=conversation.id),
+    )
+
+
+def is_unread(user, conversation: Conversation) -> bool:
+    """True if the other participant wrote since ``user`` last read the conversation."""
+    side = side_of(user, conversation)
+    if side is None:
+        return False
+    read_at = getattr(conversation, _read_column(side).key)
+    return read_at is None or conversation.last_message_at > read_at
+
+
+def mark_read(actor, conversation: Conversation) -> None:
+    """Mark the conversation read by ``actor`` up to its last message; re-arms the email.
+
+    The mark is the last message's time as loaded, never "now", so that a message arriving
+    meanwhile stays unread. Raises NotFound for anyone but the participants.
+    """
+    side = _require_participant(actor, conversation)
+    if not is_unread(actor, conversation):
+        return
+    column = _read_column(side)
+    setattr(conversation, column.key, _later(column, conversation.last_message_at))
+    db.session.flush()
+
+
+def conversations_of(user) -> list[ConversationSummary]:
+    """The user's conversations, latest activity first, in one SQL statement whatever their count.
+
+    Each summary holds the listing, the other participant, the last message and an unread flag.
+    """
+    last = aliased(Message)
+    latest_id = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id == Conversation.id)
+        .correlate(Conversation)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Conversation, last)
+        .outerjoin(last, last.id == latest_id)
+        .where(or_(Conversation.owner_id == user.id, Conversation.interested_id == user.id))
+        .options(
+            joinedload(Conversation.listing),
+            joinedload(Conversation.owner),
+            joinedload(Conversation.interested),
+        )
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+    ).all()
+    return [
+        ConversationSummary(
+            conversation=conversation,
+            listing=conversation.listing,
+            other=other_party(user, conversation),
+            last_message=message,
+            unread=is_unread(user, conversation),
+        )
+        for conversation, message in rows
+    ]
+
+
+def unread_count(user) -> int:
+    """How many of the user's conversations hold messages they have not read: one COUNT query."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+
+    def unread(participant, read_at):
+        return and_(
+            participant == user.id,
+            or_(read_at.is_(None), Conversation.last_message_at > read_at),
+        )
+
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Conversation)
+        .where(
+            or_(
+                unread(Conversation.owner_id, Conversation.owner_read_at),
+                unread(Conversation.interested_id, Conversation.interested_read_at),
+            )
+        )
+    )
+
+
+# --- personal data -------------------------------------------------------------------------------
+
+
+def export_messages(user, **_extra) -> tuple[str, list]:
+    """RGPD export: the user's conversations, each with its messages as the user saw them."""
+    conversations = db.session.scalars(
+        select(Conversation)
+        .where(or_(Conversation.owner_id == user.id, Conversation.interested_id == user.id))
+        .options(
+            joinedload(Conversation.listing),
+            joinedload(Conversation.owner),
+            joinedload(Conversation.interested),
+            selectinload(Conversation.messages),
+        )
+        .order_by(Conversation.id)
+    ).all()
+    return "messages", [
+        {
+            "conversation_id": conversation.id,
+            "listing_id": conversation.listing_id,
+            "listing_title": conversation.listing.title,
+            "role": "owner" if conversation.owner_id == user.id else "interested",
+            "other_party": member_name(other_party(user, conversation)),
+            "started_at": conversation.created_at.isoformat(),
+            "messages": [
+                {
+                    "sent_at": message.created_at.isoformat(),
+                    "from_me": message.sender_id == user.id,
+                    "body": message.body,
+                }
+                for message in conversation.messages
+            ],
+        }
+        for conversation in conversations
+    ]
+
+
+def close_conversations_of_deleted_member(user, **_extra) -> None:
+    """Keep a leaving member's messages for the other party; close the member's own side.
+
+    The messages stay (their sender then shows as « Membre supprimé »); the member's read and
+    notification marks are set so that nothing counts or emails for the closed account.
+    """
+    now = utcnow()
+    for side, participant in (
+        (OWNER, Conversation.owner_id),
+        (INTERESTED, Conversation.interested_id),
+    ):
+        read, notified = _read_column(side), _notified_column(side)
+        db.session.execute(
+            update(Conversation)
+            .where(participant == user.id)
+            .values({read.key: _later(read, now), notified.key: now})
+            .execution_options(synchronize_session=False)
+        )
+    db.session.flush()

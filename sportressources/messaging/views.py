@@ -1,0 +1,125 @@
+"""Pages of the conversations between a listing's owner and the members interested in it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+
+from sportressources.core.db import begin_write, db
+from sportressources.core.errors import Conflict, DomainError
+from sportressources.core.forms import NO_MAXLENGTH, max_length
+from sportressources.core.web import form_status, header_count, report_error
+from sportressources.listings.models import Listing
+from sportressources.listings.policies import can_view_listing
+from sportressources.messaging import services as messaging
+from sportressources.trade.exchanges.models import ExchangeRequest
+
+# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
+ID = "int(max=9223372036854775807)"
+
+bp = Blueprint("messages", __name__)
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Votre message"),
+        description=_l(
+            "Texte simple, %(limit)s caractères au plus. Ne donnez pas vos coordonnées bancaires.",
+            limit=messaging.BODY_MAX,
+        ),
+        validators=[
+            DataRequired(message=_l("Écrivez un message avant de l’envoyer.")),
+            max_length(messaging.BODY_MAX),
+        ],
+        render_kw={"rows": 5, **NO_MAXLENGTH},
+    )
+
+
+def unread_message_count() -> int:
+    """For the header: the signed-in member's unread conversations."""
+    return header_count("unread_message_count", messaging.unread_count)
+
+
+def listing_page_url(listing: Listing) -> str | None:
+    """The listing's page if the signed-in member may see it; None for a closed listing."""
+    if not can_view_listing(current_user, listing):
+        return None
+    return url_for("listings.detail", listing_id=listing.id)
+
+
+@bp.record_once
+def register_template_globals(state) -> None:
+    state.app.jinja_env.globals.update(
+        unread_message_count=unread_message_count,
+        listing_page_url=listing_page_url,
+    )
+
+
+@bp.post(f"/annonces/<{ID}:listing_id>/contacter")
+@login_required
+def start(listing_id: int):
+    listing = db.get_or_404(Listing, listing_id)
+    conversation = messaging.start_conversation(current_user, listing)
+    db.session.commit()
+    return redirect(url_for("messages.conversation", conversation_id=conversation.id), code=303)
+
+
+@bp.post(f"/demandes/<{ID}:request_id>/ecrire")
+@login_required
+def start_for_request(request_id: int):
+    exchange = db.get_or_404(ExchangeRequest, request_id)
+    try:
+        conversation = messaging.start_conversation_about_request(current_user, exchange)
+        db.session.commit()
+    except Conflict as error:
+        report_error(error)
+        return redirect(url_for("messages.inbox"), code=303)
+    return redirect(url_for("messages.conversation", conversation_id=conversation.id), code=303)
+
+
+@bp.get("/messages")
+@login_required
+def inbox():
+    summaries = messaging.conversations_of(current_user)
+    return render_template("messages/inbox.html", summaries=summaries)
+
+
+@bp.route(f"/messages/<{ID}:conversation_id>", methods=["GET", "POST"])
+@login_required
+def conversation(conversation_id: int):
+    conversation = messaging.get_conversation(current_user, conversation_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messaging.send_message(current_user, conversation, form.body.data)
+            db.session.commit()
+        except DomainError as error:
+            report_error(error, form)
+        else:
+            flash(_("Votre message est envoyé."), "success")
+            return redirect(
+                url_for(
+                    "messages.conversation",
+                    conversation_id=conversation_id,
+                    _anchor="dernier-message",
+                )
+            )
+    elif request.method == "GET" and messaging.is_unread(current_user, conversation):
+        # End the read-only transaction first: on SQLite the write must take the lock before
+        # it reads again, or a message sent meanwhile makes it fail.
+        db.session.commit()
+        begin_write()
+        messaging.mark_read(current_user, conversation)
+        db.session.commit()
+    return render_template(
+        "messages/conversation.html",
+        conversation=conversation,
+        messages=messaging.messages_in(current_user, conversation),
+        other=messaging.other_party(current_user, conversation),
+        form=form,
+    ), form_status(form)

@@ -1,0 +1,80 @@
+"""TODO docstring: split from listings.models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sportressources.accounts.models import User
+from sportressources.core.db import Base, utcnow
+from sportressources.listings.models import Listing, _values
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"  # the member asked for the item
+    ACCEPTED = "accepted"  # the owner picked this member; the listing is reserved
+    DECLINED = "declined"  # the owner picked someone else, or said no
+    WITHDRAWN = "withdrawn"  # the member changed their mind
+    COMPLETED = "completed"  # both confirmed the handover
+    NO_SHOW = "no_show"  # the picked member did not come
+
+
+class ExchangeRequest(Base):
+    """A member's request for a gift or a sale; the accepted one becomes the exchange."""
+
+    __tablename__ = "exchange_requests"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "requester_id"),
+        CheckConstraint(f"status IN ({_values(RequestStatus)})", name="status_valid"),
+        # At most one accepted request per listing, whatever the concurrency
+        Index(
+            "uq_exchange_requests_one_accepted",
+            "listing_id",
+            unique=True,
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
+        Index("ix_exchange_requests_requester", "requester_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    owner_confirmed_at: Mapped[datetime | None]
+    requester_confirmed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+
+    listing: Mapped[Listing] = relationship()
+    requester: Mapped[User] = relationship()
+
+
+class Rating(Base):
+    """One party's rating of the other after a completed exchange (loans keep theirs in
+    ``loan_ratings``: a lower domain never points at a higher one's rows)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "rater_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        Index("ix_ratings_ratee", "ratee_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_requests.id", ondelete="CASCADE")
+    )
+    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
+    ratee: Mapped[User] = relationship(foreign_keys=[ratee_id])

@@ -1,0 +1,256 @@
+"""Pages of the exchange of gifts and sales: requests, the owner's choice, handover, ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+
+from sportressources.core.db import db
+from sportressources.core.errors import Conflict, DomainError, ValidationFailed
+from sportressources.core.forms import NO_MAXLENGTH, max_length
+from sportressources.core.web import form_status, report_error, safe_next
+from sportressources.listings.models import Listing
+from sportressources.trade.exchanges import services as exchanges
+from sportressources.trade.exchanges.models import ExchangeRequest
+from sportressources.trade.forms import RatingForm
+
+# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
+ID = "int(max=9223372036854775807)"
+
+bp = Blueprint("exchanges", __name__)
+
+
+class RequestForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message au propriétaire (facultatif)"),
+        description=_l(
+            "Par exemple vos disponibilités pour venir chercher l’article. %(limit)s caractères "
+            "au plus.",
+            limit=exchanges.MESSAGE_MAX,
+        ),
+        validators=[max_length(exchanges.MESSAGE_MAX)],
+        render_kw={"rows": 4, **NO_MAXLENGTH},
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Motif (facultatif)"),
+        description=_l(
+            "Il sera transmis au membre. %(limit)s caractères au plus.", limit=exchanges.REASON_MAX
+        ),
+        validators=[max_length(exchanges.REASON_MAX)],
+        render_kw={"rows": 2, **NO_MAXLENGTH},
+    )
+
+
+@bp.record_once
+def register_template_globals(state) -> None:
+    state.app.jinja_env.globals.update(
+        exchange_state=exchanges.exchange_state,
+        member_reliability=exchanges.reliability,
+        request_status_labels=exchanges.STATUS_LABELS,
+    )
+
+
+def _load(request_id: int) -> ExchangeRequest:
+    return db.get_or_404(ExchangeRequest, request_id)
+
+
+def _back(default: str) -> str:
+    return safe_next(request.form.get("next"), default)
+
+
+def _act(action: Callable[[], object], success: str, default: str):
+    """Run one exchange step: Forbidden and NotFound become error pages, a Conflict a message."""
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        if not isinstance(error, Conflict | ValidationFailed):
+            db.session.rollback()
+            raise
+        report_error(error)
+    else:
+        flash(success, "success")
+    return redirect(_back(default), code=303)
+
+
+# --- requester ------------------------------------------------------------------------------------
+
+
+@bp.route(f"/annonces/<{ID}:listing_id>/demander", methods=["GET", "POST"], endpoint="request")
+@login_required
+def request_item(listing_id: int):
+    listing = db.get_or_404(Listing, listing_id)
+    form = RequestForm()
+    if request.method == "GET":
+        try:
+            exchanges.ensure_requestable(current_user, listing)
+        except Conflict as error:
+            report_error(error)
+            return redirect(url_for("exchanges.my_requests"))
+    elif form.validate_on_submit():
+        try:
+            exchanges.request_item(current_user, listing, form.message.data or "")
+            db.session.commit()
+        except (Conflict, ValidationFailed) as error:
+            report_error(error, form)
+        else:
+            flash(
+                _(
+                    "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
+                    name=listing.owner.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("exchanges.my_requests"))
+    return render_template("exchanges/request.html", listing=listing, form=form), form_status(form)
+
+
+@bp.post(f"/demandes/<{ID}:request_id>/retirer")
+@login_required
+def withdraw(request_id: int):
+    exchange = _load(request_id)
+    return _act(
+        lambda: exchanges.withdraw_request(current_user, exchange),
+        _("Votre demande est retirée ; le propriétaire est prévenu."),
+        url_for("exchanges.my_requests"),
+    )
+
+
+@bp.get("/mes-demandes")
+@login_required
+def my_requests():
+    made = exchanges.requests_made_by(current_user)
+    received = exchanges.requests_received_by(current_user)
+    return render_template(
+        "exchanges/my_requests.html",
+        made=made,
+        received=received,
+        rated=exchanges.rated_exchange_ids(current_user, made),
+    )
+
+
+# --- owner ---------------------------------------------------------------------------------------
+
+
+def _render_requests(listing: Listing, decline_forms: dict | None = None, status: int = 200):
+    requests = exchanges.requests_for_listing(current_user, listing)
+    forms = decline_forms or {}
+    for item in requests:
+        if item.status == "pending" and item.id not in forms:
+            forms[item.id] = DeclineForm(prefix=f"decline-{item.id}", formdata=None)
+    return render_template(
+        "exchanges/listing_requests.html",
+        listing=listing,
+        requests=requests,
+        decline_forms=forms,
+        rated=exchanges.rated_exchange_ids(current_user, requests),
+        reliabilities=exchanges.reliabilities(item.requester for item in requests),
+    ), status
+
+
+@bp.get(f"/annonces/<{ID}:listing_id>/demandes")
+@login_required
+def listing_requests(listing_id: int):
+    return _render_requests(db.get_or_404(Listing, listing_id))
+
+
+@bp.post(f"/demandes/<{ID}:request_id>/choisir")
+@login_required
+def accept(request_id: int):
+    exchange = _load(request_id)
+    return _act(
+        lambda: exchanges.accept_request(current_user, exchange),
+        _(
+            "Vous avez choisi %(name)s : l’annonce est réservée et les autres demandes ont reçu "
+            "une réponse.",
+            name=exchange.requester.display_name,
+        ),
+        url_for("exchanges.listing_requests", listing_id=exchange.listing_id),
+    )
+
+
+@bp.post(f"/demandes/<{ID}:request_id>/refuser")
+@login_required
+def decline(request_id: int):
+    exchange = _load(request_id)
+    form = DeclineForm(prefix=f"decline-{exchange.id}")
+    listing_id = exchange.listing_id
+    if form.validate_on_submit():
+        return _act(
+            lambda: exchanges.decline_request(current_user, exchange, form.reason.data or ""),
+            _("La demande est refusée ; le membre est prévenu."),
+            url_for("exchanges.listing_requests", listing_id=listing_id),
+        )
+    # The reason was too long: show the page again with the text kept.
+    return _render_requests(exchange.listing, {exchange.id: form}, status=422)
+
+
+@bp.post(f"/demandes/<{ID}:request_id>/absent")
+@login_required
+def no_show(request_id: int):
+    exchange = _load(request_id)
+    return _act(
+        lambda: exchanges.mark_no_show(current_user, exchange),
+        _("C’est noté : l’annonce est de nouveau publiée et peut recevoir des demandes."),
+        url_for("exchanges.listing_requests", listing_id=exchange.listing_id),
+    )
+
+
+# --- both parties --------------------------------------------------------------------------------
+
+
+@bp.post(f"/demandes/<{ID}:request_id>/remise")
+@login_required
+def confirm(request_id: int):
+    exchange = _load(request_id)
+    is_owner = current_user.id == exchange.listing.owner_id
+    default = (
+        url_for("exchanges.listing_requests", listing_id=exchange.listing_id)
+        if is_owner
+        else url_for("exchanges.my_requests")
+    )
+    return _act(
+        lambda: exchanges.confirm_handover(current_user, exchange),
+        _("Merci, la remise est confirmée."),
+        default,
+    )
+
+
+@bp.route(f"/demandes/<{ID}:request_id>/evaluer", methods=["GET", "POST"])
+@login_required
+def rate(request_id: int):
+    exchange = _load(request_id)
+    try:
+        exchanges.ensure_can_rate(current_user, exchange)
+    except Conflict as error:
+        report_error(error)
+        return redirect(url_for("exchanges.my_requests"), code=303)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            exchanges.rate(current_user, exchange, form.score.data, form.comment.data or "")
+            db.session.commit()
+        except ValidationFailed as error:
+            report_error(error, form)
+        except Conflict as error:
+            report_error(error)
+            return redirect(url_for("exchanges.my_requests"), code=303)
+        else:
+            flash(_("Merci pour votre évaluation."), "success")
+            return redirect(url_for("exchanges.my_requests"), code=303)
+    is_owner = current_user.id == exchange.listing.owner_id
+    return render_template(
+        "exchanges/rate.html",
+        exchange=exchange,
+        other=exchange.requester if is_owner else exchange.listing.owner,
+        form=form,
+    ), form_status(form)

@@ -1,0 +1,140 @@
+"""Who may do what with a loan. Pure predicates: services enforce them, templates show buttons.
+
+``today`` is the calendar day in Europe/Paris (``availability.paris_today``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.trade.loans.models import HandoverStage, Loan, LoanStatus, Party
+
+
+def _is_member(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_loan_listing(listing: Listing) -> bool:
+    """A listing of kind « loan »: the loans workflow applies to it."""
+    return listing.kind == ListingKind.LOAN.value
+
+
+def can_manage_loan_terms(user, listing: Listing) -> bool:
+    """Only the owner sets the lending terms, kit and blocked periods of a loan listing."""
+    return _is_member(user) and user.id == listing.owner_id and is_loan_listing(listing)
+
+
+def can_request_loan(user, listing: Listing) -> bool:
+    """A member other than the owner may ask to borrow a published loan listing (the dates and
+    the borrower's own limits are checked when they ask)."""
+    return (
+        _is_member(user)
+        and user.id != listing.owner_id
+        and is_loan_listing(listing)
+        and listing.status == ListingStatus.PUBLISHED.value
+    )
+
+
+def loan_side(user, loan: Loan) -> str | None:
+    """``"lender"`` or ``"borrower"`` for the two parties, None for anyone else."""
+    if not _is_member(user):
+        return None
+    if user.id == loan.lender_id:
+        return Party.LENDER.value
+    if user.id == loan.borrower_id:
+        return Party.BORROWER.value
+    return None
+
+
+def can_view_loan(user, loan: Loan) -> bool:
+    """Only the two parties see a loan."""
+    return loan_side(user, loan) is not None
+
+
+def has_confirmed(loan: Loan, stage: str, side: str) -> bool:
+    """True if ``side`` has recorded the ``stage`` (pickup or return) of the loan."""
+    return any(h.stage == stage and h.party == side for h in loan.handovers)
+
+
+def pickup_started(loan: Loan) -> bool:
+    """True once either side has confirmed the pickup."""
+    return any(h.stage == HandoverStage.PICKUP.value for h in loan.handovers)
+
+
+def can_answer_loan(user, loan: Loan) -> bool:
+    """The lender accepts or declines a request still waiting for an answer."""
+    return loan_side(user, loan) == Party.LENDER.value and loan.status == LoanStatus.REQUESTED
+
+
+def can_cancel_loan(user, loan: Loan) -> bool:
+    """Either party cancels a requested or accepted loan until the pickup is confirmed."""
+    return (
+        loan_side(user, loan) is not None
+        and loan.status in (LoanStatus.REQUESTED, LoanStatus.ACCEPTED)
+        and not pickup_started(loan)
+    )
+
+
+def can_confirm_pickup(user, loan: Loan, today: date) -> bool:
+    """Each party confirms the pickup of an accepted loan once, from its first day to its last."""
+    side = loan_side(user, loan)
+    return (
+        side is not None
+        and loan.status == LoanStatus.ACCEPTED
+        and loan.start_date <= today <= loan.end_date
+        and not has_confirmed(loan, HandoverStage.PICKUP, side)
+    )
+
+
+def can_confirm_return(user, loan: Loan) -> bool:
+    """Each party confirms the return of an active loan once."""
+    side = loan_side(user, loan)
+    return (
+        side is not None
+        and loan.status == LoanStatus.ACTIVE
+        and not has_confirmed(loan, HandoverStage.RETURN, side)
+    )
+
+
+def can_request_extension(user, loan: Loan) -> bool:
+    """The borrower asks for a later end date, one request at a time, before the return."""
+    return (
+        loan_side(user, loan) == Party.BORROWER.value
+        and loan.status in (LoanStatus.ACCEPTED, LoanStatus.ACTIVE)
+        and loan.extension_end_date is None
+    )
+
+
+def can_answer_extension(user, loan: Loan) -> bool:
+    """The lender accepts or declines a pending extension."""
+    return (
+        loan_side(user, loan) == Party.LENDER.value
+        and loan.status in (LoanStatus.ACCEPTED, LoanStatus.ACTIVE)
+        and loan.extension_end_date is not None
+    )
+
+
+def can_mark_no_show(user, loan: Loan, today: date) -> bool:
+    """The lender reports a borrower who did not come, from the first day, if nobody confirmed
+    the pickup."""
+    return (
+        loan_side(user, loan) == Party.LENDER.value
+        and loan.status == LoanStatus.ACCEPTED
+        and today >= loan.start_date
+        and not pickup_started(loan)
+    )
+
+
+def can_rate_loan(user, loan: Loan, already_rated: bool) -> bool:
+    """Each party rates the other once, after the return."""
+    return (
+        loan_side(user, loan) is not None
+        and loan.status == LoanStatus.RETURNED
+        and not already_rated
+    )
+
+
+def is_overdue(loan: Loan, today: date) -> bool:
+    """An active loan whose last day is past: the gear should be back."""
+    return loan.status == LoanStatus.ACTIVE and today > loan.end_date

@@ -1,0 +1,220 @@
+"""What the loans answer to the signals of lower domains: reliability figures, the RGPD export
+and account deletion."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
+
+from sportressources.accounts.models import User
+from sportressources.core.db import db
+from sportressources.core.errors import Conflict
+from sportressources.listings.models import Listing
+from sportressources.trade.loans import services
+from sportressources.trade.loans.models import (
+    BlockedPeriod,
+    CalendarFeed,
+    Handover,
+    Loan,
+    LoanRating,
+    LoanStatus,
+    WaitlistEntry,
+)
+from sportressources.trade.loans.policies import pickup_started
+
+
+def loan_reliabilities(user_ids, **_extra) -> dict[int, dict[str, int]]:
+    """Each member's loan record, by id, in one SQL statement: loans returned on either side,
+    no-shows as borrower, and the loan ratings they received (count and sum of scores)."""
+    ids = {getattr(user, "id", user) for user in user_ids}
+    if not ids:
+        return {}
+    completed = (
+        select(func.count())
+        .select_from(Loan)
+        .where(
+            Loan.status == LoanStatus.RETURNED.value,
+            or_(Loan.borrower_id == User.id, Loan.lender_id == User.id),
+        )
+        .correlate(User)
+        .scalar_subquery()
+    )
+    no_shows = (
+        select(func.count())
+        .select_from(Loan)
+        .where(Loan.status == LoanStatus.NO_SHOW.value, Loan.borrower_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    ratings_count = (
+        select(func.count(LoanRating.id))
+        .where(LoanRating.ratee_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    ratings_sum = (
+        select(func.coalesce(func.sum(LoanRating.score), 0))
+        .where(LoanRating.ratee_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(User.id, completed, no_shows, ratings_count, ratings_sum).where(User.id.in_(ids))
+    ).all()
+    return {
+        user_id: {
+            "completed": done,
+            "no_shows": missed,
+            "ratings_count": count,
+            "ratings_sum": int(total),
+        }
+        for user_id, done, missed, count, total in rows
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_loans(user, **_extra) -> tuple[str, dict]:
+    """RGPD export: the member's loans on both sides, their handover records, ratings given and
+    received, waiting lists, blocked periods and whether a calendar feed exists."""
+    loans = db.session.scalars(
+        select(Loan)
+        .where(or_(Loan.borrower_id == user.id, Loan.lender_id == user.id))
+        .order_by(Loan.id)
+    ).all()
+    handovers = db.session.scalars(
+        select(Handover).where(Handover.user_id == user.id).order_by(Handover.id)
+    ).all()
+    ratings = db.session.scalars(
+        select(LoanRating)
+        .where(or_(LoanRating.rater_id == user.id, LoanRating.ratee_id == user.id))
+        .order_by(LoanRating.id)
+    ).all()
+    waiting = db.session.scalars(
+        select(WaitlistEntry).where(WaitlistEntry.user_id == user.id).order_by(WaitlistEntry.id)
+    ).all()
+    periods = db.session.scalars(
+        select(BlockedPeriod)
+        .join(Listing, Listing.id == BlockedPeriod.listing_id)
+        .where(Listing.owner_id == user.id)
+        .order_by(BlockedPeriod.id)
+    ).all()
+    return "loans", {
+        "loans": [
+            {
+                "id": loan.id,
+                "role": "borrower" if loan.borrower_id == user.id else "lender",
+                "listing_id": loan.listing_id,
+                "listing_title": loan.listing.title,
+                "status": loan.status,
+                "start_date": _iso(loan.start_date),
+                "end_date": _iso(loan.end_date),
+                "message": loan.message,
+                "reason": loan.reason,
+                "deposit_cents": loan.deposit_cents,
+                "deposit_kept_cents": loan.deposit_kept_cents,
+                "requested_at": _iso(loan.requested_at),
+                "returned_at": _iso(loan.returned_at),
+            }
+            for loan in loans
+        ],
+        "handovers": [
+            {
+                "loan_id": handover.loan_id,
+                "stage": handover.stage,
+                "checklist": handover.checklist,
+                "notes": handover.notes,
+                "damage_report": handover.damage_report,
+                "photo": handover.photo_key,
+                "created_at": _iso(handover.created_at),
+            }
+            for handover in handovers
+        ],
+        "ratings": [
+            {
+                "loan_id": rating.loan_id,
+                "given": rating.rater_id == user.id,
+                "score": rating.score,
+                "comment": rating.comment,
+                "created_at": _iso(rating.created_at),
+            }
+            for rating in ratings
+        ],
+        "waiting_lists": [
+            {
+                "listing_id": entry.listing_id,
+                "start_date": _iso(entry.start_date),
+                "end_date": _iso(entry.end_date),
+            }
+            for entry in waiting
+        ],
+        "blocked_periods": [
+            {
+                "listing_id": period.listing_id,
+                "start_date": _iso(period.start_date),
+                "end_date": _iso(period.end_date),
+                "note": period.note,
+            }
+            for period in periods
+        ],
+        "calendar_feed": db.session.get(CalendarFeed, user.id) is not None,
+    }
+
+
+def cancel_loans_of_closing_listing(
+    listing, actor=None, deleting_account: bool = False, **_extra
+) -> None:
+    """A lent item's listing is withdrawn: refused while the item is out on loan; loans not
+    picked up yet are cancelled, and the borrowers told. When the owner deletes their account,
+    ``cancel_loans_of_deleted_member`` has already cancelled what it could and an item out on
+    loan never blocks the deletion: that loan stays as the borrower's record."""
+    if listing.kind != "loan" or deleting_account:
+        return
+    loans = db.session.scalars(
+        select(Loan)
+        .where(
+            Loan.listing_id == listing.id,
+            Loan.status.in_(
+                (LoanStatus.REQUESTED.value, LoanStatus.ACCEPTED.value, LoanStatus.ACTIVE.value)
+            ),
+        )
+        .order_by(Loan.id)
+    ).all()
+    if any(loan.status == LoanStatus.ACTIVE.value or pickup_started(loan) for loan in loans):
+        raise Conflict(
+            _l(
+                "Ce matériel est prêté en ce moment : retirez l’annonce après son retour. Les "
+                "prochaines réservations peuvent être annulées depuis « Mes prêts »."
+            )
+        )
+    lender = actor if actor is not None and getattr(actor, "id", None) == listing.owner_id else None
+    for loan in loans:
+        services.cancel_loan(lender or loan.lender, loan)
+
+
+def cancel_loans_of_deleted_member(user, **_extra) -> None:
+    """A leaving member's loans not picked up yet are cancelled, on both sides, and the other
+    party told; active and past loans stay, so that the other party keeps the record (the
+    member then shows as « Membre supprimé »). Their waiting lists and calendar feed go first, so
+    that the days these cancellations free are never offered to the leaving member."""
+    db.session.execute(delete(WaitlistEntry).where(WaitlistEntry.user_id == user.id))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    open_loans = db.session.scalars(
+        select(Loan)
+        .where(
+            or_(Loan.borrower_id == user.id, Loan.lender_id == user.id),
+            Loan.status.in_((LoanStatus.REQUESTED.value, LoanStatus.ACCEPTED.value)),
+        )
+        .order_by(Loan.listing_id, Loan.id)
+    ).all()
+    for loan in open_loans:
+        if pickup_started(loan):
+            continue
+        try:
+            services.cancel_loan(user, loan)
+        except Conflict:
+            # Picked up meanwhile: it stays, like any active loan.
+            continue
+    db.session.flush()

@@ -1,0 +1,77 @@
+"""Rules shared by every step of a loan (services and handovers): locking, the two sides,
+status conflicts, plain-text checks, freeing the booked days. For the loans' own modules."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from sportressources.accounts.models import User
+from sportressources.core.db import db
+from sportressources.core.errors import Conflict, Forbidden
+from sportressources.listings.models import Listing
+from sportressources.trade.loans.models import Booking, Loan, LoanStatus, Party
+from sportressources.trade.loans.policies import loan_side
+
+NOT_A_PARTY = _l("Seules les deux personnes du prêt peuvent faire cela.")
+
+
+def is_member(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def lock_listing(listing_id: int) -> Listing:
+    """Lock the listing's row until commit and reload it (a no-op lock on SQLite).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: it still serialises the steps of one listing, but lets
+    other transactions take the KEY SHARE lock their foreign keys need (a kit's loan booking
+    this item). With FOR UPDATE, that loan would wait for us while we wait for it at the
+    exclusion constraint: a deadlock.
+    """
+    return db.session.scalars(
+        select(Listing)
+        .where(Listing.id == listing_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def lock_loan(loan: Loan) -> Listing:
+    """Lock the loan's listing, then reload the loan and its handovers as the last step left
+    them."""
+    listing = lock_listing(loan.listing_id)
+    db.session.refresh(loan)
+    db.session.refresh(loan, ["handovers"])
+    return listing
+
+
+def require_side(actor, loan: Loan, wanted: str | None = None, message=NOT_A_PARTY) -> str:
+    side = loan_side(actor, loan)
+    if side is None or (wanted is not None and side != wanted):
+        raise Forbidden(message)
+    return side
+
+
+def other_party(loan: Loan, side: str) -> User:
+    return loan.borrower if side == Party.LENDER.value else loan.lender
+
+
+def status_conflict(loan: Loan) -> Conflict:
+    messages = {
+        LoanStatus.REQUESTED: _l("Ce prêt attend encore la réponse du propriétaire."),
+        LoanStatus.ACCEPTED: _l("Ce prêt est déjà accepté : la remise n’a pas encore eu lieu."),
+        LoanStatus.ACTIVE: _l("Ce prêt est déjà en cours."),
+        LoanStatus.RETURNED: _l("Ce prêt est terminé : le matériel a été rendu."),
+        LoanStatus.DECLINED: _l("Cette demande de prêt a été refusée."),
+        LoanStatus.CANCELLED: _l("Ce prêt a été annulé."),
+        LoanStatus.NO_SHOW: _l("Ce prêt est clos : l’emprunteur n’est pas venu."),
+        LoanStatus.EXPIRED: _l("Cette demande a expiré : son premier jour est passé sans réponse."),
+    }
+    return Conflict(messages.get(loan.status, _l("Ce prêt n’est plus en cours.")))
+
+
+def free_bookings(loan: Loan) -> list[int]:
+    """Free the loan's days; returns the listings freed, for the waiting lists."""
+    freed = sorted(db.session.scalars(select(Booking.listing_id).where(Booking.loan_id == loan.id)))
+    db.session.execute(delete(Booking).where(Booking.loan_id == loan.id))
+    return freed

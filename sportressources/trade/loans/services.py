@@ -1,0 +1,584 @@
+"""The loan workflow: request, the owner's answer, cancellation, no-show, extension and ratings
+(pickup and return are in ``handovers``).
+
+A borrower asks for dates → the owner accepts (the dates are booked) or declines with a reason →
+either side may cancel until the pickup → both confirm the pickup with the category check-list →
+the loan is active → both confirm the return (damage, deposit kept) → each rates the other once.
+The borrower may ask for a later end date, which the owner accepts only if it overlaps nothing;
+the owner reports a borrower who did not come as a no-show.
+
+Services flush and never commit; each step tells the other party by email and notification.
+Each step first locks the listing's row, so that the steps of one listing run one after the other
+on PostgreSQL (SQLite serialises writing requests: they begin with BEGIN IMMEDIATE, and code
+outside a request calls ``core.db.begin_write`` first). The bookings' exclusion constraint
+(triggers on SQLite) stays the database's last word, for kits and items locked separately: a
+violation becomes a Conflict, with nothing written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import LazyString, format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from sportressources.accounts.models import User
+from sportressources.core.db import db, utcnow
+from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from sportressources.core.mail import external_url
+from sportressources.core.text import checked_text
+from sportressources.listings.models import Listing, ListingStatus
+from sportressources.trade.loans import waitlist
+from sportressources.trade.loans.availability import (
+    DatesTaken,
+    booked_listing_ids,
+    paris_today,
+    unavailability,
+)
+from sportressources.trade.loans.models import (
+    BOOKED_STATUSES,
+    OPEN_STATUSES,
+    Booking,
+    Loan,
+    LoanRating,
+    LoanStatus,
+    Party,
+)
+from sportressources.trade.loans.notices import tell
+from sportressources.trade.loans.policies import is_loan_listing, pickup_started
+from sportressources.trade.loans.rules import (
+    free_bookings,
+    is_member,
+    lock_loan,
+    other_party,
+    require_side,
+    status_conflict,
+)
+from sportressources.trade.loans.terms import check_dates, pickup_place, terms_of
+from sportressources.trade.ratings import checked_rating
+
+MESSAGE_MAX = 1000
+REASON_MAX = 500
+DEFAULT_MAX_ACTIVE = 3
+HIDDEN_LISTING_STATUSES = (
+    ListingStatus.DRAFT.value,
+    ListingStatus.AWAITING_REVIEW.value,
+    ListingStatus.REJECTED.value,
+)
+
+STATUS_LABELS: dict[str, LazyString] = {
+    LoanStatus.REQUESTED: _l("Demandé : en attente de réponse"),
+    LoanStatus.ACCEPTED: _l("Accepté : remise à faire"),
+    LoanStatus.ACTIVE: _l("En cours"),
+    LoanStatus.RETURNED: _l("Rendu"),
+    LoanStatus.DECLINED: _l("Refusé"),
+    LoanStatus.CANCELLED: _l("Annulé"),
+    LoanStatus.NO_SHOW: _l("Rendez-vous manqué"),
+    LoanStatus.EXPIRED: _l("Expiré : sans réponse à temps"),
+}
+
+
+def max_active_loans() -> int:
+    return int(current_app.config.get("LOANS_MAX_ACTIVE", DEFAULT_MAX_ACTIVE))
+
+
+def _ensure_lendable(listing: Listing) -> None:
+    if not is_loan_listing(listing) or listing.status in HIDDEN_LISTING_STATUSES:
+        raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
+    if listing.owner.is_deleted:
+        raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
+    if listing.status != ListingStatus.PUBLISHED.value:
+        raise Conflict(_l("Ce matériel n’est pas disponible au prêt en ce moment."))
+
+
+def overdue_loans_of(user, today: date) -> list[Loan]:
+    """The borrower's active loans whose last day is past."""
+    return list(
+        db.session.scalars(
+            select(Loan).where(
+                Loan.borrower_id == user.id,
+                Loan.status == LoanStatus.ACTIVE.value,
+                Loan.end_date < today,
+            )
+        )
+    )
+
+
+def ensure_can_borrow(actor, today: date) -> None:
+    """Check the borrower's own limits: no overdue loan, fewer than ``LOANS_MAX_ACTIVE`` loans
+    requested (and not yet expired), accepted or active. Raises Conflict."""
+    if overdue_loans_of(actor, today):
+        raise Conflict(
+            _l(
+                "Vous avez un prêt en retard : rendez ce matériel avant d’en emprunter un autre.",
+            ),
+            code="borrower_overdue",
+        )
+    cap = max_active_loans()
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Loan)
+        .where(
+            Loan.borrower_id == actor.id,
+            Loan.status.in_(OPEN_STATUSES),
+            # A request whose first day passed unanswered no longer counts, cron or not
+            or_(Loan.status != LoanStatus.REQUESTED.value, Loan.start_date >= today),
+        )
+    )
+    if count >= cap:
+        raise Conflict(
+            _l(
+                "Vous avez déjà %(num)s prêts demandés ou en cours, le maximum : attendez la fin "
+                "de l’un d’eux.",
+                num=cap,
+            ),
+            code="borrower_cap",
+        )
+
+
+# --- requesting ----------------------------------------------------------------------------------
+
+
+def request_loan(
+    actor,
+    listing: Listing,
+    start: date | None,
+    end: date | None,
+    message: str = "",
+    now: datetime | None = None,
+) -> Loan:
+    """Ask to borrow a published loan listing from ``start`` to ``end`` (both included).
+
+    Rules: not the owner; dates valid (``check_dates``); the dates free of bookings and blocked
+    periods (for a kit, those of every item too); the borrower has no overdue loan and fewer
+    than ``LOANS_MAX_ACTIVE`` open loans; one waiting request per listing and borrower. The owner
+    is told. Raises Forbidden (the owner), NotFound (listing not visible), ValidationFailed
+    (dates, message over 1,000 characters), Conflict (``DatesTaken`` when booked, then the
+    waiting list applies; unavailable listing; borrower's limits; request already waiting).
+    """
+    if not is_member(actor):
+        raise Forbidden(_l("Connectez-vous pour emprunter du matériel."))
+    if actor.id == listing.owner_id:
+        raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas vous la prêter."))
+    _ensure_lendable(listing)
+    text = checked_text(message, "message", MESSAGE_MAX)
+    # One request at a time per borrower: the cap holds even with two tabs on PostgreSQL.
+    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True))
+    today = paris_today(now)
+    terms = terms_of(listing)
+    check_dates(listing, terms, start, end, today)
+    ensure_can_borrow(actor, today)
+    waiting = db.session.scalar(
+        select(
+            exists().where(
+                Loan.listing_id == listing.id,
+                Loan.borrower_id == actor.id,
+                Loan.status == LoanStatus.REQUESTED.value,
+                Loan.start_date >= today,
+            )
+        )
+    )
+    if waiting:
+        raise Conflict(
+            _l("Vous avez déjà une demande en attente pour ce matériel : attendez la réponse.")
+        )
+    problem = unavailability(listing, start, end, booked_listing_ids(listing))
+    if problem is not None:
+        raise problem
+    loan = Loan(
+        listing_id=listing.id,
+        borrower_id=actor.id,
+        lender_id=listing.owner_id,
+        status=LoanStatus.REQUESTED.value,
+        start_date=start,
+        end_date=end,
+        message=text,
+        deposit_cents=terms.deposit_cents,
+        requested_at=now or utcnow(),
+    )
+    db.session.add(loan)
+    db.session.flush()
+    tell(listing.owner, "loan_requested", loan, actor=actor, message=text)
+    return loan
+
+
+# --- the owner's answer --------------------------------------------------------------------------
+
+
+def accept_loan(actor, loan: Loan, now: datetime | None = None) -> Loan:
+    """The owner accepts a request: its dates are booked, for every item of a kit.
+
+    Other waiting requests for the same listing and overlapping days are declined, and their
+    borrowers told. Exactly one of two overlapping loans can be accepted, however many accepts
+    run at once. Raises Forbidden (not the owner), Conflict (request no longer waiting, listing
+    not lent now, first day passed, ``DatesTaken``/``DatesBlocked``, even when decided by the
+    database at the last moment).
+    """
+    require_side(
+        actor, loan, Party.LENDER, _l("Seul le propriétaire du matériel peut accepter le prêt.")
+    )
+    listing = lock_loan(loan)
+    if loan.status != LoanStatus.REQUESTED.value:
+        raise status_conflict(loan)
+    if listing.status != ListingStatus.PUBLISHED.value:
+        raise Conflict(_l("Ce matériel n’est pas disponible au prêt en ce moment."))
+    today = paris_today(now)
+    if loan.start_date < today:
+        raise Conflict(
+            _l(
+                "Le premier jour de cette demande est passé : refusez-la, le membre pourra en "
+                "faire une nouvelle."
+            )
+        )
+    ids = booked_listing_ids(listing)
+    problem = unavailability(listing, loan.start_date, loan.end_date, ids)
+    if problem is not None:
+        raise problem
+    moment = now or utcnow()
+    try:
+        with db.session.begin_nested():
+            loan.status = LoanStatus.ACCEPTED.value
+            loan.decided_at = moment
+            db.session.add_all(
+                Booking(
+                    loan_id=loan.id,
+                    listing_id=listing_id,
+                    start_date=loan.start_date,
+                    end_date=loan.end_date,
+                )
+                for listing_id in ids
+            )
+    except IntegrityError as exc:
+        raise DatesTaken(
+            _l("Un autre prêt vient d’être accepté pour ces dates : celui-ci ne peut plus l’être.")
+        ) from exc
+    others = db.session.scalars(
+        select(Loan)
+        .where(
+            Loan.listing_id == listing.id,
+            Loan.id != loan.id,
+            Loan.status == LoanStatus.REQUESTED.value,
+            Loan.start_date <= loan.end_date,
+            Loan.end_date >= loan.start_date,
+        )
+        .options(joinedload(Loan.borrower))
+        .order_by(Loan.id)
+    ).all()
+    for other in others:
+        other.status = LoanStatus.DECLINED.value
+        other.decided_at = moment
+    db.session.flush()
+    for other in others:
+        tell(other.borrower, "loan_declined", other, actor=actor, reason="", taken=True)
+    tell(loan.borrower, "loan_accepted", loan, actor=actor, place=pickup_place(listing))
+    return loan
+
+
+def decline_loan(actor, loan: Loan, reason: str = "", now: datetime | None = None) -> Loan:
+    """The owner declines a waiting request, with an optional reason (500 characters at most).
+
+    Raises Forbidden (not the owner), Conflict (request no longer waiting), ValidationFailed on
+    ``reason``.
+    """
+    require_side(
+        actor, loan, Party.LENDER, _l("Seul le propriétaire du matériel peut refuser le prêt.")
+    )
+    text = checked_text(reason, "reason", REASON_MAX)
+    lock_loan(loan)
+    if loan.status != LoanStatus.REQUESTED.value:
+        raise status_conflict(loan)
+    loan.status = LoanStatus.DECLINED.value
+    loan.reason = text
+    loan.decided_at = now or utcnow()
+    db.session.flush()
+    tell(loan.borrower, "loan_declined", loan, actor=actor, reason=text, taken=False)
+    waitlist.release([loan.listing_id], now)
+    return loan
+
+
+def cancel_loan(actor, loan: Loan, reason: str = "", now: datetime | None = None) -> Loan:
+    """Either party cancels a requested or accepted loan before the pickup, with an optional
+    reason (500 characters at most). The days are freed and the waiting list told.
+
+    Raises Forbidden (not a party), Conflict (loan not requested or accepted, or a pickup already
+    confirmed), ValidationFailed on ``reason``.
+    """
+    side = require_side(actor, loan)
+    text = checked_text(reason, "reason", REASON_MAX)
+    lock_loan(loan)
+    if loan.status not in (LoanStatus.REQUESTED.value, LoanStatus.ACCEPTED.value):
+        raise status_conflict(loan)
+    if pickup_started(loan):
+        raise Conflict(
+            _l(
+                "La remise a déjà été confirmée : le prêt ne peut plus être annulé. Rendez le "
+                "matériel, puis confirmez le retour."
+            )
+        )
+    loan.status = LoanStatus.CANCELLED.value
+    loan.reason = text
+    loan.cancelled_by_id = actor.id
+    loan.cancelled_at = now or utcnow()
+    freed = free_bookings(loan)
+    db.session.flush()
+    tell(other_party(loan, side), "loan_cancelled", loan, actor=actor, reason=text)
+    waitlist.release(freed or [loan.listing_id], now)
+    return loan
+
+
+def mark_no_show(actor, loan: Loan, now: datetime | None = None) -> Loan:
+    """The owner reports that the borrower did not come to the pickup: the days are freed.
+
+    Counts in the borrower's reliability figure; they are told. From the loan's first day, if
+    nobody confirmed the pickup. Raises Forbidden (not the owner) or Conflict.
+    """
+    require_side(
+        actor, loan, Party.LENDER, _l("Seul le propriétaire du matériel peut signaler une absence.")
+    )
+    lock_loan(loan)
+    if loan.status != LoanStatus.ACCEPTED.value:
+        raise status_conflict(loan)
+    if paris_today(now) < loan.start_date:
+        raise Conflict(
+            _l(
+                "La remise est prévue le %(date)s : vous pourrez signaler une absence à partir "
+                "de ce jour.",
+                date=format_date(loan.start_date, "long"),
+            )
+        )
+    if pickup_started(loan):
+        raise Conflict(_l("La remise a été confirmée : l’emprunteur est bien venu."))
+    loan.status = LoanStatus.NO_SHOW.value
+    freed = free_bookings(loan)
+    db.session.flush()
+    tell(loan.borrower, "no_show", loan, actor=actor)
+    waitlist.release(freed, now)
+    return loan
+
+
+# --- extension -----------------------------------------------------------------------------------
+
+
+def request_extension(
+    actor, loan: Loan, new_end: date | None, message: str = "", now: datetime | None = None
+) -> Loan:
+    """The borrower asks to keep the gear until ``new_end``; the owner is told.
+
+    The new last day is after the current one, keeps the loan within the terms' maximum length,
+    falls on a day the pickup venue opens, and the added days are free. One request at a time.
+    Raises Forbidden (not the borrower), Conflict (loan not accepted or active, a request already
+    waiting, ``DatesTaken``/``DatesBlocked``), ValidationFailed (``new_end``, message).
+    """
+    require_side(
+        actor, loan, Party.BORROWER, _l("Seul l’emprunteur peut demander une prolongation.")
+    )
+    text = checked_text(message, "message", MESSAGE_MAX)
+    listing = lock_loan(loan)
+    if loan.status not in BOOKED_STATUSES:
+        raise status_conflict(loan)
+    if loan.extension_end_date is not None:
+        raise Conflict(_l("Une demande de prolongation attend déjà la réponse du propriétaire."))
+    _check_new_end(loan, listing, new_end)
+    problem = unavailability(
+        listing,
+        loan.end_date + timedelta(days=1),
+        new_end,
+        booked_listing_ids(listing),
+        except_loan_id=loan.id,
+    )
+    if problem is not None:
+        raise problem
+    loan.extension_end_date = new_end
+    loan.extension_message = text
+    loan.extension_requested_at = now or utcnow()
+    db.session.flush()
+    tell(loan.lender, "extension_requested", loan, actor=actor, new_end=new_end, message=text)
+    return loan
+
+
+def _check_new_end(loan: Loan, listing: Listing, new_end: date | None) -> None:
+    terms = terms_of(listing)
+    if new_end is None:
+        message = _l("Indiquez le nouveau dernier jour du prêt.")
+    elif new_end <= loan.end_date:
+        message = _l(
+            "Le nouveau dernier jour doit être après le %(date)s.",
+            date=format_date(loan.end_date, "long"),
+        )
+    elif (new_end - loan.start_date).days + 1 > terms.max_days:
+        message = _l(
+            "Ce matériel se prête au plus %(num)s jour(s) en tout : choisissez un jour plus "
+            "proche.",
+            num=terms.max_days,
+        )
+    elif listing.venue is not None and not listing.venue.is_open_on(new_end):
+        message = _l(
+            "%(venue)s est fermé le %(date)s : choisissez un jour d’ouverture pour le retour.",
+            venue=listing.venue.name,
+            date=format_date(new_end, "full"),
+        )
+    else:
+        return
+    raise ValidationFailed({"new_end": message})
+
+
+def accept_extension(actor, loan: Loan, now: datetime | None = None) -> Loan:
+    """The owner accepts the pending extension if the added days overlap nothing: the bookings
+    move with the end date, at once for every item of a kit.
+
+    The reminders start again for the new last day. Raises Forbidden (not the owner), Conflict
+    (no pending extension, loan over, the days taken or blocked meanwhile, even when decided by
+    the database at the last moment; the request then stays for the owner to decline).
+    """
+    require_side(
+        actor, loan, Party.LENDER, _l("Seul le propriétaire du matériel peut prolonger le prêt.")
+    )
+    listing = lock_loan(loan)
+    if loan.status not in BOOKED_STATUSES:
+        raise status_conflict(loan)
+    new_end = loan.extension_end_date
+    if new_end is None:
+        raise Conflict(_l("Aucune demande de prolongation n’attend de réponse."))
+    booked = sorted(
+        db.session.scalars(select(Booking.listing_id).where(Booking.loan_id == loan.id))
+    )
+    problem = unavailability(
+        listing, loan.end_date + timedelta(days=1), new_end, booked, except_loan_id=loan.id
+    )
+    if problem is not None:
+        raise Conflict(
+            _l(
+                "La prolongation chevauche un autre prêt ou une période bloquée : elle ne peut "
+                "pas être acceptée. %(detail)s",
+                detail=str(problem.message),
+            ),
+            code=problem.code,
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                update(Booking)
+                .where(Booking.loan_id == loan.id)
+                .values(end_date=new_end)
+                .execution_options(synchronize_session=False)
+            )
+            loan.end_date = new_end
+            loan.extension_end_date = None
+            loan.extension_message = ""
+            loan.extensions_count += 1
+            loan.due_reminder_sent_at = None
+            loan.overdue_notice_sent_at = None
+    except IntegrityError as exc:
+        raise DatesTaken(
+            _l(
+                "Un autre prêt vient d’être accepté sur ces jours : la prolongation ne peut pas "
+                "être acceptée."
+            )
+        ) from exc
+    tell(loan.borrower, "extension_accepted", loan, actor=actor)
+    return loan
+
+
+def decline_extension(actor, loan: Loan, reason: str = "") -> Loan:
+    """The owner declines the pending extension, with an optional reason (500 characters).
+
+    Raises Forbidden (not the owner), Conflict (no pending extension), ValidationFailed.
+    """
+    require_side(
+        actor,
+        loan,
+        Party.LENDER,
+        _l("Seul le propriétaire du matériel peut refuser la prolongation."),
+    )
+    text = checked_text(reason, "reason", REASON_MAX)
+    lock_loan(loan)
+    if loan.extension_end_date is None or loan.status not in BOOKED_STATUSES:
+        raise Conflict(_l("Aucune demande de prolongation n’attend de réponse."))
+    asked = loan.extension_end_date
+    loan.extension_end_date = None
+    loan.extension_message = ""
+    db.session.flush()
+    tell(loan.borrower, "extension_declined", loan, actor=actor, new_end=asked, reason=text)
+    return loan
+
+
+# --- requests left unanswered --------------------------------------------------------------------
+
+
+def expire_requests(now: datetime | None = None) -> int:
+    """Close the requests whose first day passed without an answer, and tell their borrowers;
+    returns how many. Each is closed and told once, even by two runs at once (compare-and-set)."""
+    today = paris_today(now)
+    expired = 0
+    for loan_id in db.session.scalars(
+        select(Loan.id).where(Loan.status == LoanStatus.REQUESTED.value, Loan.start_date < today)
+    ).all():
+        result = db.session.execute(
+            update(Loan)
+            .where(Loan.id == loan_id, Loan.status == LoanStatus.REQUESTED.value)
+            .values(status=LoanStatus.EXPIRED.value, decided_at=now or utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            loan = db.session.get(Loan, loan_id, populate_existing=True)
+            listing_url = external_url("loans.listing", listing_id=loan.listing_id)
+            tell(loan.borrower, "loan_expired", loan, listing_url=listing_url)
+            expired += 1
+    return expired
+
+
+# --- ratings -------------------------------------------------------------------------------------
+
+
+def _rating_by(user, loan: Loan) -> LoanRating | None:
+    return db.session.scalar(
+        select(LoanRating).where(LoanRating.loan_id == loan.id, LoanRating.rater_id == user.id)
+    )
+
+
+def has_rated(user, loan: Loan) -> bool:
+    return _rating_by(user, loan) is not None
+
+
+def ensure_can_rate(actor, loan: Loan) -> None:
+    """Check that ``actor`` may rate this loan now.
+
+    Raises Forbidden (not a party) or Conflict (not returned yet, already rated).
+    """
+    require_side(actor, loan)
+    if loan.status != LoanStatus.RETURNED.value:
+        raise Conflict(_l("Vous pourrez évaluer l’autre membre une fois le matériel rendu."))
+    if _rating_by(actor, loan) is not None:
+        raise Conflict(_l("Vous avez déjà évalué ce prêt."))
+
+
+def rate_loan(actor, loan: Loan, score, comment: str = "") -> LoanRating:
+    """One party rates the other after the return: a score of 1 to 5, once each.
+
+    The comment is plain text, 500 characters at most; the rated member is told. Raises
+    Forbidden (not a party), Conflict (not returned, already rated, even from another tab at the
+    same moment), ValidationFailed on ``score`` or ``comment``.
+    """
+    side = require_side(actor, loan)
+    score, comment = checked_rating(score, comment)
+    ensure_can_rate(actor, loan)
+    ratee = other_party(loan, side)
+    rating = LoanRating(
+        loan_id=loan.id,
+        rater_id=actor.id,
+        ratee_id=ratee.id,
+        score=score,
+        comment=comment,
+        created_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(rating)
+    except IntegrityError as exc:
+        raise Conflict(_l("Vous avez déjà évalué ce prêt.")) from exc
+    tell(ratee, "loan_rated", loan, actor=actor, rating=rating)
+    return rating

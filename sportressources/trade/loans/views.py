@@ -1,0 +1,657 @@
+"""Pages of the loans: a listing's calendar and request form, the loan page with each step,
+the owner's terms and history, « Mes prêts », « Mon calendrier » and the private iCal feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from sportressources.core.db import db
+from sportressources.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from sportressources.core.web import form_status, report_error, safe_next
+from sportressources.listings.models import Listing
+from sportressources.listings.policies import can_view_listing
+from sportressources.trade.forms import RatingForm
+from sportressources.trade.loans import calendar as feeds
+from sportressources.trade.loans import handovers, policies, queries, services, terms, waitlist
+from sportressources.trade.loans.availability import DatesTaken, kit_items, paris_today
+from sportressources.trade.loans.checklists import checklist_for, points_to_check
+from sportressources.trade.loans.forms import (
+    BlockedPeriodForm,
+    ExtensionForm,
+    HandoverForm,
+    LoanRequestForm,
+    ReasonForm,
+    ReturnForm,
+    TermsForm,
+    WaitlistForm,
+)
+from sportressources.trade.loans.models import BlockedPeriod, Loan
+from sportressources.trade.loans.photos import (
+    delete_handover_photo,
+    handover_photo_url,
+    store_handover_photo,
+)
+
+# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
+ID = "int(max=9223372036854775807)"
+
+bp = Blueprint("loans", __name__)
+
+
+# --- template helpers ----------------------------------------------------------------------------
+
+
+def new_request_form(listing: Listing) -> LoanRequestForm:
+    """An empty request form, its first day taken from ``?debut=`` (a free day's link)."""
+    form = LoanRequestForm(prefix="loan", formdata=None)
+    start = _iso_date(request.args.get("debut"))
+    if start is not None and start >= paris_today():
+        form.start_date.data = start
+        form.end_date.data = start + timedelta(days=terms.terms_of(listing).min_days - 1)
+    return form
+
+
+def new_waitlist_form() -> WaitlistForm:
+    return WaitlistForm(prefix="waitlist", formdata=None)
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def weekday_names() -> list[tuple[str, str]]:
+    """(abbreviation, full name) of the days from Monday, in the page's language."""
+    monday = date(2024, 1, 1)
+    return [
+        (
+            format_date(monday + timedelta(days=n), "EEE"),
+            format_date(monday + timedelta(days=n), "EEEE"),
+        )
+        for n in range(7)
+    ]
+
+
+@bp.record_once
+def register_template_globals(state) -> None:
+    state.app.jinja_env.globals.update(
+        loan_section_state=queries.loan_section,
+        new_loan_request_form=new_request_form,
+        new_waitlist_form=new_waitlist_form,
+        loan_status_labels=services.STATUS_LABELS,
+        loan_today=paris_today,
+        loan_weekday_names=weekday_names,
+        loan_checklist_for=checklist_for,
+        loan_points_to_check=points_to_check,
+        handover_photo_url=handover_photo_url,
+        loan_side=policies.loan_side,
+        is_loan_listing=policies.is_loan_listing,
+        can_manage_loan_terms=policies.can_manage_loan_terms,
+        can_answer_loan=policies.can_answer_loan,
+        can_cancel_loan=policies.can_cancel_loan,
+        can_confirm_pickup=policies.can_confirm_pickup,
+        can_confirm_return=policies.can_confirm_return,
+        can_request_extension=policies.can_request_extension,
+        can_answer_extension=policies.can_answer_extension,
+        can_mark_no_show=policies.can_mark_no_show,
+        can_rate_loan=policies.can_rate_loan,
+        loan_is_overdue=policies.is_overdue,
+        loan_has_confirmed=policies.has_confirmed,
+    )
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _loan_listing(listing_id: int) -> Listing:
+    listing = db.get_or_404(Listing, listing_id)
+    if not policies.is_loan_listing(listing) or not can_view_listing(current_user, listing):
+        abort(404)
+    return listing
+
+
+def _owned_loan_listing(listing_id: int) -> Listing:
+    listing = _loan_listing(listing_id)
+    if not policies.can_manage_loan_terms(current_user, listing):
+        raise Forbidden(_("Seul le propriétaire de l’annonce de prêt peut faire cela."))
+    return listing
+
+
+def _loan(loan_id: int) -> Loan:
+    return db.get_or_404(Loan, loan_id)
+
+
+def _cents(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def _act(action: Callable[[], object], success: str, loan: Loan):
+    """Run one loan step: Forbidden and NotFound become error pages, a Conflict a message."""
+    target = safe_next(request.form.get("next"), url_for("loans.detail", loan_id=loan.id))
+    try:
+        action()
+        db.session.commit()
+    except (Conflict, ValidationFailed) as error:
+        report_error(error)
+    else:
+        flash(success, "success")
+    return redirect(target, code=303)
+
+
+# --- a listing: calendar, request, waiting list --------------------------------------------------
+
+
+def _render_listing(listing: Listing, request_form=None, waitlist_form=None, status: int = 200):
+    return render_template(
+        "loans/listing.html",
+        listing=listing,
+        request_form=request_form or new_request_form(listing),
+        waitlist_form=waitlist_form or new_waitlist_form(),
+    ), status
+
+
+@bp.get(f"/prets/annonces/<{ID}:listing_id>")
+def listing(listing_id: int):
+    return _render_listing(_loan_listing(listing_id))
+
+
+@bp.post(f"/prets/annonces/<{ID}:listing_id>/demander", endpoint="request")
+@login_required
+def request_loan(listing_id: int):
+    listing = _loan_listing(listing_id)
+    form = LoanRequestForm(prefix="loan")
+    waitlist_form = None
+    if form.validate_on_submit():
+        try:
+            loan = services.request_loan(
+                current_user,
+                listing,
+                form.start_date.data,
+                form.end_date.data,
+                form.message.data or "",
+            )
+            db.session.commit()
+        except DatesTaken as error:
+            report_error(error, form)
+            # Offer the waiting list for the very dates asked for.
+            waitlist_form = WaitlistForm(prefix="waitlist", formdata=None)
+            waitlist_form.start_date.data = form.start_date.data
+            waitlist_form.end_date.data = form.end_date.data
+        except (Conflict, ValidationFailed) as error:
+            report_error(error, form)
+        else:
+            flash(
+                _(
+                    "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
+                    name=listing.owner.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    return _render_listing(listing, form, waitlist_form, status=form_status(form))
+
+
+@bp.post(f"/prets/annonces/<{ID}:listing_id>/liste-attente")
+@login_required
+def join_waitlist(listing_id: int):
+    listing = _loan_listing(listing_id)
+    form = WaitlistForm(prefix="waitlist")
+    if form.validate_on_submit():
+        try:
+            waitlist.join_waitlist(current_user, listing, form.start_date.data, form.end_date.data)
+            db.session.commit()
+        except (Conflict, ValidationFailed) as error:
+            report_error(error, form)
+        else:
+            flash(
+                _("C’est noté : vous serez prévenu par e-mail si ces dates se libèrent."),
+                "success",
+            )
+            return redirect(url_for("loans.listing", listing_id=listing.id), code=303)
+    return _render_listing(listing, waitlist_form=form, status=form_status(form))
+
+
+@bp.post(f"/prets/annonces/<{ID}:listing_id>/liste-attente/quitter")
+@login_required
+def leave_waitlist(listing_id: int):
+    listing = _loan_listing(listing_id)
+    waitlist.leave_waitlist(current_user, listing)
+    db.session.commit()
+    flash(_("Vous n’êtes plus sur la liste d’attente de ce matériel."), "success")
+    return redirect(
+        safe_next(request.form.get("next"), url_for("loans.listing", listing_id=listing.id)),
+        code=303,
+    )
+
+
+# --- the owner's terms, blocked periods and history ----------------------------------------------
+
+
+def _terms_form(listing: Listing, formdata=None) -> TermsForm:
+    form = TermsForm(formdata=formdata) if formdata is not None else TermsForm(formdata=None)
+    form.kit_items.choices = [
+        SelectChoice(item.id, item.title) for item in terms.kit_candidates(listing)
+    ]
+    if formdata is None:
+        current = terms.terms_of(listing)
+        form.min_days.data, form.max_days.data = current.min_days, current.max_days
+        form.deposit.data = (
+            Decimal(current.deposit_cents) / 100 if current.deposit_cents is not None else None
+        )
+        form.kit_items.data = terms.kit_item_ids_of(listing)
+    return form
+
+
+def _render_terms(listing: Listing, form=None, block_form=None, status: int = 200):
+    return render_template(
+        "loans/terms.html",
+        listing=listing,
+        form=form or _terms_form(listing),
+        block_form=block_form or BlockedPeriodForm(prefix="block", formdata=None),
+        periods=terms.blocked_periods(listing),
+    ), status
+
+
+@bp.route(f"/prets/annonces/<{ID}:listing_id>/conditions", methods=["GET", "POST"])
+@login_required
+def terms_page(listing_id: int):
+    listing = _owned_loan_listing(listing_id)
+    if request.method == "GET":
+        return _render_terms(listing)
+    form = _terms_form(listing, request.form)
+    if form.validate_on_submit():
+        try:
+            terms.set_terms(
+                current_user,
+                listing,
+                form.min_days.data,
+                form.max_days.data,
+                _cents(form.deposit.data),
+                form.kit_items.data or [],
+            )
+            db.session.commit()
+        except ValidationFailed as error:
+            report_error(error, form)
+        else:
+            flash(_("Les conditions de prêt sont enregistrées."), "success")
+            return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
+    return _render_terms(listing, form=form, status=form_status(form))
+
+
+@bp.post(f"/prets/annonces/<{ID}:listing_id>/periodes")
+@login_required
+def add_blocked_period(listing_id: int):
+    listing = _owned_loan_listing(listing_id)
+    form = BlockedPeriodForm(prefix="block")
+    if form.validate_on_submit():
+        try:
+            terms.add_blocked_period(
+                current_user, listing, form.start_date.data, form.end_date.data, form.note.data
+            )
+            db.session.commit()
+        except (Conflict, ValidationFailed) as error:
+            report_error(error, form)
+        else:
+            flash(_("La période est bloquée : personne ne peut emprunter ces jours-là."), "success")
+            return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
+    return _render_terms(listing, block_form=form, status=form_status(form))
+
+
+@bp.post(f"/prets/periodes/<{ID}:period_id>/supprimer")
+@login_required
+def remove_blocked_period(period_id: int):
+    period = db.get_or_404(BlockedPeriod, period_id)
+    listing_id = period.listing_id
+    terms.remove_blocked_period(current_user, period)
+    db.session.commit()
+    flash(_("La période bloquée est supprimée."), "success")
+    return redirect(url_for("loans.terms_page", listing_id=listing_id), code=303)
+
+
+@bp.get(f"/prets/annonces/<{ID}:listing_id>/historique")
+@login_required
+def history(listing_id: int):
+    listing = _loan_listing(listing_id)
+    return render_template(
+        "loans/history.html", listing=listing, loans=queries.item_history(current_user, listing)
+    )
+
+
+# --- my loans ------------------------------------------------------------------------------------
+
+
+@bp.get("/prets")
+@login_required
+def my_loans():
+    borrowed = queries.loans_as_borrower(current_user)
+    lent = queries.loans_as_lender(current_user)
+    return render_template(
+        "loans/my_loans.html",
+        borrowed=borrowed,
+        lent=lent,
+        listings=queries.loan_listings_of(current_user),
+        rated=queries.rated_loan_ids(current_user, borrowed + lent),
+        today=paris_today(),
+    )
+
+
+# --- one loan ------------------------------------------------------------------------------------
+
+
+def _with_checklist(form: HandoverForm, loan: Loan) -> HandoverForm:
+    form.checklist.choices = [
+        SelectChoice(code, label) for code, label in checklist_for(loan.listing.category)
+    ]
+    return form
+
+
+def _detail_forms(loan: Loan, **overrides) -> dict:
+    forms = {
+        "decline": ReasonForm(prefix="decline", formdata=None),
+        "cancel": ReasonForm(prefix="cancel", formdata=None),
+        "pickup": _with_checklist(HandoverForm(prefix="pickup", formdata=None), loan),
+        "return": _with_checklist(ReturnForm(prefix="return", formdata=None), loan),
+        "extension": ExtensionForm(prefix="extension", formdata=None),
+        "extension_decline": ReasonForm(prefix="extension-decline", formdata=None),
+    }
+    forms.update(overrides)
+    return forms
+
+
+def _render_detail(loan: Loan, status: int = 200, **forms):
+    if not policies.can_view_loan(current_user, loan):
+        raise Forbidden(_("Seules les deux personnes du prêt peuvent voir cette page."))
+    return render_template(
+        "loans/detail.html",
+        loan=loan,
+        side=policies.loan_side(current_user, loan),
+        forms=_detail_forms(loan, **forms),
+        rated=services.has_rated(current_user, loan),
+        today=paris_today(),
+        place=terms.pickup_place(loan.listing),
+        items=kit_items(loan.listing),
+    ), status
+
+
+@bp.get(f"/prets/<{ID}:loan_id>")
+@login_required
+def detail(loan_id: int):
+    return _render_detail(_loan(loan_id))
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/accepter")
+@login_required
+def accept(loan_id: int):
+    loan = _loan(loan_id)
+    return _act(
+        lambda: services.accept_loan(current_user, loan),
+        _("Prêt accepté : les dates sont réservées et l’emprunteur est prévenu."),
+        loan,
+    )
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/absent")
+@login_required
+def no_show(loan_id: int):
+    loan = _loan(loan_id)
+    return _act(
+        lambda: services.mark_no_show(current_user, loan),
+        _("C’est noté : les dates sont libérées."),
+        loan,
+    )
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/prolongation/accepter")
+@login_required
+def accept_extension(loan_id: int):
+    loan = _loan(loan_id)
+    return _act(
+        lambda: services.accept_extension(current_user, loan),
+        _("Prolongation acceptée : l’emprunteur est prévenu."),
+        loan,
+    )
+
+
+def _reason_step(loan: Loan, prefix: str, key: str, action, success: str):
+    """A step taking an optional reason: too long a reason shows the page again, text kept."""
+    form = ReasonForm(prefix=prefix)
+    if form.validate_on_submit():
+        try:
+            action(form.reason.data or "")
+            db.session.commit()
+        except ValidationFailed as error:
+            report_error(error, form)
+        except Conflict as error:
+            report_error(error)
+            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+        else:
+            flash(success, "success")
+            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    return _render_detail(loan, 422, **{key: form})
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/refuser")
+@login_required
+def decline(loan_id: int):
+    loan = _loan(loan_id)
+    return _reason_step(
+        loan,
+        "decline",
+        "decline",
+        lambda reason: services.decline_loan(current_user, loan, reason),
+        _("Demande refusée : le membre est prévenu."),
+    )
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/annuler")
+@login_required
+def cancel(loan_id: int):
+    loan = _loan(loan_id)
+    return _reason_step(
+        loan,
+        "cancel",
+        "cancel",
+        lambda reason: services.cancel_loan(current_user, loan, reason),
+        _("Le prêt est annulé : l’autre membre est prévenu."),
+    )
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/prolongation/refuser")
+@login_required
+def decline_extension(loan_id: int):
+    loan = _loan(loan_id)
+    return _reason_step(
+        loan,
+        "extension-decline",
+        "extension_decline",
+        lambda reason: services.decline_extension(current_user, loan, reason),
+        _("Prolongation refusée : l’emprunteur est prévenu."),
+    )
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/prolongation")
+@login_required
+def extend(loan_id: int):
+    loan = _loan(loan_id)
+    form = ExtensionForm(prefix="extension")
+    if form.validate_on_submit():
+        try:
+            services.request_extension(
+                current_user, loan, form.new_end.data, form.message.data or ""
+            )
+            db.session.commit()
+        except (Conflict, ValidationFailed) as error:
+            report_error(error, form)
+        else:
+            flash(_("Demande de prolongation envoyée au propriétaire."), "success")
+            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    return _render_detail(loan, 422, extension=form)
+
+
+def _handover_step(loan: Loan, stage: str):
+    """Pickup or return: the check-list form, with an optional photo stored before the step."""
+    form = _with_checklist(
+        HandoverForm(prefix="pickup") if stage == "pickup" else ReturnForm(prefix="return"), loan
+    )
+    if not form.validate_on_submit():
+        return _render_detail(loan, 422, **{stage: form})
+    try:
+        photo_key = _stored_photo(form)
+    except ValidationFailed:
+        return _render_detail(loan, 422, **{stage: form})
+    try:
+        message = _confirm(stage, loan, form, photo_key)
+        db.session.commit()
+    except DomainError as error:
+        delete_handover_photo(photo_key)
+        if isinstance(error, ValidationFailed):
+            report_error(error, form)
+            return _render_detail(loan, 422, **{stage: form})
+        if not isinstance(error, Conflict):
+            raise
+        report_error(error)
+    else:
+        flash(message, "success")
+    return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+
+
+def _stored_photo(form: HandoverForm) -> str | None:
+    """Store the form's photo, if any; a refused file puts its message on the field."""
+    upload = form.photo.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        return store_handover_photo(upload.stream, upload.filename)
+    except ValidationFailed as error:
+        messages = [str(m) for messages in error.fields.values() for m in messages]
+        form.photo.errors = [*form.photo.errors, *messages]
+        raise
+
+
+def _confirm(stage: str, loan: Loan, form: HandoverForm, photo_key: str | None) -> str:
+    values = {"checklist": form.checklist.data, "notes": form.notes.data or ""}
+    if stage == "pickup":
+        handovers.confirm_pickup(current_user, loan, photo_key=photo_key, **values)
+        return _("Merci, la remise est confirmée.")
+    handovers.confirm_return(
+        current_user,
+        loan,
+        photo_key=photo_key,
+        damage_report=form.damage_report.data or "",
+        deposit_kept_cents=_cents(form.deposit_kept.data),
+        **values,
+    )
+    return _("Merci, le retour est confirmé.")
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/retrait")
+@login_required
+def pickup(loan_id: int):
+    return _handover_step(_loan(loan_id), "pickup")
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/retour")
+@login_required
+def give_back(loan_id: int):
+    return _handover_step(_loan(loan_id), "return")
+
+
+@bp.route(f"/prets/<{ID}:loan_id>/evaluer", methods=["GET", "POST"])
+@login_required
+def rate(loan_id: int):
+    loan = _loan(loan_id)
+    try:
+        services.ensure_can_rate(current_user, loan)
+    except Conflict as error:
+        report_error(error)
+        return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            services.rate_loan(current_user, loan, form.score.data, form.comment.data or "")
+            db.session.commit()
+        except ValidationFailed as error:
+            report_error(error, form)
+        except Conflict as error:
+            report_error(error)
+            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+        else:
+            flash(_("Merci pour votre évaluation."), "success")
+            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    side = policies.loan_side(current_user, loan)
+    return render_template(
+        "loans/rate.html",
+        loan=loan,
+        other=loan.borrower if side == "lender" else loan.lender,
+        form=form,
+    ), form_status(form)
+
+
+# --- calendars -----------------------------------------------------------------------------------
+
+
+@bp.get("/prets/calendrier")
+@login_required
+def calendar_page():
+    feed = feeds.feed_of(current_user)
+    return render_template(
+        "loans/calendar.html",
+        feed=feed,
+        feed_url=feeds.feed_url(feed) if feed else None,
+    )
+
+
+@bp.post("/prets/calendrier/adresse")
+@login_required
+def create_feed():
+    replaced = feeds.feed_of(current_user) is not None
+    feeds.create_feed(current_user)
+    db.session.commit()
+    flash(
+        _("Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
+        if replaced
+        else _("Votre adresse de calendrier est prête."),
+        "success",
+    )
+    return redirect(url_for("loans.calendar_page"), code=303)
+
+
+@bp.post("/prets/calendrier/supprimer")
+@login_required
+def revoke_feed():
+    feeds.revoke_feed(current_user)
+    db.session.commit()
+    flash(_("L’adresse de votre calendrier est supprimée : elle ne fonctionne plus."), "success")
+    return redirect(url_for("loans.calendar_page"), code=303)
+
+
+@bp.get("/calendrier/<token>.ics")
+def ical_feed(token: str):
+    user = feeds.user_for_token(token)
+    if user is None:
+        abort(404)
+    response = Response(feeds.build_calendar(user), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="prets.ics"'
+    # Personal data behind a secret address: never kept by shared caches, never indexed.
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,190 @@
+"""Venue curation: moderators create and edit venues; members propose them for review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from sportressources.core.db import db, utcnow
+from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
+from sportressources.core.mail import external_url, send_mail
+from sportressources.core.text import clean_line, clean_text, slugify
+from sportressources.geo.models import Commune
+from sportressources.venues.models import Venue, VenueKind, VenueStatus
+from sportressources.venues.policies import can_manage_venues, can_propose_venue
+
+# Venues must lie in or near the Pôle: a typo in a coordinate must not put one in the sea.
+LATITUDE_RANGE = (50.2, 50.8)
+LONGITUDE_RANGE = (2.2, 3.2)
+
+
+@dataclass(frozen=True)
+class VenueData:
+    name: str
+    kind: str
+    commune_insee: str
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    description: str = ""
+    opening_hours: str = ""
+    pickup: bool = True
+    dropoff: bool = False
+    source: str = ""
+    open_weekdays: str = ""  # ISO weekdays, « 12345 » = Monday to Friday; "" = not known
+
+
+def _validated(data: VenueData) -> tuple[VenueData, Commune]:
+    errors: dict = {}
+    name = clean_line(data.name)
+    if len(name) < 3:
+        errors["name"] = _l("Indiquez le nom du lieu (3 caractères au moins).")
+    elif len(name) > 150:
+        errors["name"] = _l("Le nom ne peut pas dépasser 150 caractères.")
+    if data.kind not in {kind.value for kind in VenueKind}:
+        errors["kind"] = _l("Choisissez un type de lieu dans la liste.")
+    commune = db.session.get(Commune, data.commune_insee) if data.commune_insee else None
+    if commune is None:
+        errors["commune"] = _l("Choisissez une commune du territoire.")
+    if (data.latitude is None) != (data.longitude is None):
+        field = "longitude" if data.longitude is None else "latitude"
+        errors[field] = _l("Indiquez la latitude et la longitude, ou aucune des deux.")
+    elif data.latitude is not None:
+        if not LATITUDE_RANGE[0] <= data.latitude <= LATITUDE_RANGE[1]:
+            errors["latitude"] = _l(
+                "La latitude doit être comprise entre %(low)s et %(high)s (Artois).",
+                low=LATITUDE_RANGE[0],
+                high=LATITUDE_RANGE[1],
+            )
+        if not LONGITUDE_RANGE[0] <= data.longitude <= LONGITUDE_RANGE[1]:
+            errors["longitude"] = _l(
+                "La longitude doit être comprise entre %(low)s et %(high)s (Artois).",
+                low=LONGITUDE_RANGE[0],
+                high=LONGITUDE_RANGE[1],
+            )
+    for field, limit in (("address", 255), ("description", 4000), ("opening_hours", 1000)):
+        if len(getattr(data, field) or "") > limit:
+            errors[field] = _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=limit)
+    if any(day not in "1234567" for day in data.open_weekdays or "") or len(
+        set(data.open_weekdays or "")
+    ) != len(data.open_weekdays or ""):
+        errors["open_weekdays"] = _l("Choisissez les jours d’ouverture dans la liste.")
+    if len(data.source or "") > 2000:
+        errors["source"] = _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=2000)
+    if errors:
+        raise ValidationFailed(errors)
+    return data, commune  # type: ignore[return-value]
+
+
+def _unique_slug(name: str, commune: Commune, exclude_id: int | None = None) -> str:
+    base = slugify(name)
+    candidates = [base, slugify(f"{name} {commune.name}")]
+    candidates += [f"{candidates[1]}-{n}" for n in range(2, 100)]
+    for slug in candidates:
+        clash = db.session.scalar(select(Venue.id).where(Venue.slug == slug))
+        if clash is None or clash == exclude_id:
+            return slug
+    raise Conflict(_l("Trop de lieux portent déjà ce nom dans cette commune."))
+
+
+def _apply(venue: Venue, data: VenueData, commune: Commune) -> None:
+    venue.name = clean_line(data.name)
+    venue.kind = data.kind
+    venue.commune_insee = commune.insee
+    venue.address = clean_text(data.address)
+    venue.description = clean_text(data.description)
+    venue.opening_hours = clean_text(data.opening_hours)
+    venue.source = clean_line(data.source)
+    venue.open_weekdays = "".join(sorted(data.open_weekdays or ""))
+    if data.latitude is None:
+        # Unknown position: the commune's centre, shown as approximate until corrected.
+        venue.latitude, venue.longitude = commune.latitude, commune.longitude
+        venue.position_approximate = True
+    else:
+        venue.latitude, venue.longitude = data.latitude, data.longitude
+        venue.position_approximate = False
+
+
+def create_venue(actor, data: VenueData) -> Venue:
+    """Add a venue: published at once when a moderator adds it, else a proposal to review.
+
+    Members may not set the pickup or drop-off arrangements of a venue they do not run: a
+    proposal is a meeting place only. Raises Forbidden for visitors, ValidationFailed for bad data.
+    """
+    if not can_propose_venue(actor):
+        raise Forbidden(_l("Connectez-vous pour proposer un lieu."))
+    data, commune = _validated(data)
+    venue = Venue()
+    _apply(venue, data, commune)
+    venue.slug = _unique_slug(data.name, commune)
+    if can_manage_venues(actor):
+        venue.status = VenueStatus.PUBLISHED.value
+        venue.pickup, venue.dropoff = data.pickup, data.dropoff
+        venue.edited_at = utcnow()
+    else:
+        venue.status = VenueStatus.PROPOSED.value
+        venue.pickup, venue.dropoff = True, False
+        venue.proposed_by_id = actor.id
+    db.session.add(venue)
+    db.session.flush()
+    return venue
+
+
+def update_venue(actor, venue: Venue, data: VenueData) -> Venue:
+    """Change a venue (moderators); the data loader then keeps these edits.
+
+    Raises Forbidden or ValidationFailed.
+    """
+    if not can_manage_venues(actor):
+        raise Forbidden(_l("Seule l’équipe de modération peut modifier un lieu."))
+    data, commune = _validated(data)
+    _apply(venue, data, commune)
+    venue.pickup, venue.dropoff = data.pickup, data.dropoff
+    venue.edited_at = utcnow()
+    db.session.flush()
+    return venue
+
+
+def review_venue(actor, venue: Venue, accept: bool, note: str = "") -> Venue:
+    """Publish or reject a proposed venue and tell the member who proposed it.
+
+    Raises Forbidden (not a moderator) or Conflict (already reviewed, e.g. by another moderator).
+    """
+    if not can_manage_venues(actor):
+        raise Forbidden(_l("Seule l’équipe de modération peut examiner une proposition."))
+    if venue.status != VenueStatus.PROPOSED.value:
+        raise Conflict(_l("Cette proposition a déjà été examinée."))
+    note = clean_text(note)
+    if not accept and not note:
+        raise ValidationFailed({"note": _l("Expliquez au membre pourquoi le lieu est refusé.")})
+    if len(note) > 1000:
+        raise ValidationFailed(
+            {"note": _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=1000)}
+        )
+    venue.status = (VenueStatus.PUBLISHED if accept else VenueStatus.REJECTED).value
+    venue.reviewed_by_id = actor.id
+    venue.reviewed_at = utcnow()
+    venue.review_note = note
+    db.session.flush()
+    _notify_proposer(venue, accept)
+    return venue
+
+
+def _notify_proposer(venue: Venue, accepted: bool) -> None:
+    proposer = venue.proposed_by
+    if proposer is None or proposer.is_deleted:
+        return
+    send_mail(
+        proposer.email,
+        _l("Votre proposition de lieu a été acceptée")
+        if accepted
+        else _l("Votre proposition de lieu n’a pas été retenue"),
+        "venues/venue_reviewed",
+        locale=proposer.locale,
+        user=proposer,
+        venue=venue,
+        accepted=accepted,
+        venue_url=external_url("venues.venue", slug=venue.slug) if accepted else None,
+    )
