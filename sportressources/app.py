@@ -61,6 +61,7 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    import sportressources.core.audit  # noqa: F401
     import sportressources.listings.models  # noqa: F401 - every table in the metadata
     import sportressources.listings.search_index  # noqa: F401
     import sportressources.loans.models  # noqa: F401

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin, utcnow
+from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
@@ -40,6 +41,35 @@ class ListingStatus(enum.StrEnum):
 
 # Statuses a visitor can find: published ones, and reserved ones shown as such
 VISIBLE_STATUSES = (ListingStatus.PUBLISHED.value, ListingStatus.RESERVED.value)
+
+_S = ListingStatus
+# action: (statuses it may start from, status it leads to). A new listing starts as a draft,
+# awaiting review, or (LISTINGS_AUTO_APPROVE, development only) published.
+LISTING_TRANSITIONS = {
+    "submit": ({_S.DRAFT, _S.REJECTED}, _S.AWAITING_REVIEW),
+    "auto_publish": ({_S.DRAFT, _S.REJECTED}, _S.PUBLISHED),  # LISTINGS_AUTO_APPROVE
+    "send_back_to_review": ({_S.PUBLISHED}, _S.AWAITING_REVIEW),  # a substantive edit
+    "approve": ({_S.AWAITING_REVIEW}, _S.PUBLISHED),
+    "reject": ({_S.AWAITING_REVIEW}, _S.REJECTED),
+    "reserve": ({_S.PUBLISHED}, _S.RESERVED),
+    "release": ({_S.RESERVED}, _S.PUBLISHED),
+    "mark_given": ({_S.PUBLISHED, _S.RESERVED}, _S.GIVEN),
+    "mark_sold": ({_S.PUBLISHED, _S.RESERVED}, _S.SOLD),
+    "withdraw": (
+        {_S.DRAFT, _S.AWAITING_REVIEW, _S.PUBLISHED, _S.RESERVED, _S.REJECTED},
+        _S.WITHDRAWN,
+    ),
+}
+_PUBLISHED_AT = Stamp(at="published_at", first_only=True)
+_REVIEWED = Stamp(at="reviewed_at", by="reviewed_by_id")
+LISTING_STAMPS = {
+    "auto_publish": _PUBLISHED_AT,
+    "approve": (_REVIEWED, _PUBLISHED_AT),
+    "reject": _REVIEWED,
+    "mark_given": Stamp(at="closed_at"),
+    "mark_sold": Stamp(at="closed_at"),
+    "withdraw": Stamp(at="closed_at"),
+}
 
 
 class Condition(enum.StrEnum):
@@ -113,6 +143,13 @@ class Listing(TimestampMixin, Base):
         back_populates="listing",
         order_by="ListingPhoto.position",
         cascade="all, delete-orphan",
+    )
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="listing",
+        states=ListingStatus,
+        table=LISTING_TRANSITIONS,
+        stamps=LISTING_STAMPS,
     )
 
     @property
@@ -233,6 +270,27 @@ class RequestStatus(enum.StrEnum):
     NO_SHOW = "no_show"  # the picked member did not come
 
 
+_R = RequestStatus
+# A request starts pending; asking again after a withdrawal or a refusal renews the same row.
+EXCHANGE_REQUEST_TRANSITIONS = {
+    "renew": ({_R.WITHDRAWN, _R.DECLINED}, _R.PENDING),
+    "withdraw": ({_R.PENDING, _R.ACCEPTED}, _R.WITHDRAWN),
+    "accept": ({_R.PENDING}, _R.ACCEPTED),
+    # The owner says no, or picks another member
+    "decline": ({_R.PENDING}, _R.DECLINED),
+    # The listing closes (withdrawn, given or sold by hand) under a pending or accepted request
+    "decline_on_close": ({_R.PENDING, _R.ACCEPTED}, _R.DECLINED),
+    "complete": ({_R.ACCEPTED}, _R.COMPLETED),
+    "mark_no_show": ({_R.ACCEPTED}, _R.NO_SHOW),
+}
+EXCHANGE_REQUEST_STAMPS = {
+    "accept": Stamp(at="decided_at"),
+    "decline": Stamp(at="decided_at"),
+    "decline_on_close": Stamp(at="decided_at"),
+    "complete": Stamp(at="completed_at"),
+}
+
+
 class ExchangeRequest(Base):
     """A member's request for a gift or a sale; the accepted one becomes the exchange."""
 
@@ -264,6 +322,13 @@ class ExchangeRequest(Base):
 
     listing: Mapped[Listing] = relationship()
     requester: Mapped[User] = relationship()
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="exchange_request",
+        states=RequestStatus,
+        table=EXCHANGE_REQUEST_TRANSITIONS,
+        stamps=EXCHANGE_REQUEST_STAMPS,
+    )
 
 
 class Rating(Base):
