@@ -86,16 +86,17 @@ def import_models() -> None:
         except ModuleNotFoundError as error:
             if error.name != f"sportressources.{name}.models":
                 raise
-    for name in ("listings.search.index", "trade.exchanges.models", "trade.loans.models"):
+    for name in (
+        "core.audit",
+        "listings.search.index",
+        "trade.exchanges.models",
+        "trade.loans.models",
+    ):
         import_module(f"sportressources.{name}")
 
 
 def register_extensions(app: Flask) -> None:
-    import sportressources.listings.models  # noqa: F401 - every table in the metadata
-    import sportressources.listings.search.index  # noqa: F401
-    import sportressources.notifications.models  # noqa: F401
-    import sportressources.trade.loans.models  # noqa: F401
-
+    import_models()
     db.init_app(app)
 
     @app.before_request

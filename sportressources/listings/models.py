@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin, utcnow
+from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
@@ -41,6 +42,35 @@ class ListingStatus(enum.StrEnum):
 
 # Statuses a visitor can find: published ones, and reserved ones shown as such
 VISIBLE_STATUSES = (ListingStatus.PUBLISHED.value, ListingStatus.RESERVED.value)
+
+_S = ListingStatus
+# action: (statuses it may start from, status it leads to). A new listing starts as a draft,
+# awaiting review, or (LISTINGS_AUTO_APPROVE, development only) published.
+LISTING_TRANSITIONS = {
+    "submit": ({_S.DRAFT, _S.REJECTED}, _S.AWAITING_REVIEW),
+    "auto_publish": ({_S.DRAFT, _S.REJECTED}, _S.PUBLISHED),  # LISTINGS_AUTO_APPROVE
+    "send_back_to_review": ({_S.PUBLISHED}, _S.AWAITING_REVIEW),  # a substantive edit
+    "approve": ({_S.AWAITING_REVIEW}, _S.PUBLISHED),
+    "reject": ({_S.AWAITING_REVIEW}, _S.REJECTED),
+    "reserve": ({_S.PUBLISHED}, _S.RESERVED),
+    "release": ({_S.RESERVED}, _S.PUBLISHED),
+    "mark_given": ({_S.PUBLISHED, _S.RESERVED}, _S.GIVEN),
+    "mark_sold": ({_S.PUBLISHED, _S.RESERVED}, _S.SOLD),
+    "withdraw": (
+        {_S.DRAFT, _S.AWAITING_REVIEW, _S.PUBLISHED, _S.RESERVED, _S.REJECTED},
+        _S.WITHDRAWN,
+    ),
+}
+_PUBLISHED_AT = Stamp(at="published_at", first_only=True)
+_REVIEWED = Stamp(at="reviewed_at", by="reviewed_by_id")
+LISTING_STAMPS = {
+    "auto_publish": _PUBLISHED_AT,
+    "approve": (_REVIEWED, _PUBLISHED_AT),
+    "reject": _REVIEWED,
+    "mark_given": Stamp(at="closed_at"),
+    "mark_sold": Stamp(at="closed_at"),
+    "withdraw": Stamp(at="closed_at"),
+}
 
 
 class Condition(enum.StrEnum):
@@ -114,6 +144,13 @@ class Listing(TimestampMixin, Base):
         back_populates="listing",
         order_by="ListingPhoto.position",
         cascade="all, delete-orphan",
+    )
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="listing",
+        states=ListingStatus,
+        table=LISTING_TRANSITIONS,
+        stamps=LISTING_STAMPS,
     )
 
     @property

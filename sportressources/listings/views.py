@@ -17,8 +17,9 @@ from sportressources.listings import photos, services
 from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.policies import can_contact_owner, can_edit_listing
-from sportressources.listings.search import parse_search_args, search_listings
 from sportressources.listings.search.form import filter_options
+from sportressources.listings.search.params import parse_search_args
+from sportressources.listings.search.query import search_listings
 from sportressources.listings.taxonomy import (
     AGE_GROUPS,
     CATEGORIES,

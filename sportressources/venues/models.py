@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin
+from sportressources.core.states import Stamp, StateMachine
 from sportressources.geo.models import Commune
 
 if TYPE_CHECKING:
@@ -33,6 +34,17 @@ class VenueStatus(enum.StrEnum):
     PROPOSED = "proposed"  # suggested by a resident, hidden until a moderator accepts it
     PUBLISHED = "published"
     REJECTED = "rejected"
+
+
+# A venue starts published (added by a moderator or the data loader) or proposed (by a member).
+VENUE_TRANSITIONS = {
+    "approve": ({VenueStatus.PROPOSED}, VenueStatus.PUBLISHED),
+    "reject": ({VenueStatus.PROPOSED}, VenueStatus.REJECTED),
+}
+VENUE_STAMPS = {
+    "approve": Stamp(at="reviewed_at", by="reviewed_by_id"),
+    "reject": Stamp(at="reviewed_at", by="reviewed_by_id"),
+}
 
 
 def _values(enum_class) -> str:
@@ -84,6 +96,10 @@ class Venue(TimestampMixin, Base):
     commune: Mapped[Commune] = relationship()
     # By name: accounts builds on territory, so territory never imports it
     proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="venue", states=VenueStatus, table=VENUE_TRANSITIONS, stamps=VENUE_STAMPS
+    )
 
     @property
     def is_published(self) -> bool:

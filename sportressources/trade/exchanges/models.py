@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.accounts.models import User
 from sportressources.core.db import Base, utcnow
+from sportressources.core.states import Stamp, StateMachine
 from sportressources.listings.models import Listing, _values
 
 
@@ -20,6 +22,27 @@ class RequestStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # the member changed their mind
     COMPLETED = "completed"  # both confirmed the handover
     NO_SHOW = "no_show"  # the picked member did not come
+
+
+_R = RequestStatus
+# A request starts pending; asking again after a withdrawal or a refusal renews the same row.
+EXCHANGE_REQUEST_TRANSITIONS = {
+    "renew": ({_R.WITHDRAWN, _R.DECLINED}, _R.PENDING),
+    "withdraw": ({_R.PENDING, _R.ACCEPTED}, _R.WITHDRAWN),
+    "accept": ({_R.PENDING}, _R.ACCEPTED),
+    # The owner says no, or picks another member
+    "decline": ({_R.PENDING}, _R.DECLINED),
+    # The listing closes (withdrawn, given or sold by hand) under a pending or accepted request
+    "decline_on_close": ({_R.PENDING, _R.ACCEPTED}, _R.DECLINED),
+    "complete": ({_R.ACCEPTED}, _R.COMPLETED),
+    "mark_no_show": ({_R.ACCEPTED}, _R.NO_SHOW),
+}
+EXCHANGE_REQUEST_STAMPS = {
+    "accept": Stamp(at="decided_at"),
+    "decline": Stamp(at="decided_at"),
+    "decline_on_close": Stamp(at="decided_at"),
+    "complete": Stamp(at="completed_at"),
+}
 
 
 class ExchangeRequest(Base):
@@ -53,6 +76,13 @@ class ExchangeRequest(Base):
 
     listing: Mapped[Listing] = relationship()
     requester: Mapped[User] = relationship()
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="exchange_request",
+        states=RequestStatus,
+        table=EXCHANGE_REQUEST_TRANSITIONS,
+        stamps=EXCHANGE_REQUEST_STAMPS,
+    )
 
 
 class Rating(Base):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     DDL,
@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, utcnow
+from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
@@ -55,6 +56,27 @@ class LoanStatus(enum.StrEnum):
 BOOKED_STATUSES = (LoanStatus.ACCEPTED.value, LoanStatus.ACTIVE.value)
 # Statuses that count towards a borrower's cap of simultaneous loans
 OPEN_STATUSES = (LoanStatus.REQUESTED.value, *BOOKED_STATUSES)
+
+_S = LoanStatus
+# A loan starts as requested.
+LOAN_TRANSITIONS = {
+    "accept": ({_S.REQUESTED}, _S.ACCEPTED),
+    # The owner says no, or accepts another request for overlapping days
+    "decline": ({_S.REQUESTED}, _S.DECLINED),
+    "expire": ({_S.REQUESTED}, _S.EXPIRED),
+    "cancel": ({_S.REQUESTED, _S.ACCEPTED}, _S.CANCELLED),
+    "mark_no_show": ({_S.ACCEPTED}, _S.NO_SHOW),
+    "start": ({_S.ACCEPTED}, _S.ACTIVE),  # both confirmed the pickup
+    "return": ({_S.ACTIVE}, _S.RETURNED),  # both confirmed the return
+}
+LOAN_STAMPS = {
+    "accept": Stamp(at="decided_at"),
+    "decline": Stamp(at="decided_at"),
+    "expire": Stamp(at="decided_at"),
+    "cancel": Stamp(at="cancelled_at", by="cancelled_by_id"),
+    "start": Stamp(at="picked_up_at"),
+    "return": Stamp(at="returned_at"),
+}
 
 
 class HandoverStage(enum.StrEnum):
@@ -182,6 +204,10 @@ class Loan(Base):
     lender: Mapped[User] = relationship(foreign_keys=[lender_id])
     handovers: Mapped[list[Handover]] = relationship(
         back_populates="loan", order_by="Handover.id", cascade="all, delete-orphan"
+    )
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="loan", states=LoanStatus, table=LOAN_TRANSITIONS, stamps=LOAN_STAMPS
     )
 
     @property
