@@ -17,7 +17,6 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from sportressources.config import PROJECT_ROOT
 from sportressources.core.cli import register_initial_data
 from sportressources.core.db import transaction
 from sportressources.core.text import slugify
@@ -38,7 +37,7 @@ territory_cli = AppGroup(
 
 PACKAGE_NAME = "@etalab/decoupage-administratif"
 PACKAGE_VERSION = "6.0.0"
-DEFAULT_CENTRES = PROJECT_ROOT.parent / "shared" / "data" / "artois-communes.csv"
+DEFAULT_CENTRES = DEFAULT_DATA_DIR / "commune-centres.csv"
 ATTRIBUTION = (
     "Données : INSEE, DGCL, La Poste via @etalab/decoupage-administratif (Licence Ouverte) ; "
     "contours IGN Admin Express (Licence Ouverte) ; lieux : sources citées."
@@ -340,13 +339,8 @@ def _read_centres(path: Path) -> dict[str, tuple[float, float]]:
 
 
 def _source_block(package: dict, centres_csv: Path) -> dict[str, Any]:
-    # Name the shared reference file as the team knows it; any other file by its name alone,
-    # whatever directory the checkout or the test happens to sit in.
-    shared = (PROJECT_ROOT.parent / "shared").resolve()
-    try:
-        centres_name = "shared/" + centres_csv.resolve().relative_to(shared).as_posix()
-    except ValueError:
-        centres_name = centres_csv.name
+    # The file by its name alone, whatever directory the checkout or the test sits in
+    centres_name = centres_csv.name
     return {
         "communes": {
             "package": package["name"],

@@ -159,7 +159,7 @@ def test_territory_file_names_its_sources_and_is_in_canonical_form(territory):
     assert source["communes"]["version"] == "6.0.0"
     assert source["communes"]["licence"] == "Licence Ouverte / Etalab"
     assert "Admin Express" in source["centres"]["source"]
-    assert source["centres"]["compiled_in"] == "shared/data/artois-communes.csv"
+    assert source["centres"]["compiled_in"] == "commune-centres.csv"
 
 
 # --- venues.csv and README --------------------------------------------------------------------
@@ -215,9 +215,10 @@ def test_data_readme_documents_every_venue_and_how_to_rebuild(venues):
 
 
 def test_data_directory_ships_no_contour_file():
-    # The commune contours of shared/data are a copy of a third-party file: never shipped.
+    # Commune contours are a copy of a third-party file: never shipped (centres only).
     assert sorted(path.name for path in DEFAULT_DATA_DIR.iterdir()) == [
         "README.md",
+        "commune-centres.csv",
         "territory.json",
         "venues.csv",
     ]
