@@ -123,7 +123,7 @@ def ensure_dataset(app, backend: str, size: str, count: int, pg_url: str, reseed
     from sqlalchemy import inspect
 
     from sportressources.core.db import transaction
-    from sportressources.listings.demo import analyze, seed_synthetic_listings
+    from sportressources.listings.synthetic import analyze, seed_synthetic_listings
     from sportressources.venues.loader import load_territory
 
     with app.app_context():
@@ -167,8 +167,8 @@ def upgrade_dataset(app, backend: str, size: str) -> None:
     index of every listing that PostgreSQL no longer uses."""
     from sqlalchemy import inspect
 
-    from sportressources.listings.demo import analyze
     from sportressources.listings.search import index as search_index
+    from sportressources.listings.synthetic import analyze
 
     with app.app_context():
         if "listing_positions" in inspect(db.engine).get_table_names():

@@ -1,4 +1,4 @@
-"""TODO docstring: split from listings.models."""
+"""Saved searches: what a member asked to be told about."""
 
 from __future__ import annotations
 

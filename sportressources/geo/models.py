@@ -1,4 +1,4 @@
-"""TODO docstring: split from territory.models."""
+"""Geography: the Pôle métropolitain, its zones (intercommunalities) and their communes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO docstring: split from territory.queries."""
+"""Reads of the geography with a meaning: zones, communes grouped by zone."""
 
 from __future__ import annotations
 

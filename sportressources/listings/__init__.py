@@ -9,7 +9,8 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.signals import account_deleting, personal_data_requested
     from sportressources.listings import services
-    from sportressources.listings.demo import demo_cli, seed_demo
+    from sportressources.listings.cli import demo_cli
+    from sportressources.listings.demo import seed_demo
     from sportressources.listings.photos import uploads_cli
     from sportressources.listings.views import bp
 

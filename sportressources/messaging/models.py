@@ -1,4 +1,4 @@
-"""TODO docstring: split from listings.models."""
+"""Conversations between a listing's owner and an interested member, and their messages."""
 
 from __future__ import annotations
 

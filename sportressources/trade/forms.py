@@ -1,4 +1,4 @@
-"""TODO docstring: split from core.forms."""
+"""Forms shared by exchanges and loans: rating the other party."""
 
 from __future__ import annotations
 

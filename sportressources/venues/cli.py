@@ -21,14 +21,14 @@ from sportressources.core.cli import register_initial_data
 from sportressources.core.db import transaction
 from sportressources.core.text import slugify
 from sportressources.geo.models import ZoneKind
-from sportressources.venues.loader import (
+from sportressources.venues.loader import load_territory
+from sportressources.venues.territory_file import check_territory_document
+from sportressources.venues.territory_schema import (
     DEFAULT_DATA_DIR,
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
     TERRITORY_FILE,
     TerritoryDataError,
-    check_territory_document,
-    load_territory,
 )
 
 territory_cli = AppGroup(

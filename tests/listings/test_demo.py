@@ -7,17 +7,13 @@ from sqlalchemy import func, select, text
 
 from sportressources.core.db import db
 from sportressources.core.storage import get_storage
-from sportressources.listings.demo import demo_cli
+from sportressources.listings.cli import demo_cli
 from sportressources.listings.models import VISIBLE_STATUSES, Listing, ListingPhoto
 from sportressources.listings.search import query as search_query
-from sportressources.listings.search.index import (
-    document_text,
-    index_words,
-    listing_search,
-    taxonomy_labels,
-)
+from sportressources.listings.search.index import document_text, listing_search, taxonomy_labels
 from sportressources.listings.search.params import SearchParams
 from sportressources.listings.search.query import search_listings
+from sportressources.listings.search.words import index_words
 from sportressources.messaging.models import Conversation, Message
 
 

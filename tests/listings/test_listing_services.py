@@ -396,7 +396,8 @@ def test_the_export_contains_my_listings_and_favourites(app, resident):
 def test_demo_and_bulk_imports_respect_the_price_cap_too(app):
     import random
 
-    from sportressources.listings.demo import seed_demo, seed_synthetic_listings
+    from sportressources.listings.demo import seed_demo
+    from sportressources.listings.synthetic import seed_synthetic_listings
 
     app.config.update(LISTING_PRICE_CAP_SHARE=0.3, LISTING_PRICE_CAP_CENTS=4000)
     seed_demo(random.Random(3))

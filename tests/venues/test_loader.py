@@ -18,15 +18,13 @@ from sqlalchemy import delete, func, select
 from sportressources.core.db import db, utcnow
 from sportressources.geo.models import Commune, Zone
 from sportressources.venues.cli import register
-from sportressources.venues.loader import (
+from sportressources.venues.loader import LoadReport, TableCounts, load_territory
+from sportressources.venues.models import Venue, VenueStatus
+from sportressources.venues.territory_schema import (
     DEFAULT_DATA_DIR,
     VENUE_COLUMNS,
-    LoadReport,
-    TableCounts,
     TerritoryDataError,
-    load_territory,
 )
-from sportressources.venues.models import Venue, VenueStatus
 from tests.venues.test_territory_data import OFFICIAL_MEMBERS, ZONE_OF_SIREN
 
 TERRITORY_TABLES = ("zones", "communes", "venues")

@@ -18,14 +18,14 @@ import pytest
 
 from sportressources.venues import cli as territory_cli_module
 from sportressources.venues.cli import ATTRIBUTION, dump_territory_document, register
-from sportressources.venues.loader import (
+from sportressources.venues.models import VenueKind
+from sportressources.venues.territory_file import check_territory_document
+from sportressources.venues.territory_schema import (
     DEFAULT_DATA_DIR,
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
     VENUE_COLUMNS,
-    check_territory_document,
 )
-from sportressources.venues.models import VenueKind
 
 
 def codes(text: str) -> list[str]:

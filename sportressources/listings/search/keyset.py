@@ -1,4 +1,4 @@
-"""TODO docstring: split from listings.search."""
+"""Cursors of result pages: the last row's sort key and sequence, never an OFFSET."""
 
 from __future__ import annotations
 

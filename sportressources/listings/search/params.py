@@ -1,4 +1,5 @@
-"""TODO docstring: split from listings.search."""
+"""A search's query string read into checked ``SearchParams``; wrong values become French
+errors and are left out, never an exception."""
 
 from __future__ import annotations
 

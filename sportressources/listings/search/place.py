@@ -1,4 +1,5 @@
-"""TODO docstring: split from listings.search."""
+"""« Nearest first »: the positions near a place read in growing rings until one holds a page,
+then at most a page of listings from each, newest first."""
 
 from __future__ import annotations
 

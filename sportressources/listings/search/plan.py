@@ -1,4 +1,5 @@
-"""TODO."""
+"""One search compiled to SQL on the ``listing_search`` projection: filters, text match,
+distance, and the order and keyset of each sort."""
 
 from __future__ import annotations
 

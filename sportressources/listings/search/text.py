@@ -1,4 +1,4 @@
-"""TODO docstring: split from listings.search."""
+"""The words of a search: required, excluded and alternative terms, stemmed like the index."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import (
     or_,
 )
 
-from sportressources.listings.search.index import index_words, stem
+from sportressources.listings.search.words import index_words, stem
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""TODO docstring: split from listings.models."""
+"""Exchange requests (a gift or a sale asked for, accepted, handed over), with their
+transition table."""
 
 from __future__ import annotations
 
