@@ -1,6 +1,7 @@
 """Migrations, on both backends: pytest-alembic's checks (one head, every revision up, down and up
 again, models matching what the migrations build), what it does not check (a downgrade to base
-leaves nothing behind, data kept across a revision), and that the test database is theirs."""
+leaves nothing behind, data kept across a revision), and the guarantees that only the
+migrations give the database: the test database is theirs, and it refuses double bookings."""
 
 import os
 
@@ -10,12 +11,16 @@ from flask import current_app
 from pytest_alembic import runner
 from pytest_alembic import tests as checks
 from pytest_alembic.config import Config
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Date, bindparam, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from sportressources import create_app
 from sportressources.config import normalise_database_url
 from sportressources.extensions import db
+from sportressources.loans import services, terms
+from tests.factories import make_user
 from tests.fixtures.database import PG_URL, base_overrides, pg_engine_options
+from tests.loans.conftest import NOW, committed, day, make_loan_listing
 
 # pytest-alembic's own tests, run here on each backend through the ``alembic_runner`` below
 test_single_head_revision = checks.test_single_head_revision
@@ -117,3 +122,46 @@ def test_the_test_database_is_migrated_to_head_in_a_schema_of_its_own(app, backe
         ).all()
         # alembic would find a version table there through search_path and skip our schema
         assert in_public == [], "tables in « public » of the test database shadow the migrations"
+
+
+INSERT_BOOKING = text(
+    "INSERT INTO loan_bookings (loan_id, listing_id, start_date, end_date) "
+    "VALUES (:loan, :listing, :start, :end)"
+).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
+MOVE_BOOKING = text(
+    "UPDATE loan_bookings SET start_date = :start WHERE loan_id = :loan"
+).bindparams(bindparam("start", type_=Date))
+
+
+def test_the_migrated_database_refuses_overlapping_bookings_of_one_listing(app):
+    """SQLite's triggers and PostgreSQL's exclusion constraint, both made by migration 0006."""
+    owner, borrower, rival = make_user(), make_user(), make_user()
+    bike, other = make_loan_listing(owner), make_loan_listing(owner, title="Autre vélo")
+    committed(terms.set_terms(owner, bike, 1, 7, None))
+    first = committed(services.request_loan(borrower, bike, day(1), day(3), now=NOW))
+    second = committed(services.request_loan(rival, bike, day(5), day(6), now=NOW))
+
+    def run(statement, **values) -> None:
+        with db.engine.begin() as connection:
+            connection.execute(statement, values)
+
+    run(INSERT_BOOKING, loan=first.id, listing=bike.id, start=day(1), end=day(3))
+    with pytest.raises(IntegrityError, match="ex_loan_bookings_no_overlap"):
+        run(INSERT_BOOKING, loan=second.id, listing=bike.id, start=day(3), end=day(4))
+    # Moving a booking onto another is refused the same way
+    run(INSERT_BOOKING, loan=second.id, listing=bike.id, start=day(5), end=day(6))
+    with pytest.raises(IntegrityError, match="ex_loan_bookings_no_overlap"):
+        run(MOVE_BOOKING, loan=second.id, start=day(2))
+    # Adjacent days and another listing on the same days are fine
+    run(MOVE_BOOKING, loan=second.id, start=day(4))
+    run(INSERT_BOOKING, loan=second.id, listing=other.id, start=day(1), end=day(3))
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT loan_id, listing_id, start_date FROM loan_bookings ORDER BY id")
+        ).all()
+    assert [(loan, listing, str(start)) for loan, listing, start in rows] == [
+        (first.id, bike.id, str(day(1))),
+        (second.id, bike.id, str(day(4))),
+        (second.id, other.id, str(day(1))),
+    ]
