@@ -1,15 +1,31 @@
-"""Migrations: one head, a full upgrade, a full downgrade and back, and no model change left out."""
+"""Migrations, on both backends: pytest-alembic's checks (one head, every revision up, down and up
+again, models matching what the migrations build), what it does not check (a downgrade to base
+leaves nothing behind, data kept across a revision), and the guarantees that only the
+migrations give the database: the test database is theirs, and it refuses double bookings."""
+
+import os
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import create_engine, inspect, text
+from pytest_alembic import runner
+from pytest_alembic import tests as checks
+from pytest_alembic.config import Config
+from sqlalchemy import Date, bindparam, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from sportressources import create_app
 from sportressources.config import normalise_database_url
 from sportressources.core.db import db
+from sportressources.trade.loans import services, terms
+from tests.factories import make_user
 from tests.fixtures.database import PG_URL, base_overrides, pg_engine_options
+from tests.trade.loans.conftest import NOW, committed, day, make_loan_listing
+
+# pytest-alembic's own tests, run here on each backend through the ``alembic_runner`` below
+test_single_head_revision = checks.test_single_head_revision
+test_up_down_consistency = checks.test_up_down_consistency
+test_model_definitions_match_ddl = checks.test_model_definitions_match_ddl
 
 
 @pytest.fixture
@@ -21,7 +37,8 @@ def empty_app(backend, tmp_path, worker_id):
             yield app
             db.engine.dispose()
         return
-    schema = f"migrations_{worker_id}"
+    # One schema per process: two test runs on one server (or xdist workers) never collide
+    schema = f"migrations_{worker_id}_{os.getpid()}"
     url = normalise_database_url(PG_URL)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -37,37 +54,33 @@ def empty_app(backend, tmp_path, worker_id):
     admin.dispose()
 
 
-def alembic_config():
-    return current_app.extensions["migrate"].migrate.get_config()
+@pytest.fixture
+def alembic_runner(empty_app):
+    """pytest-alembic's runner on the app's migrations and engine (search_path included)."""
+    config = Config.from_raw_config(current_app.extensions["migrate"].migrate.get_config())
+    with runner(config=config, engine=db.engine) as context:
+        yield context
 
 
 def user_tables() -> set[str]:
+    db.engine.dispose()  # a new connection sees the schema as it is now
     return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
-def test_there_is_a_single_head(empty_app):
-    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
-
-
-def test_upgrade_downgrade_upgrade_then_models_match(empty_app):
-    config = alembic_config()
-    command.upgrade(config, "head")
+def test_downgrade_to_base_leaves_no_table_behind(alembic_runner):
+    alembic_runner.migrate_up_to("heads")
     created = user_tables()
     assert set(db.metadata.tables) <= created
 
-    command.downgrade(config, "base")
-    db.engine.dispose()
+    alembic_runner.migrate_down_to("base")
     assert user_tables() == set()
 
-    command.upgrade(config, "head")
-    db.engine.dispose()
+    alembic_runner.migrate_up_to("heads")
     assert user_tables() == created
-    command.check(config)  # raises if a model change has no migration
 
 
-def test_home_communes_typed_before_the_territory_layer_survive_both_ways(empty_app):
-    config = alembic_config()
-    command.upgrade(config, "0001")
+def test_home_communes_typed_before_the_territory_layer_survive_both_ways(alembic_runner):
+    alembic_runner.migrate_up_to("0001")
     with db.engine.begin() as connection:
         connection.execute(
             text(
@@ -76,12 +89,79 @@ def test_home_communes_typed_before_the_territory_layer_survive_both_ways(empty_
                 "'token-a', 'Liévin')"
             )
         )
-    command.upgrade(config, "0002")
+    alembic_runner.migrate_up_to("0002")
     with db.engine.connect() as connection:
         assert (
             connection.execute(text("SELECT home_commune_legacy FROM users")).scalar() == "Liévin"
         )
-    command.downgrade(config, "0001")
+    alembic_runner.migrate_down_to("0001")
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT home_commune FROM users")).scalar() == "Liévin"
-    db.engine.dispose()
+
+
+# --- the test database is the one the migrations build ----------------------------------------
+
+
+def test_the_test_database_is_migrated_to_head_in_a_schema_of_its_own(app, backend):
+    head = ScriptDirectory.from_config(
+        current_app.extensions["migrate"].migrate.get_config()
+    ).get_current_head()
+    assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
+    if backend == "postgresql":
+        schema = db.session.scalar(text("SELECT current_schema()"))
+        assert schema.startswith("test_")
+        in_schema = set(
+            db.session.scalars(
+                text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": schema},
+            )
+        )
+        assert {"alembic_version", *db.metadata.tables} <= in_schema
+        in_public = db.session.scalars(
+            text("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        ).all()
+        # alembic would find a version table there through search_path and skip our schema
+        assert in_public == [], "tables in « public » of the test database shadow the migrations"
+
+
+INSERT_BOOKING = text(
+    "INSERT INTO loan_bookings (loan_id, listing_id, start_date, end_date) "
+    "VALUES (:loan, :listing, :start, :end)"
+).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
+MOVE_BOOKING = text(
+    "UPDATE loan_bookings SET start_date = :start WHERE loan_id = :loan"
+).bindparams(bindparam("start", type_=Date))
+
+
+def test_the_migrated_database_refuses_overlapping_bookings_of_one_listing(app):
+    """SQLite's triggers and PostgreSQL's exclusion constraint, both made by migration 0006."""
+    owner, borrower, rival = make_user(), make_user(), make_user()
+    bike, other = make_loan_listing(owner), make_loan_listing(owner, title="Autre vélo")
+    committed(terms.set_terms(owner, bike, 1, 7, None))
+    first = committed(services.request_loan(borrower, bike, day(1), day(3), now=NOW))
+    second = committed(services.request_loan(rival, bike, day(5), day(6), now=NOW))
+
+    def run(statement, **values) -> None:
+        with db.engine.begin() as connection:
+            connection.execute(statement, values)
+
+    run(INSERT_BOOKING, loan=first.id, listing=bike.id, start=day(1), end=day(3))
+    with pytest.raises(IntegrityError, match="ex_loan_bookings_no_overlap"):
+        run(INSERT_BOOKING, loan=second.id, listing=bike.id, start=day(3), end=day(4))
+    # Moving a booking onto another is refused the same way
+    run(INSERT_BOOKING, loan=second.id, listing=bike.id, start=day(5), end=day(6))
+    with pytest.raises(IntegrityError, match="ex_loan_bookings_no_overlap"):
+        run(MOVE_BOOKING, loan=second.id, start=day(2))
+    # Adjacent days and another listing on the same days are fine
+    run(MOVE_BOOKING, loan=second.id, start=day(4))
+    run(INSERT_BOOKING, loan=second.id, listing=other.id, start=day(1), end=day(3))
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT loan_id, listing_id, start_date FROM loan_bookings ORDER BY id")
+        ).all()
+    assert [(loan, listing, str(start)) for loan, listing, start in rows] == [
+        (first.id, bike.id, str(day(1))),
+        (second.id, bike.id, str(day(4))),
+        (second.id, other.id, str(day(1))),
+    ]

@@ -372,15 +372,12 @@ def test_decompression_bomb_is_refused_without_decoding(bare_app, decoder_calls,
 
     with warnings.catch_warnings(record=True) as escaped:
         warnings.simplefilter("always")
-        started = time.perf_counter()
         with pytest.raises(PhotoRejected) as caught:
             process_upload(bomb, "bombe.png")
-        elapsed = time.perf_counter() - started
 
     assert caught.value.reason == "too_many_pixels"
     assert message(caught.value) == "« bombe.png » est trop grande : 40 millions de pixels au plus."
     assert decoder_calls == []
-    assert elapsed < 0.5
     assert [w for w in escaped if issubclass(w.category, Image.DecompressionBombWarning)] == []
     # The spy does see decoding: the same kind of file, of a sane size, is decoded and accepted.
     process_upload(png_bomb(300, 200))
