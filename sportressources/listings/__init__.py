@@ -10,9 +10,11 @@ def init_app(app: Flask) -> None:
     from sportressources.core.signals import account_deleting, personal_data_requested
     from sportressources.listings import services
     from sportressources.listings.demo import demo_cli, seed_demo
+    from sportressources.listings.models import Listing
     from sportressources.listings.photos import uploads_cli
     from sportressources.listings.views import bp
 
+    Listing.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(demo_cli)
