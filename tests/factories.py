@@ -1,15 +1,37 @@
-"""Factories: plain functions with keyword overrides; each commits what it creates."""
+"""Factories: plain functions with keyword overrides; each commits what it creates.
+
+They build only states the services can produce: a listing is created as a draft and moved to
+the status asked for by the transition helper, as its owner would and a moderator reviews it, so
+that its stamps and audit rows are those of the real workflow.
+"""
 
 from __future__ import annotations
 
 import itertools
 
+from sqlalchemy import select
+
 from sportressources.accounts.models import User
 from sportressources.accounts.passwords import hash_password
 from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
+from sportressources.core.states import apply_transition
 
 PASSWORD = "une phrase de passe solide"
+REVIEWER_EMAIL = "relecture@example.org"
+# How a new listing reaches each status, from a draft
+LISTING_PATHS = {
+    "draft": (),
+    "awaiting_review": ("submit",),
+    "rejected": ("submit", "reject"),
+    "published": ("submit", "approve"),
+    "reserved": ("submit", "approve", "reserve"),
+    "given": ("submit", "approve", "mark_given"),
+    "sold": ("submit", "approve", "mark_sold"),
+    "withdrawn": ("withdraw",),
+}
+REVIEW_ACTIONS = ("approve", "reject")
+REJECTION_NOTE = "Les photos ne montrent pas l’article."
 _counter = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 
@@ -60,9 +82,11 @@ def make_listing(
     price_cents: int | None = None,
     new_price_cents: int | None = None,
     status: str = "published",
+    reviewer: User | None = None,
     **fields,
 ):
-    """A listing written straight to the database (no moderation), placed like the service does."""
+    """A listing placed like the service does, created as a draft and brought to ``status`` by
+    the transitions a member and a moderator (``reviewer``, or the factories' own) would make."""
     from sportressources.geo.models import Commune
     from sportressources.listings.models import Listing
 
@@ -86,10 +110,46 @@ def make_listing(
         longitude=place.longitude,
         price_cents=price_cents,
         new_price_cents=new_price_cents,
-        status=status,
-        published_at=utcnow() if status in ("published", "reserved") else None,
+        status="draft",
         **fields,
     )
     db.session.add(listing)
     db.session.commit()
+    return move_listing(listing, *LISTING_PATHS[status], reviewer=reviewer)
+
+
+def reviewer_moderator() -> User:
+    """The moderator who reviews the factories' listings (created once per database)."""
+    existing = db.session.scalar(select(User).where(User.email == REVIEWER_EMAIL))
+    return existing or make_user(
+        email=REVIEWER_EMAIL, display_name="Relecture", role=Role.MODERATOR
+    )
+
+
+def move_listing(listing, *actions: str, actor: User | None = None, reviewer: User | None = None):
+    """Apply each transition to a saved listing, as ``actor`` (by default its owner, or for a
+    review ``reviewer`` or the factories' moderator), then commit."""
+    for action in actions:
+        if action in REVIEW_ACTIONS:
+            who = actor or reviewer or reviewer_moderator()
+        else:
+            who = actor or listing.owner
+        reason = None
+        if action == "reject":
+            listing.review_note = reason = REJECTION_NOTE
+        apply_transition(listing, action, actor=who, reason=reason)
+    db.session.commit()
     return listing
+
+
+def committed(result):
+    """Commit what a service wrote, as the request around it would; returns the result."""
+    db.session.commit()
+    return result
+
+
+def fresh(obj):
+    """Drop what the session holds and reload ``obj`` as the database has it."""
+    db.session.rollback()
+    db.session.refresh(obj)
+    return obj

@@ -11,9 +11,11 @@ def init_app(app: Flask) -> None:
     from sportressources.listings import services
     from sportressources.listings.cli import demo_cli
     from sportressources.listings.demo import seed_demo
+    from sportressources.listings.models import Listing
     from sportressources.listings.photos import uploads_cli
     from sportressources.listings.views import bp
 
+    Listing.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(demo_cli)

@@ -21,6 +21,7 @@ from sportressources.accounts.models import User
 from sportressources.accounts.passwords import hash_password
 from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
+from sportressources.core.states import apply_transition
 from sportressources.geo.models import Commune
 from sportressources.listings import services
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
@@ -108,6 +109,7 @@ DEMO_MEMBERS = (
     ("thomas.r@example.org", "Thomas R.", "62215"),  # Carvin
 )
 DEMO_LISTINGS = 60
+DEMO_MODERATOR = "moderation@example.org"
 
 
 # --- Demo data for people ----------------------------------------------------------------------
@@ -132,6 +134,7 @@ def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
         )
     )
     photo_maker = _photo_maker() if with_photos else None
+    moderator = db.session.scalar(select(User).where(User.email == DEMO_MODERATOR))
     now = utcnow()
     listings = []
     for number in range(DEMO_LISTINGS):
@@ -148,7 +151,7 @@ def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
         created = now - timedelta(days=rng.uniform(0, 60))
         keys = [photo_maker(title, number)[0]] if photo_maker is not None else []
         # Through the listing service, like a member's form: the price cap, the hygiene and
-        # safety rules hold for demo data too; then published as a moderator would.
+        # safety rules hold for demo data too; then approved by the demo moderator.
         listing = services.create_listing(
             owner,
             services.ListingData(
@@ -175,10 +178,12 @@ def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
             submit=bool(keys),
         )
         if keys:  # a published listing has at least one photo
-            listing.status = (
-                ListingStatus.RESERVED.value if number % 15 == 7 else ListingStatus.PUBLISHED.value
-            )
-        listing.created_at = listing.updated_at = listing.published_at = created
+            if listing.status == ListingStatus.AWAITING_REVIEW.value:
+                apply_transition(listing, "approve", actor=moderator, now=created)
+            if number % 15 == 7:
+                apply_transition(listing, "reserve", actor=owner, now=created)
+            listing.published_at = created  # backdated like its creation
+        listing.created_at = listing.updated_at = created
         listings.append(listing)
     db.session.flush()
     photos = sum(1 for listing in listings if listing.photo_count)

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from sportressources.core.db import db, utcnow
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import Role, has_role
@@ -22,6 +22,7 @@ from sportressources.core.signals import (
     listing_availability_changing,
     listing_closing,
 )
+from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text
 from sportressources.geo.models import Commune
 from sportressources.listings.models import (
@@ -277,12 +278,11 @@ def _claim_photo(listing: Listing, key: str) -> ListingPhoto:
     return photo
 
 
-def _initial_status(submit: bool) -> str:
-    if not submit:
-        return ListingStatus.DRAFT.value
-    if current_app.config["LISTINGS_AUTO_APPROVE"]:
-        return ListingStatus.PUBLISHED.value
-    return ListingStatus.AWAITING_REVIEW.value
+def _submit(actor, listing: Listing) -> None:
+    """Send a draft or rejected listing to review (published at once under
+    LISTINGS_AUTO_APPROVE)."""
+    action = "auto_publish" if current_app.config["LISTINGS_AUTO_APPROVE"] else "submit"
+    apply_transition(listing, action, actor=actor)
 
 
 def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
@@ -295,14 +295,13 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
     if not has_role(actor, Role.RESIDENT):
         raise Forbidden(_l("Connectez-vous pour publier une annonce."))
     data = _check(data, require_photos=submit)
-    listing = Listing(owner_id=actor.id, photo_count=0)
-    listing.status = _initial_status(submit)
+    listing = Listing(owner_id=actor.id, photo_count=0, status=ListingStatus.DRAFT.value)
     with db.session.no_autoflush:
         _apply(listing, data)
     db.session.add(listing)
-    if listing.status == ListingStatus.PUBLISHED.value:
-        listing.published_at = utcnow()
     db.session.flush()
+    if submit:
+        _submit(actor, listing)
     return listing
 
 
@@ -321,7 +320,7 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
         changed = _apply(listing, data)
     if listing.status in (ListingStatus.DRAFT.value, ListingStatus.REJECTED.value):
         if submit:
-            listing.status = _initial_status(True)
+            _submit(actor, listing)
     elif (
         listing.status in VISIBLE_STATUSES
         and changed - MINOR_FIELDS
@@ -334,9 +333,7 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
                     "changer jusqu’à la remise."
                 )
             )
-        listing.status = ListingStatus.AWAITING_REVIEW.value
-    if listing.status == ListingStatus.PUBLISHED.value and listing.published_at is None:
-        listing.published_at = utcnow()
+        apply_transition(listing, "send_back_to_review", actor=actor)
     db.session.flush()
     return listing
 
@@ -364,9 +361,7 @@ def withdraw_listing(actor, listing: Listing) -> None:
     if listing.status in CLOSED_STATUSES:
         raise Conflict(_l("Cette annonce est déjà close."))
     listing_closing.send(listing, actor=actor)
-    listing.status = ListingStatus.WITHDRAWN.value
-    listing.closed_at = utcnow()
-    db.session.flush()
+    apply_transition(listing, "withdraw", actor=actor)
 
 
 def set_availability(actor, listing: Listing, status: str) -> None:
@@ -392,9 +387,13 @@ def set_availability(actor, listing: Listing, status: str) -> None:
     listing_availability_changing.send(listing, actor=actor, status=status)
     if status in closing_kind:
         listing_closing.send(listing, actor=actor)
-        listing.closed_at = utcnow()
-    listing.status = status
-    db.session.flush()
+    action = {
+        ListingStatus.RESERVED.value: "reserve",
+        ListingStatus.PUBLISHED.value: "release",
+        ListingStatus.GIVEN.value: "mark_given",
+        ListingStatus.SOLD.value: "mark_sold",
+    }[status]
+    apply_transition(listing, action, actor=actor)
 
 
 # --- review ---------------------------------------------------------------------------------------
@@ -426,13 +425,8 @@ def review_listing(actor, listing: Listing, accept: bool, note: str = "") -> Non
         raise ValidationFailed({"note": _l("Expliquez à l’auteur pourquoi l’annonce est refusée.")})
     if len(note) > 1000:
         raise ValidationFailed({"note": _l("Ce texte ne peut pas dépasser 1000 caractères.")})
-    listing.status = (ListingStatus.PUBLISHED if accept else ListingStatus.REJECTED).value
-    listing.reviewed_by_id = actor.id
-    listing.reviewed_at = utcnow()
     listing.review_note = note
-    if accept and listing.published_at is None:
-        listing.published_at = utcnow()
-    db.session.flush()
+    apply_transition(listing, "approve" if accept else "reject", actor=actor, reason=note)
     owner = listing.owner
     if not owner.is_deleted:
         send_mail(
@@ -555,8 +549,7 @@ def withdraw_listings_of_deleted_account(user) -> None:
         select(Listing).where(Listing.owner_id == user.id, Listing.status.not_in(CLOSED_STATUSES))
     ):
         listing_closing.send(listing, actor=user, deleting_account=True)
-        listing.status = ListingStatus.WITHDRAWN.value
-        listing.closed_at = utcnow()
+        apply_transition(listing, "withdraw", actor=user)
     db.session.execute(delete(Favourite).where(Favourite.user_id == user.id))
     # The member's own requests on others' listings: see exchanges' receiver
     db.session.flush()

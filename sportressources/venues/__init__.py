@@ -6,7 +6,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from sportressources.venues import cli
+    from sportressources.venues.models import Venue
     from sportressources.venues.views import bp
 
+    Venue.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     cli.register(app)

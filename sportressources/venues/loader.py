@@ -219,7 +219,10 @@ def _write_venues(
             "pickup": row.pickup,
             "dropoff": row.dropoff,
             "source": row.source,
-            "status": VenueStatus.PUBLISHED.value,
         }
-        _apply(venue or Venue(slug=row.slug), venue is None, values, counts)
+        # Only a new venue takes its status from the data: a reviewed one keeps its own.
+        new = venue is None
+        if new:
+            venue = Venue(slug=row.slug, status=VenueStatus.PUBLISHED.value)
+        _apply(venue, new, values, counts)
     counts.absent = len(set(existing) - {row.slug for row in rows})

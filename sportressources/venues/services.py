@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
+from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text, slugify
 from sportressources.geo.models import Commune
 from sportressources.venues.models import Venue, VenueKind, VenueStatus
@@ -116,15 +117,14 @@ def create_venue(actor, data: VenueData) -> Venue:
     if not can_propose_venue(actor):
         raise Forbidden(_l("Connectez-vous pour proposer un lieu."))
     data, commune = _validated(data)
-    venue = Venue()
+    manager = can_manage_venues(actor)
+    venue = Venue(status=(VenueStatus.PUBLISHED if manager else VenueStatus.PROPOSED).value)
     _apply(venue, data, commune)
     venue.slug = _unique_slug(data.name, commune)
-    if can_manage_venues(actor):
-        venue.status = VenueStatus.PUBLISHED.value
+    if manager:
         venue.pickup, venue.dropoff = data.pickup, data.dropoff
         venue.edited_at = utcnow()
     else:
-        venue.status = VenueStatus.PROPOSED.value
         venue.pickup, venue.dropoff = True, False
         venue.proposed_by_id = actor.id
     db.session.add(venue)
@@ -163,11 +163,8 @@ def review_venue(actor, venue: Venue, accept: bool, note: str = "") -> Venue:
         raise ValidationFailed(
             {"note": _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=1000)}
         )
-    venue.status = (VenueStatus.PUBLISHED if accept else VenueStatus.REJECTED).value
-    venue.reviewed_by_id = actor.id
-    venue.reviewed_at = utcnow()
     venue.review_note = note
-    db.session.flush()
+    apply_transition(venue, "approve" if accept else "reject", actor=actor, reason=note)
     _notify_proposer(venue, accept)
     return venue
 

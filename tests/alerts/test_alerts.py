@@ -25,7 +25,7 @@ from sportressources.alerts.services import (
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, NotFound, ValidationFailed
 from sportressources.listings.search.params import SearchParams, parse_search_args
-from tests.factories import make_listing, make_user
+from tests.factories import make_listing, make_user, move_listing
 from tests.fixtures.web import sign_in
 
 
@@ -222,8 +222,7 @@ def test_a_listing_drafted_before_the_alert_and_published_after_is_sent(resident
     draft = bike(seller, title="Vélo en relecture", status="awaiting_review")
     save_search(resident, params(q="vélo"))
     db.session.commit()
-    draft.status = "published"
-    db.session.commit()
+    move_listing(draft, "approve")
 
     assert send_digests(later()).emails == 1
     assert "Vélo en relecture" in outbox.last("resident@example.org").text

@@ -24,7 +24,7 @@ from sportressources.listings.search.index import (
 from sportressources.listings.search.params import SearchParams, parse_search_args
 from sportressources.listings.search.query import search_listings, widen_suggestions
 from sportressources.venues.models import Venue
-from tests.factories import make_listing, make_user
+from tests.factories import make_listing, make_user, move_listing
 
 LENS, LIEVIN, BETHUNE, BRUAY, HENIN = "62498", "62510", "62119", "62178", "62427"
 
@@ -142,8 +142,7 @@ def test_the_index_follows_every_change_of_a_listing(owner):
     listing = make_listing(owner, title="Casque de vélo", status="draft")
     assert find(q="casque") == []
 
-    listing.status = "published"
-    db.session.commit()
+    move_listing(listing, "submit", "approve")
     assert find(q="casque") == ["Casque de vélo"]
 
     listing.title = "Gants de boxe"
@@ -152,12 +151,10 @@ def test_the_index_follows_every_change_of_a_listing(owner):
     assert find(q="casque") == []
     assert find(q="gants", commune=BETHUNE) == ["Gants de boxe"]
 
-    listing.status = "withdrawn"
-    db.session.commit()
+    move_listing(listing, "send_back_to_review")
     assert find(q="gants") == []
 
-    listing.status = "published"
-    db.session.commit()
+    move_listing(listing, "approve")
     db.session.delete(listing)
     db.session.commit()
     assert db.session.scalar(select(listing_search.c.seq)) is None
@@ -205,8 +202,7 @@ def test_positions_follow_every_write_of_the_index(owner):
     db.session.commit()
     assert len(positions()) == 2
 
-    moving.status = "withdrawn"
-    db.session.commit()
+    move_listing(moving, "withdraw")
     assert positions() == [(lens.latitude, lens.longitude, 2)]
     db.session.delete(first)
     db.session.commit()
@@ -321,8 +317,7 @@ def test_newest_first_is_the_order_of_publication(owner):
     first = make_listing(owner, title="premier", status="draft")
     make_listing(owner, title="deuxième")
     make_listing(owner, title="troisième")
-    first.status = "published"  # published last, though created first
-    db.session.commit()
+    move_listing(first, "submit", "approve")  # published last, though created first
 
     assert find() == ["premier", "troisième", "deuxième"]
 

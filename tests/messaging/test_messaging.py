@@ -14,8 +14,7 @@ from sportressources.core.errors import Conflict, Forbidden, NotFound, Validatio
 from sportressources.messaging import services as messaging
 from sportressources.messaging.models import Conversation, Message
 from sportressources.trade.exchanges import services as exchanges
-from tests.factories import PASSWORD, make_listing, make_user
-from tests.fixtures.web import sign_in
+from tests.factories import PASSWORD, make_listing, make_user, move_listing
 
 SUBJECT = "Nouveau message au sujet de « Ballon de basket taille 7 »"
 
@@ -51,12 +50,6 @@ def conversation(asker, listing):
     conversation = messaging.start_conversation(asker, listing)
     db.session.commit()
     return conversation
-
-
-@pytest.fixture
-def client_for(app, client):
-    """A test client of its own, signed in as ``user``."""
-    return lambda user: sign_in(app.test_client(), user)
 
 
 def send(user, conversation, body: str = "Bonjour, est-il toujours disponible ?") -> Message:
@@ -103,8 +96,7 @@ def test_a_reserved_listing_can_still_be_asked_about(owner, asker):
 
 
 def test_an_existing_conversation_stays_open_after_the_listing_closed(asker, listing, conversation):
-    listing.status = "given"
-    db.session.commit()
+    move_listing(listing, "mark_given")
     assert messaging.start_conversation(asker, listing).id == conversation.id
 
 

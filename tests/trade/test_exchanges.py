@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sportressources.accounts import services as accounts
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from sportressources.core.states import apply_transition
 from sportressources.listings.models import Listing
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest, Rating
-from tests.factories import PASSWORD, make_listing, make_user
-from tests.fixtures.web import sign_in
+from tests.factories import PASSWORD, committed, fresh, make_listing, make_user
 
 TITLE = "Vélo enfant 20 pouces"
 
@@ -54,17 +54,6 @@ def sale(owner):
     return make_listing(owner=owner, kind="sale", price_cents=2500, title="Raquette de tennis")
 
 
-@pytest.fixture
-def client_for(app, client):
-    """A test client of its own, signed in as ``user``."""
-    return lambda user: sign_in(app.test_client(), user)
-
-
-def committed(result):
-    db.session.commit()
-    return result
-
-
 def ask(user, listing, message: str = "") -> ExchangeRequest:
     return committed(exchanges.request_item(user, listing, message))
 
@@ -78,12 +67,6 @@ def completed(owner, user, listing) -> ExchangeRequest:
     request = accepted(owner, user, listing)
     committed(exchanges.confirm_handover(user, request))
     return committed(exchanges.confirm_handover(owner, request))
-
-
-def fresh(obj):
-    db.session.rollback()
-    db.session.refresh(obj)
-    return obj
 
 
 def subjects(outbox, address: str) -> list[str]:
@@ -223,7 +206,7 @@ def test_the_database_keeps_one_accepted_request_per_listing(owner, asker, rival
     accepted_first = db.session.scalar(
         select(ExchangeRequest).where(ExchangeRequest.requester_id == asker.id)
     )
-    accepted_first.status = "accepted"
+    apply_transition(accepted_first, "accept", actor=owner)  # the listing left as it was
     db.session.commit()
     # As if the checks had been passed by two writers at once: the index has the last word.
     with pytest.raises(Conflict, match="Un autre membre vient d’être choisi"):

@@ -11,8 +11,10 @@ def init_app(app: Flask) -> None:
         personal_data_requested,
     )
     from sportressources.trade.exchanges import services
+    from sportressources.trade.exchanges.models import ExchangeRequest
     from sportressources.trade.exchanges.views import bp
 
+    ExchangeRequest.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     personal_data_requested.connect(services.export_exchanges)
     account_deleting.connect(services.withdraw_requests_of_deleted_member)

@@ -33,6 +33,7 @@ from sportressources.core.mail import external_url, send_mail
 from sportressources.core.signals import (
     reliability_requested,
 )
+from sportressources.core.states import apply_transition
 from sportressources.core.templating import member_name
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
@@ -217,7 +218,7 @@ def request_item(actor, listing: Listing, message: str = "") -> ExchangeRequest:
     now = utcnow()
     if earlier is not None:
         request = earlier
-        request.status = RequestStatus.PENDING.value
+        apply_transition(request, "renew", actor=actor, now=now)
         request.message = text
         request.created_at = now
         request.decided_at = request.completed_at = None
@@ -260,10 +261,10 @@ def withdraw_request(actor, request: ExchangeRequest) -> ExchangeRequest:
     if request.status not in ACTIVE_STATUSES:
         raise _status_conflict(request)
     was_accepted = request.status == RequestStatus.ACCEPTED.value
-    request.status = RequestStatus.WITHDRAWN.value
+    apply_transition(request, "withdraw", actor=actor)
     request.owner_confirmed_at = request.requester_confirmed_at = None
     if was_accepted and listing.status == ListingStatus.RESERVED.value:
-        listing.status = ListingStatus.PUBLISHED.value
+        apply_transition(listing, "release", actor=actor)
     db.session.flush()
     _notify(
         listing.owner,
@@ -297,9 +298,8 @@ def accept_request(actor, request: ExchangeRequest) -> ExchangeRequest:
     now = utcnow()
     try:
         with db.session.begin_nested():
-            request.status = RequestStatus.ACCEPTED.value
-            request.decided_at = now
-            listing.status = ListingStatus.RESERVED.value
+            apply_transition(request, "accept", actor=actor, now=now)
+            apply_transition(listing, "reserve", actor=actor, now=now)
     except IntegrityError as exc:
         raise Conflict(_l("Un autre membre vient d’être choisi pour cet article.")) from exc
     others = db.session.scalars(
@@ -312,8 +312,7 @@ def accept_request(actor, request: ExchangeRequest) -> ExchangeRequest:
         .options(joinedload(ExchangeRequest.requester))
     ).all()
     for other in others:
-        other.status = RequestStatus.DECLINED.value
-        other.decided_at = now
+        apply_transition(other, "decline", actor=actor, now=now)
     db.session.flush()
     for other in others:
         _notify(
@@ -345,9 +344,7 @@ def decline_request(actor, request: ExchangeRequest, reason: str = "") -> Exchan
     listing = _lock_request(request)
     if request.status != RequestStatus.PENDING.value:
         raise _status_conflict(request)
-    request.status = RequestStatus.DECLINED.value
-    request.decided_at = utcnow()
-    db.session.flush()
+    apply_transition(request, "decline", actor=actor, reason=text)
     _notify(
         request.requester,
         _l("Votre demande pour « %(title)s »", title=listing.title),
@@ -392,12 +389,9 @@ def confirm_handover(actor, request: ExchangeRequest) -> ExchangeRequest:
         request.owner_confirmed_at is not None and request.requester_confirmed_at is not None
     )
     if completed:
-        request.status = RequestStatus.COMPLETED.value
-        request.completed_at = now
-        listing.status = (
-            ListingStatus.GIVEN if listing.kind == ListingKind.GIFT.value else ListingStatus.SOLD
-        ).value
-        listing.closed_at = now
+        apply_transition(request, "complete", actor=actor, now=now)
+        close = "mark_given" if listing.kind == ListingKind.GIFT.value else "mark_sold"
+        apply_transition(listing, close, actor=actor, now=now)
     db.session.flush()
     rate_url = external_url("exchanges.rate", request_id=request.id)
     if completed:
@@ -442,10 +436,10 @@ def mark_no_show(actor, request: ExchangeRequest) -> ExchangeRequest:
                 "ou écrivez-lui."
             )
         )
-    request.status = RequestStatus.NO_SHOW.value
+    apply_transition(request, "mark_no_show", actor=actor)
     request.owner_confirmed_at = None
     if listing.status == ListingStatus.RESERVED.value:
-        listing.status = ListingStatus.PUBLISHED.value
+        apply_transition(listing, "release", actor=actor)
     db.session.flush()
     _notify(
         request.requester,
@@ -727,7 +721,7 @@ def _accepted_request(listing: Listing) -> ExchangeRequest | None:
     )
 
 
-def release_requests_of_closing_listing(listing: Listing, **_extra) -> None:
+def release_requests_of_closing_listing(listing: Listing, actor=None, **_extra) -> None:
     """Receiver of ``listing_closing``: decline the open requests of a listing that closes (by
     its owner, a moderator or the deletion of the account), and tell their authors politely."""
     open_requests = db.session.scalars(
@@ -737,8 +731,7 @@ def release_requests_of_closing_listing(listing: Listing, **_extra) -> None:
         )
     ).all()
     for request in open_requests:
-        request.status = RequestStatus.DECLINED.value
-        request.decided_at = utcnow()
+        apply_transition(request, "decline_on_close", actor=actor)
         requester = request.requester
         if requester.is_deleted:
             continue

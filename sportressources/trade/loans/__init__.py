@@ -14,8 +14,10 @@ def init_app(app: Flask) -> None:
     from sportressources.trade.loans import receivers
     from sportressources.trade.loans.cli import loans_cli
     from sportressources.trade.loans.demo import seed_demo_loans
+    from sportressources.trade.loans.models import Loan
     from sportressources.trade.loans.views import bp
 
+    Loan.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(loans_cli)
     register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.mail import external_url
+from sportressources.core.states import apply_transition
 from sportressources.core.text import checked_text
 from sportressources.trade.loans import waitlist
 from sportressources.trade.loans.availability import paris_today
@@ -108,8 +109,7 @@ def confirm_pickup(
     other_side = Party.BORROWER if side == Party.LENDER else Party.LENDER
     started = _confirmed(loan, HandoverStage.PICKUP, other_side)
     if started:
-        loan.status = LoanStatus.ACTIVE.value
-        loan.picked_up_at = now or utcnow()
+        apply_transition(loan, "start", actor=actor, now=now)
     db.session.flush()
     tell(
         other_party(loan, side),
@@ -183,8 +183,7 @@ def confirm_return(
     finished = _confirmed(loan, HandoverStage.RETURN, other_side)
     freed: list[int] = []
     if finished:
-        loan.status = LoanStatus.RETURNED.value
-        loan.returned_at = now or utcnow()
+        apply_transition(loan, "return", actor=actor, now=now)
         loan.extension_end_date = None
         freed = free_bookings(loan)
     db.session.flush()

@@ -30,6 +30,7 @@ from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url
+from sportressources.core.states import apply_transition
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.trade.loans import waitlist
@@ -241,8 +242,7 @@ def accept_loan(actor, loan: Loan, now: datetime | None = None) -> Loan:
     moment = now or utcnow()
     try:
         with db.session.begin_nested():
-            loan.status = LoanStatus.ACCEPTED.value
-            loan.decided_at = moment
+            apply_transition(loan, "accept", actor=actor, now=moment)
             db.session.add_all(
                 Booking(
                     loan_id=loan.id,
@@ -269,8 +269,7 @@ def accept_loan(actor, loan: Loan, now: datetime | None = None) -> Loan:
         .order_by(Loan.id)
     ).all()
     for other in others:
-        other.status = LoanStatus.DECLINED.value
-        other.decided_at = moment
+        apply_transition(other, "decline", actor=actor, now=moment)
     db.session.flush()
     for other in others:
         tell(other.borrower, "loan_declined", other, actor=actor, reason="", taken=True)
@@ -291,10 +290,8 @@ def decline_loan(actor, loan: Loan, reason: str = "", now: datetime | None = Non
     lock_loan(loan)
     if loan.status != LoanStatus.REQUESTED.value:
         raise status_conflict(loan)
-    loan.status = LoanStatus.DECLINED.value
     loan.reason = text
-    loan.decided_at = now or utcnow()
-    db.session.flush()
+    apply_transition(loan, "decline", actor=actor, reason=text, now=now)
     tell(loan.borrower, "loan_declined", loan, actor=actor, reason=text, taken=False)
     waitlist.release([loan.listing_id], now)
     return loan
@@ -319,10 +316,8 @@ def cancel_loan(actor, loan: Loan, reason: str = "", now: datetime | None = None
                 "matériel, puis confirmez le retour."
             )
         )
-    loan.status = LoanStatus.CANCELLED.value
     loan.reason = text
-    loan.cancelled_by_id = actor.id
-    loan.cancelled_at = now or utcnow()
+    apply_transition(loan, "cancel", actor=actor, reason=text, now=now)
     freed = free_bookings(loan)
     db.session.flush()
     tell(other_party(loan, side), "loan_cancelled", loan, actor=actor, reason=text)
@@ -352,7 +347,7 @@ def mark_no_show(actor, loan: Loan, now: datetime | None = None) -> Loan:
         )
     if pickup_started(loan):
         raise Conflict(_l("La remise a été confirmée : l’emprunteur est bien venu."))
-    loan.status = LoanStatus.NO_SHOW.value
+    apply_transition(loan, "mark_no_show", actor=actor, now=now)
     freed = free_bookings(loan)
     db.session.flush()
     tell(loan.borrower, "no_show", loan, actor=actor)
@@ -511,24 +506,23 @@ def decline_extension(actor, loan: Loan, reason: str = "") -> Loan:
 
 def expire_requests(now: datetime | None = None) -> int:
     """Close the requests whose first day passed without an answer, and tell their borrowers;
-    returns how many. Each is closed and told once, even by two runs at once (compare-and-set)."""
+    returns how many. Each is closed and told once, even by two runs at once: the rows are
+    locked as they are read (FOR UPDATE on PostgreSQL: a second run waits, then no longer finds
+    them waiting; on SQLite the caller's write transaction, ``core.db.begin_write``, serialises
+    the runs)."""
     today = paris_today(now)
-    expired = 0
-    for loan_id in db.session.scalars(
-        select(Loan.id).where(Loan.status == LoanStatus.REQUESTED.value, Loan.start_date < today)
-    ).all():
-        result = db.session.execute(
-            update(Loan)
-            .where(Loan.id == loan_id, Loan.status == LoanStatus.REQUESTED.value)
-            .values(status=LoanStatus.EXPIRED.value, decided_at=now or utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            loan = db.session.get(Loan, loan_id, populate_existing=True)
-            listing_url = external_url("loans.listing", listing_id=loan.listing_id)
-            tell(loan.borrower, "loan_expired", loan, listing_url=listing_url)
-            expired += 1
-    return expired
+    stale = db.session.scalars(
+        select(Loan)
+        .where(Loan.status == LoanStatus.REQUESTED.value, Loan.start_date < today)
+        .order_by(Loan.id)
+        .with_for_update(of=Loan)
+        .execution_options(populate_existing=True)
+    ).all()
+    for loan in stale:
+        apply_transition(loan, "expire", actor=None, now=now)
+        listing_url = external_url("loans.listing", listing_id=loan.listing_id)
+        tell(loan.borrower, "loan_expired", loan, listing_url=listing_url)
+    return len(stale)
 
 
 # --- ratings -------------------------------------------------------------------------------------

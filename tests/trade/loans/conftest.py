@@ -9,8 +9,7 @@ import pytest
 
 from sportressources.core.db import begin_write, db
 from sportressources.trade.loans import terms
-from tests.factories import make_listing, make_user
-from tests.fixtures.web import sign_in
+from tests.factories import committed, fresh, make_listing, make_user  # noqa: F401 (re-exported)
 
 # A Saturday in March 2027, far enough that real time never interferes: services take ``now``.
 NOW = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)
@@ -25,17 +24,6 @@ def day(offset: int) -> date:
 def at(value: date, hour: int = 9) -> datetime:
     """An aware UTC moment on ``value`` (10:00 in Paris in winter, 11:00 in summer)."""
     return datetime(value.year, value.month, value.day, hour, tzinfo=UTC)
-
-
-def committed(result):
-    db.session.commit()
-    return result
-
-
-def fresh(obj):
-    db.session.rollback()
-    db.session.refresh(obj)
-    return obj
 
 
 def write(action):
@@ -97,9 +85,3 @@ def kit(owner):
     committed(terms.set_terms(owner, kit, 1, 300, None, [item.id for item in items]))
     kit.items = items
     return kit
-
-
-@pytest.fixture
-def client_for(app, client):
-    """A test client of its own, signed in as ``user``."""
-    return lambda user: sign_in(app.test_client(), user)

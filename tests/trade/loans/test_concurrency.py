@@ -361,3 +361,18 @@ def test_the_database_refuses_overlapping_bookings_of_one_listing(owner, borrowe
     )
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 3
+
+
+def test_two_runs_expiring_requests_at_once_close_and_tell_each_once(app, owner, bike, outbox):
+    forgotten = [make_user() for _ in range(3)]
+    for user in forgotten:
+        committed(services.request_loan(user, bike, day(1), day(2), now=NOW))
+
+    def expire():
+        return services.expire_requests(at(day(2)))
+
+    assert sorted(in_threads(app, [expire, expire])) == [0, 3]
+    assert db.session.scalars(select(Loan.status)).all() == ["expired"] * 3
+    for user in forgotten:
+        told = [m for m in outbox.to(user.email) if m.subject.startswith("Demande expirée")]
+        assert len(told) == 1

@@ -13,7 +13,7 @@ from sportressources.trade.loans import handovers, services, terms
 from sportressources.trade.loans.availability import DatesBlocked, DatesTaken, month_tables
 from sportressources.trade.loans.models import Booking, Loan
 from sportressources.venues.models import Venue
-from tests.factories import make_listing
+from tests.factories import make_listing, move_listing
 from tests.trade.loans.conftest import NOW, TODAY, at, committed, day, fresh, make_loan_listing
 
 
@@ -259,8 +259,7 @@ def test_an_item_blocked_by_its_owner_blocks_the_kit(owner, borrower, kit):
 
 
 def test_a_kit_whose_item_was_withdrawn_cannot_be_lent(owner, borrower, kit):
-    kit.items[1].status = "withdrawn"
-    db.session.commit()
+    move_listing(kit.items[1], "withdraw")
     with pytest.raises(Conflict, match="« Veste d’escrime », qui fait partie de ce kit"):
         services.request_loan(borrower, kit, day(1), day(2), now=NOW)
 

@@ -17,7 +17,7 @@ from sportressources.trade.loans import handovers, services, waitlist
 from sportressources.trade.loans.availability import DatesTaken
 from sportressources.trade.loans.checklists import checklist_for
 from sportressources.trade.loans.models import Booking, Handover, LoanRating, WaitlistEntry
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, move_listing
 from tests.trade.loans.conftest import NOW, at, committed, day, fresh, make_loan_listing
 
 
@@ -167,8 +167,8 @@ def test_a_request_whose_dates_were_taken_by_a_kit_cannot_be_accepted(owner, bor
 
 def test_a_withdrawn_listing_cannot_be_lent(owner, borrower, bike):
     loan = ask(borrower, bike, day(1), day(2))
-    bike.status = "withdrawn"
-    db.session.commit()
+    # Withdrawn by the transition alone: the listing's receivers would cancel the request.
+    move_listing(bike, "withdraw")
     with pytest.raises(Conflict, match="pas disponible au prêt"):
         services.accept_loan(owner, loan, now=NOW)
 
@@ -669,9 +669,7 @@ def test_withdrawing_a_lent_listing_cancels_future_loans_but_not_while_out(
     from sportressources.trade.loans import terms
 
     committed(terms.set_terms(owner, out_item, 1, 7, None))
-    out = accepted(owner, borrower, out_item, day(1), day(3))
-    out.status = "active"  # picked up
-    committed(out)
+    out = active(owner, borrower, out_item, day(1), day(3))
 
     listing_services.withdraw_listing(owner, bike)
     db.session.commit()
