@@ -61,6 +61,7 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    import sportressources.core.mail.models  # noqa: F401 - every table in the metadata
     import sportressources.listings.models  # noqa: F401 - every table in the metadata
     import sportressources.listings.search_index  # noqa: F401
     import sportressources.loans.models  # noqa: F401
@@ -170,6 +171,7 @@ def register_cli(app: Flask) -> None:
     from sportressources.accounts.demo import load_demo_accounts
     from sportressources.accounts.services import link_legacy_communes
     from sportressources.core.cli import data_cli, register_initial_data
+    from sportressources.core.mail.cli import mail_cli
     from sportressources.listings.alerts import alerts_cli
     from sportressources.listings.demo import demo_cli, seed_demo
     from sportressources.listings.photos import uploads_cli
@@ -179,6 +181,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(users_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(mail_cli)
     territory_cli.register(app)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(alerts_cli)
