@@ -66,6 +66,12 @@ class DefaultConfig:
     MAIL_TIMEOUT = 15
     MAIL_DEFAULT_SENDER = "Sport ressources 62 <ne-pas-repondre@sportressources62.fr>"
     MAIL_OUTBOX_DIR = ""  # set by load_config: instance/outbox by default
+    # Every email is queued in the outbox table. "immediate": sent by the process right after the
+    # commit; "queue": left for `flask mail send` (cron). Failures are retried by that command.
+    MAIL_DELIVERY = "queue"
+    MAIL_MAX_ATTEMPTS = 12
+    MAIL_RETRY_DELAY = 60  # seconds before the first retry, doubled after each failure (≤ 6 h)
+    MAIL_KEEP_DAYS = 30  # sent and given-up emails are deleted after this (`flask mail purge`)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
@@ -142,6 +148,10 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "MAIL_USE_SSL": ("MAIL_USE_SSL", _bool),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "MAIL_OUTBOX_DIR": ("MAIL_OUTBOX_DIR", str),
+    "MAIL_DELIVERY": ("MAIL_DELIVERY", str),
+    "MAIL_MAX_ATTEMPTS": ("MAIL_MAX_ATTEMPTS", int),
+    "MAIL_RETRY_DELAY": ("MAIL_RETRY_DELAY", int),
+    "MAIL_KEEP_DAYS": ("MAIL_KEEP_DAYS", int),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
     "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
@@ -162,6 +172,7 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
     # Development: mail goes to the outbox, cookies work over plain http on 127.0.0.1
     "development": {
         "MAIL_BACKEND": "outbox",
+        "MAIL_DELIVERY": "immediate",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SECURITY_HSTS": False,
@@ -170,6 +181,7 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
     "testing": {
         "TESTING": True,
         "MAIL_BACKEND": "outbox",
+        "MAIL_DELIVERY": "immediate",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SECURITY_HSTS": False,
@@ -243,6 +255,12 @@ def check_config(config: dict[str, Any]) -> None:
     """Refuse settings that are unsafe anywhere, and the development secret in production."""
     if config["MAIL_BACKEND"] not in {"smtp", "outbox"}:
         raise ConfigurationError("MAIL_BACKEND must be 'smtp' or 'outbox'.")
+    if config["MAIL_DELIVERY"] not in {"immediate", "queue"}:
+        raise ConfigurationError("MAIL_DELIVERY must be 'immediate' or 'queue'.")
+    if min(config["MAIL_MAX_ATTEMPTS"], config["MAIL_RETRY_DELAY"], config["MAIL_KEEP_DAYS"]) < 1:
+        raise ConfigurationError(
+            "MAIL_MAX_ATTEMPTS, MAIL_RETRY_DELAY and MAIL_KEEP_DAYS must be at least 1."
+        )
     if config["STORAGE_BACKEND"] != "local":
         raise ConfigurationError("STORAGE_BACKEND must be 'local' (the only backend so far).")
     if not 0 < config["LISTING_PRICE_CAP_SHARE"] <= 1 or config["LISTING_PRICE_CAP_CENTS"] < 0:

@@ -6,6 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.core import errorpages, requestlog, templating
     from sportressources.core.cli import data_cli
+    from sportressources.core.mail.cli import mail_cli
     from sportressources.core.media import bp as media_bp
     from sportressources.core.security import register_security_headers
 
@@ -15,3 +16,4 @@ def init_app(app: Flask) -> None:
     register_security_headers(app)
     app.register_blueprint(media_bp)
     app.cli.add_command(data_cli)
+    app.cli.add_command(mail_cli)

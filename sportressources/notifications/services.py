@@ -1,22 +1,27 @@
-"""Notifications: record them, list them in the reader's language, mark them read.
+"""Notifications: tell a member that something happened, list notices in the reader's language,
+mark them read.
 
-A domain registers each kind it sends with the (lazy, translatable) message that describes it;
-``notify`` stores the kind and its parameters only. ``render`` writes the message when it is
-shown, in the language of whoever reads it: dates are ISO strings formatted then, and the member
-who acted is stored by id, so a member who deleted their account shows as « Membre supprimé ».
-Functions flush and never commit.
+``tell_member`` is the one way to tell a member something: the in-app notice and, if any, the
+email, queued in the outbox in the same transaction (both or neither), the email in the member's
+language. A domain registers each kind it sends with the (lazy, translatable) message that
+describes it; the notice stores the kind and its parameters only. ``render`` writes the message
+when it is shown, in the language of whoever reads it: dates are ISO strings formatted then, and
+the member who acted is stored by id, so a member who deleted their account shows as « Membre
+supprimé ». Functions flush and never commit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import LazyString, format_date, gettext
 from sqlalchemy import delete, func, select, update
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
+from sportressources.core.mail import send_mail
 from sportressources.core.templating import member_name
 from sportressources.notifications.models import Notification
 
@@ -44,8 +49,43 @@ def register_kind(kind: str, message: LazyString) -> None:
     _KINDS[kind] = message
 
 
-def notify(user: User, kind: str, url: str = "", **params) -> Notification | None:
-    """Add a notification for ``user`` (nothing for a deleted account); flushes.
+@dataclass(frozen=True)
+class Email:
+    """The email part of a notice: ``templates/email/<template>.txt`` (and ``.html``), rendered
+    with ``context`` and the recipient as ``user``. ``subject`` should be lazy, so that it is
+    written in the recipient's language."""
+
+    subject: str | LazyString
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def tell_member(
+    user: User | None, kind: str, url: str = "", *, email: Email | None = None, **params
+) -> Notification | None:
+    """Tell ``user`` that something happened: the in-app notification of ``kind`` and, with
+    ``email``, an email queued in the outbox, both in the current transaction; flushes.
+
+    A rollback drops both; after the commit the email leaves from the outbox, so a mail server
+    that is down delays it and loses nothing. The email is written in the member's language. A
+    deleted account gets neither. ``kind``, ``url`` and ``params`` are those of ``notify``;
+    raises ValueError for an unknown kind, before anything is queued.
+    """
+    notification = notify(user, kind, url, **params)
+    if notification is not None and email is not None:
+        send_mail(
+            user.email,
+            email.subject,
+            email.template,
+            locale=user.locale,
+            **{"user": user, **email.context},
+        )
+    return notification
+
+
+def notify(user: User | None, kind: str, url: str = "", **params) -> Notification | None:
+    """Add a notification for ``user`` (nothing for a deleted account), without email; flushes.
+    Members are told things through ``tell_member``.
 
     ``kind`` must be registered; ``params`` must be JSON values (dates as ISO strings or
     ``date`` objects, converted here); ``url`` is a path on this site. Raises ValueError for an

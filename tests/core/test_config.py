@@ -12,7 +12,14 @@ STRONG_SECRET = "x" * 48
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for variable in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "MAIL_BACKEND", "MAIL_PORT"):
+    for variable in (
+        "APP_ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "MAIL_BACKEND",
+        "MAIL_PORT",
+        "MAIL_DELIVERY",
+    ):
         monkeypatch.delenv(variable, raising=False)
     return monkeypatch
 
@@ -38,6 +45,7 @@ def test_production_starts_with_a_strong_secret_and_secure_cookies(clean_environ
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["MAIL_BACKEND"] == "smtp"
+    assert app.config["MAIL_DELIVERY"] == "queue"  # requests never wait for the mail server
     assert "dev" not in app.blueprints
 
 
@@ -45,6 +53,7 @@ def test_development_uses_the_outbox_and_plain_http_cookies(clean_environment):
     clean_environment.setenv("APP_ENV", "development")
     app = create_app()
     assert app.config["MAIL_BACKEND"] == "outbox"
+    assert app.config["MAIL_DELIVERY"] == "immediate"
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert "dev" in app.blueprints
 
@@ -85,6 +94,10 @@ def test_an_unknown_mail_backend_is_refused(clean_environment):
     clean_environment.setenv("APP_ENV", "development")
     clean_environment.setenv("MAIL_BACKEND", "pigeon")
     with pytest.raises(ConfigurationError, match="MAIL_BACKEND"):
+        create_app()
+    clean_environment.setenv("MAIL_BACKEND", "smtp")
+    clean_environment.setenv("MAIL_DELIVERY", "later")
+    with pytest.raises(ConfigurationError, match="MAIL_DELIVERY"):
         create_app()
 
 

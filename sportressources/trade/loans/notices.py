@@ -1,5 +1,6 @@
 """How the loans tell a member that something happened: an email in their language and an in-app
-notification, for each kind of step. Services call ``tell``; messages live here only.
+notification, for each kind of step. Services call ``tell``, which hands both to
+``notifications.services.tell_member``; messages live here only.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from sportressources.accounts.models import User
-from sportressources.core.mail import external_url, send_mail
+from sportressources.core.mail import external_url
 from sportressources.core.templating import member_name
-from sportressources.notifications.services import notify, register_kind
+from sportressources.notifications.services import Email, register_kind, tell_member
 from sportressources.trade.loans.models import Loan
 
 Subject = Callable[[dict], LazyString]
@@ -113,7 +114,7 @@ def tell(
     **context,
 ) -> None:
     """Email ``user`` about a loan step (``templates/email/loans/<kind>.txt``) and add the in-app
-    notification; a deleted account gets neither.
+    notification, in one go (``tell_member``); a deleted account gets neither.
 
     ``context`` reaches the email template; ``start`` and ``end`` default to the loan's dates.
     """
@@ -131,17 +132,18 @@ def tell(
     if url is None:
         url = site_path("loans.detail", loan_id=loan.id) if loan is not None else "/"
     subject, _message = KINDS[kind]
-    send_mail(
-        user.email,
+    email = Email(
         subject({"title": listing.title, "name": member_name(actor)}),
         f"loans/{kind}",
-        locale=user.locale,
-        user=user,
-        loan=loan,
-        listing=listing,
-        other_name=member_name(actor) if actor is not None else "",
-        page_url=external_url("loans.detail", loan_id=loan.id) if loan is not None else "",
-        my_loans_url=external_url("loans.my_loans"),
-        **{**context, "start": params.get("start"), "end": params.get("end")},
+        {
+            "loan": loan,
+            "listing": listing,
+            "other_name": member_name(actor) if actor is not None else "",
+            "page_url": external_url("loans.detail", loan_id=loan.id) if loan is not None else "",
+            "my_loans_url": external_url("loans.my_loans"),
+            **context,
+            "start": params.get("start"),
+            "end": params.get("end"),
+        },
     )
-    notify(user, kind, url, **params)
+    tell_member(user, kind, url, email=email, **params)

@@ -1,15 +1,24 @@
-"""In-app notifications: stored as a kind and parameters, written in the reader's language when
-shown, listed newest first, marked read when shown, counted in the header."""
+"""Telling members: the notice and its email in one transaction, the email in the member's
+language and never lost when the mail server is down; in-app notifications stored as a kind and
+parameters, written in the reader's language when shown, listed newest first, marked read when
+shown, counted in the header."""
+
+from datetime import timedelta
 
 import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from sportressources.accounts import services as accounts
-from sportressources.core.db import db
+from sportressources.core.db import db, utcnow
+from sportressources.core.mail import OutgoingMail
 from sportressources.notifications import services as notifications
 from sportressources.notifications.models import Notification
-from tests.factories import PASSWORD, make_user
+from sportressources.notifications.services import Email
+from sportressources.trade.loans import services as loans
+from sportressources.trade.loans.availability import paris_today
+from sportressources.trade.loans.models import Loan
+from tests.factories import PASSWORD, committed, make_user
 
 
 def html(response) -> str:
@@ -141,3 +150,82 @@ def test_a_deleted_members_notifications_are_never_created(app, hello_kind):
     accounts.delete_account(gone, PASSWORD)
     db.session.commit()
     assert notifications.notify(gone, "test_hello", name="x") is None
+
+
+# --- one way to tell a member: notice and email together ----------------------------------------
+
+
+def hello_email(name: str) -> Email:
+    return Email(_l("Bonjour %(name)s,", name=name), "accounts/account_deleted")
+
+
+def outbox_rows() -> list[OutgoingMail]:
+    db.session.rollback()
+    return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
+
+
+def test_telling_a_member_writes_the_notice_and_the_email_in_their_language(
+    app, borrower, hello_kind, outbox
+):
+    borrower.locale = "en"
+    db.session.commit()
+    notifications.tell_member(
+        borrower, "test_hello", "/prets", email=hello_email("Inès"), name="Inès"
+    )
+    assert len(outbox) == 0  # nothing leaves before the commit
+    db.session.commit()
+    [message] = outbox.messages()
+    assert (message.to, message.subject) == ("borrower@example.org", "Hello Inès,")
+    assert "Hello Inès Emprunteuse," in message.text
+    assert notifications.unread_count(borrower) == 1
+
+
+def test_a_rolled_back_action_tells_nothing_and_a_deleted_member_is_never_told(
+    app, borrower, hello_kind, outbox
+):
+    notifications.tell_member(borrower, "test_hello", email=hello_email("A"), name="A")
+    db.session.rollback()
+    gone = make_user()
+    accounts.delete_account(gone, PASSWORD)
+    db.session.commit()
+    before = len(outbox_rows())  # the goodbye email of the deleted account
+    assert notifications.tell_member(gone, "test_hello", email=hello_email("B"), name="B") is None
+    with pytest.raises(ValueError, match="unknown notification kind"):
+        notifications.tell_member(borrower, "no_such_kind", email=hello_email("C"))
+    db.session.commit()
+    assert len(outbox_rows()) == before
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    assert outbox.to("borrower@example.org") == []
+
+
+def test_accepting_a_loan_with_the_mail_server_down_succeeds_and_the_email_leaves_once_later(
+    app, owner, borrower, bike, client_for, smtp_server
+):
+    today = paris_today()
+    loan = committed(
+        loans.request_loan(borrower, bike, today + timedelta(days=1), today + timedelta(days=2))
+    )
+    response = client_for(owner).post(f"/prets/{loan.id}/accepter")
+    assert response.status_code == 303
+    db.session.rollback()
+    assert db.session.get(Loan, loan.id).status == "accepted"
+    assert notifications.unread_count(borrower) == 1
+    waiting = {row.recipient: row for row in outbox_rows()}
+    accepted = waiting["borrower@example.org"]
+    assert (accepted.status, accepted.subject) == (
+        "pending",
+        "Prêt accepté : « Vélo enfant 20 pouces »",
+    )
+    assert waiting["owner@example.org"].status == "pending"  # the request's email waits too
+
+    smtp_server.start()
+    runner = app.test_cli_runner()
+    in_two_minutes = (utcnow() + timedelta(minutes=2)).isoformat()
+    result = runner.invoke(args=["mail", "send", "--now", in_two_minutes])
+    assert "2 courriel(s) envoyé(s)" in result.output, result.output
+    result = runner.invoke(args=["mail", "send", "--now", in_two_minutes])
+    assert "0 courriel(s) envoyé(s)" in result.output
+    assert smtp_server.recipients() == ["borrower@example.org", "owner@example.org"]
+    [to_borrower] = [e for e in smtp_server.received if e.rcpt_tos == ["borrower@example.org"]]
+    assert "Bonne nouvelle" in to_borrower.content.decode()
+    assert {row.status for row in outbox_rows()} == {"sent"}

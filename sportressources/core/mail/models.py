@@ -1,0 +1,53 @@
+"""The outbox: every email the site sends is first a row here, written in the transaction of the
+action it reports, and delivered from here after the commit."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sportressources.core.db import Base, utcnow
+
+
+class MailStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its next attempt, or being sent by the sender that claimed it
+    SENT = "sent"  # the relay accepted it
+    FAILED = "failed"  # given up: refused for good, or too many attempts
+
+
+class OutgoingMail(Base):
+    __tablename__ = "outgoing_mail"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{status.value}'" for status in MailStatus)),
+            name="status_valid",
+        ),
+        CheckConstraint("attempts >= 0", name="attempts_positive"),
+        Index("ix_outgoing_mail_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    # Extra headers (name -> value), e.g. List-Unsubscribe; From, To, Date... are added at sending
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Fixed when queued, so that a message sent twice after a crash can be recognised as one
+    message_id: Mapped[str] = mapped_column(String(250))
+    status: Mapped[str] = mapped_column(String(10), default=MailStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # When a sender may take it; while claimed, the end of the claim
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The sender holding it (a random token per run); only that sender may mark it
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    # Why the last attempt failed, in a few words: codes and the relay's reply, never the message
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<OutgoingMail {self.id} {self.status}>"
