@@ -5,8 +5,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from sportressources.core.hooks import add_to_slot, partial
     from sportressources.venues import cli
     from sportressources.venues.views import bp
 
     app.register_blueprint(bp)
     cli.register(app)
+    add_to_slot(app, "nav.main", partial("venues/_nav_items.html"), order=20)
+    add_to_slot(app, "nav.moderation", partial("venues/_moderation_nav_items.html"), order=20)
