@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from sportressources.core import errorpages, requestlog, templating
+    from sportressources.core import errorpages, hooks, requestlog, templating
     from sportressources.core.cli import data_cli
     from sportressources.core.mail.cli import mail_cli
     from sportressources.core.media import bp as media_bp
@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     errorpages.register(app)
     requestlog.register(app)
     templating.register(app)
+    hooks.register(app)
     register_security_headers(app)
     app.register_blueprint(media_bp)
     app.cli.add_command(data_cli)

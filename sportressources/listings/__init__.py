@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
+    from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
     from sportressources.listings import services
     from sportressources.listings.cli import demo_cli
@@ -26,5 +27,10 @@ def init_app(app: Flask) -> None:
         95,
         demo_only=True,
     )
+    add_to_slot(app, "nav.main", partial("listings/_nav_items.html"), order=10)
+    add_to_slot(app, "nav.moderation", partial("listings/_moderation_nav_items.html"), order=10)
+    add_to_slot(app, "header.account", partial("listings/_header_link.html"), order=40)
+    add_to_slot(app, "my_space.nav", partial("listings/_my_space_nav.html"), order=30)
+    add_to_slot(app, "my_space.sections", partial("listings/_my_space_favourites.html"), order=30)
     personal_data_requested.connect(services.export_listings)
     account_deleting.connect(services.withdraw_listings_of_deleted_account)

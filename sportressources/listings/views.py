@@ -16,7 +16,7 @@ from sportressources.geo import queries as geo
 from sportressources.listings import photos, services
 from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
 from sportressources.listings.models import Listing, ListingStatus
-from sportressources.listings.policies import can_contact_owner, can_edit_listing
+from sportressources.listings.policies import can_contact_owner, can_edit_listing, can_view_listing
 from sportressources.listings.search.form import filter_options
 from sportressources.listings.search.params import parse_search_args
 from sportressources.listings.search.query import search_listings
@@ -47,6 +47,7 @@ def register_template_globals(state) -> None:
         can_edit_listing=can_edit_listing,
         can_contact_owner=can_contact_owner,
         listings_awaiting_review=services.count_awaiting_review,
+        listing_page_url=listing_page_url,
     )
     state.app.jinja_env.filters["euros"] = services.euros
     state.app.jinja_env.filters["price"] = price_label
@@ -77,6 +78,13 @@ def photo_url(key: str, size: str = "m") -> str:
     """URL of a stored photo: size "l" (large), "m" (medium) or "s" (small)."""
     suffix = "" if size == "l" else f"-{size}"
     return url_for("media.file", name=f"{key}{suffix}.jpg")
+
+
+def listing_page_url(listing: Listing) -> str | None:
+    """The listing's page if the signed-in member may see it; None for a closed listing."""
+    if not can_view_listing(current_user, listing):
+        return None
+    return url_for("listings.detail", listing_id=listing.id)
 
 
 # --- the listing form -------------------------------------------------------------------------
@@ -264,15 +272,12 @@ def search():
 @bp.route("/annonces/<int:listing_id>")
 def detail(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    from sportressources.trade.exchanges import services as exchanges
-
     place = listing.venue or listing.commune
     return render_template(
         "listings/detail.html",
         listing=listing,
         similar=services.similar_listings(listing),
         is_favourite=listing.id in services.favourite_ids(current_user, [listing.id]),
-        reliability=exchanges.reliability(listing.owner),
         markers=[
             {
                 "name": place.name,
@@ -290,18 +295,11 @@ def detail(listing_id: int):
 @bp.route("/mon-espace")
 @login_required
 def my_space():
-    from sportressources.alerts import services as alerts
-    from sportressources.messaging import services as messaging
-    from sportressources.trade.exchanges import services as exchanges
-
+    # Requests, conversations and alerts come through the page's slots (core.hooks)
     return render_template(
         "listings/my_space.html",
         listings=services.listings_of(current_user),
-        requests_made=exchanges.requests_made_by(current_user),
-        requests_received=exchanges.requests_received_by(current_user),
-        conversations=messaging.conversations_of(current_user),
         favourites=services.favourites_of(current_user),
-        alerts=alerts.alerts_of(current_user),
     )
 
 

@@ -5,8 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
+    from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
-    from sportressources.messaging import services
+    from sportressources.messaging import services, slots
     from sportressources.messaging.demo import seed_demo_conversations
     from sportressources.messaging.views import bp
 
@@ -14,5 +15,11 @@ def init_app(app: Flask) -> None:
     register_initial_data(
         app, "conversations de démonstration", seed_demo_conversations, 97, demo_only=True
     )
+    add_to_slot(app, "header.account", partial("messages/_header_link.html"), order=10)
+    add_to_slot(app, "listing.contact", partial("messages/_contact_owner.html"))
+    add_to_slot(app, "my_space.buttons", partial("messages/_my_space_button.html"), order=10)
+    add_to_slot(app, "my_space.nav", partial("messages/_my_space_nav.html"), order=20)
+    add_to_slot(app, "my_space.sections", slots.my_space_section, order=20)
+    add_to_slot(app, "exchanges.my_requests.links", partial("messages/_my_requests_link.html"))
     personal_data_requested.connect(services.export_messages)
     account_deleting.connect(services.close_conversations_of_deleted_member)

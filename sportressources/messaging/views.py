@@ -15,7 +15,6 @@ from sportressources.core.errors import Conflict, DomainError
 from sportressources.core.forms import NO_MAXLENGTH, max_length
 from sportressources.core.web import form_status, header_count, report_error
 from sportressources.listings.models import Listing
-from sportressources.listings.policies import can_view_listing
 from sportressources.messaging import services as messaging
 from sportressources.trade.exchanges.models import ExchangeRequest
 
@@ -45,19 +44,9 @@ def unread_message_count() -> int:
     return header_count("unread_message_count", messaging.unread_count)
 
 
-def listing_page_url(listing: Listing) -> str | None:
-    """The listing's page if the signed-in member may see it; None for a closed listing."""
-    if not can_view_listing(current_user, listing):
-        return None
-    return url_for("listings.detail", listing_id=listing.id)
-
-
 @bp.record_once
 def register_template_globals(state) -> None:
-    state.app.jinja_env.globals.update(
-        unread_message_count=unread_message_count,
-        listing_page_url=listing_page_url,
-    )
+    state.app.jinja_env.globals.update(unread_message_count=unread_message_count)
 
 
 @bp.post(f"/annonces/<{ID}:listing_id>/contacter")

@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from sportressources.core.hooks import add_to_slot, partial
     from sportressources.venues import cli
     from sportressources.venues.models import Venue
     from sportressources.venues.views import bp
@@ -12,3 +13,5 @@ def init_app(app: Flask) -> None:
     Venue.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     cli.register(app)
+    add_to_slot(app, "nav.main", partial("venues/_nav_items.html"), order=20)
+    add_to_slot(app, "nav.moderation", partial("venues/_moderation_nav_items.html"), order=20)

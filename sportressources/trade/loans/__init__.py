@@ -5,13 +5,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
+    from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import (
         account_deleting,
         listing_closing,
         personal_data_requested,
         reliability_requested,
     )
-    from sportressources.trade.loans import receivers
+    from sportressources.trade.loans import receivers, slots
     from sportressources.trade.loans.cli import loans_cli
     from sportressources.trade.loans.demo import seed_demo_loans
     from sportressources.trade.loans.models import Loan
@@ -21,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(loans_cli)
     register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
+    add_to_slot(app, "header.account", partial("loans/_header_link.html"), order=30)
+    add_to_slot(app, "listing.sections", slots.listing_section)
     reliability_requested.connect(receivers.loan_reliabilities)
     personal_data_requested.connect(receivers.export_loans)
     listing_closing.connect(receivers.cancel_loans_of_closing_listing)

@@ -1,0 +1,12 @@
+"""What alerts show on the pages of lower packages (see core.hooks)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from sportressources.alerts import services
+
+
+def my_space_section(**_context) -> str:
+    return render_template("alerts/_my_space_section.html", alerts=services.alerts_of(current_user))
