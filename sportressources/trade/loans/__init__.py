@@ -9,7 +9,6 @@ def init_app(app: Flask) -> None:
         account_deleting,
         listing_closing,
         personal_data_requested,
-        reliability_requested,
     )
     from sportressources.trade.loans import receivers
     from sportressources.trade.loans.cli import loans_cli
@@ -19,7 +18,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(loans_cli)
     register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
-    reliability_requested.connect(receivers.loan_reliabilities)
     personal_data_requested.connect(receivers.export_loans)
     listing_closing.connect(receivers.cancel_loans_of_closing_listing)
     account_deleting.connect(receivers.cancel_loans_of_deleted_member)
