@@ -6,8 +6,6 @@
   depends on it (loans not picked up yet) or raises a DomainError to refuse (an item out on loan).
 - ``listing_availability_changing(listing, actor, status)``: the owner marks a listing reserved,
   available, given or sold; a receiver raises a DomainError to refuse (a member already chosen).
-- ``reliability_requested(user_ids)``: each receiver returns ``{user_id: {"completed": n,
-  "no_shows": n, "ratings_count": n, "ratings_sum": n}}`` for its own kind of handover (loans).
 """
 
 from blinker import Namespace
@@ -16,6 +14,5 @@ _signals = Namespace()
 
 personal_data_requested = _signals.signal("personal-data-requested")
 account_deleting = _signals.signal("account-deleting")
-reliability_requested = _signals.signal("reliability-requested")
 listing_closing = _signals.signal("listing-closing")
 listing_availability_changing = _signals.signal("listing-availability-changing")

@@ -1,6 +1,8 @@
 """Trade: handing gear from one member to another, as an exchange (gift, sale) or a loan.
 
-What both share (ratings, reliability) lives here; ``exchanges`` and ``loans`` beside it.
+What both share lives here: the one ratings table (``models``, ``ratings``), the reputation
+query (``reputation``), the party checks and the listing lock (``parties``); ``exchanges`` and
+``loans`` beside it import it, never each other.
 """
 
 from flask import Flask

@@ -13,7 +13,7 @@ from sportressources.trade import ratings
 
 class RatingForm(FlaskForm):
     """A member's rating of another after a handover (exchange or loan): the rules are in
-    ``core.ratings`` and the services that store it."""
+    ``trade.ratings`` and the services that store it."""
 
     score = RadioField(
         _l("Votre note"),

@@ -1,15 +1,20 @@
 """What a rating is, wherever members rate each other (after an exchange, after a loan).
 
-Each kind of handover keeps its ratings in its own table (a domain may not point at a higher
-one's rows); the score scale, the comment's length and their checks are the same everywhere.
+Both kinds of handover keep their ratings in one table (``trade.models.Rating``), written and
+read here; the score scale, the comment's length and their checks are the same everywhere.
 """
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
-from sportressources.core.errors import ValidationFailed
+from sportressources.core.db import db, utcnow
+from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.text import checked_text
+from sportressources.trade.models import Rating, RatingKind
 
 SCORES = (1, 2, 3, 4, 5)
 COMMENT_MAX = 500
@@ -40,3 +45,75 @@ def checked_rating(score, comment: str | None) -> tuple[int, str]:
     if errors:
         raise ValidationFailed(errors)
     return score, comment
+
+
+def _target(kind: RatingKind):
+    return Rating.exchange_request_id if kind == RatingKind.EXCHANGE else Rating.loan_id
+
+
+def rating_by(rater, kind: RatingKind, target_id: int) -> Rating | None:
+    """``rater``'s rating of the exchange request or loan ``target_id``, if they gave one."""
+    return db.session.scalar(
+        select(Rating).where(_target(kind) == target_id, Rating.rater_id == rater.id)
+    )
+
+
+def rated_ids(rater, kind: RatingKind, target_ids: list[int]) -> set[int]:
+    """The ids, among ``target_ids``, of the handovers ``rater`` has already rated: one query."""
+    if not target_ids:
+        return set()
+    column = _target(kind)
+    return set(
+        db.session.scalars(
+            select(column).where(Rating.rater_id == rater.id, column.in_(target_ids))
+        )
+    )
+
+
+def ratings_of(user, kind: RatingKind) -> list[Rating]:
+    """The ratings of one kind ``user`` gave or received, oldest first (the RGPD export)."""
+    return list(
+        db.session.scalars(
+            select(Rating)
+            .where(
+                Rating.kind == kind.value,
+                or_(Rating.rater_id == user.id, Rating.ratee_id == user.id),
+            )
+            .order_by(Rating.id)
+        )
+    )
+
+
+def add_rating(
+    kind: RatingKind,
+    target_id: int,
+    rater,
+    ratee,
+    score,
+    comment: str,
+    already_rated: LazyString,
+) -> Rating:
+    """Store ``rater``'s rating of ``ratee`` for one handover; the caller checked that they may.
+
+    The score and comment go through ``checked_rating``. Raises ValidationFailed, or Conflict
+    with ``already_rated`` when the rater rated this handover meanwhile (another tab).
+    """
+    score, comment = checked_rating(score, comment)
+    rating = Rating(
+        kind=kind.value,
+        rater_id=rater.id,
+        ratee_id=ratee.id,
+        score=score,
+        comment=comment,
+        created_at=utcnow(),
+    )
+    if kind == RatingKind.EXCHANGE:
+        rating.exchange_request_id = target_id
+    else:
+        rating.loan_id = target_id
+    try:
+        with db.session.begin_nested():
+            db.session.add(rating)
+    except IntegrityError as exc:
+        raise Conflict(already_rated) from exc
+    return rating

@@ -13,8 +13,10 @@ from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.states import apply_transition
 from sportressources.listings.models import Listing
+from sportressources.trade import reputation
 from sportressources.trade.exchanges import services as exchanges
-from sportressources.trade.exchanges.models import ExchangeRequest, Rating
+from sportressources.trade.exchanges.models import ExchangeRequest
+from sportressources.trade.models import Rating
 from tests.factories import PASSWORD, committed, fresh, make_listing, make_user
 
 TITLE = "Vélo enfant 20 pouces"
@@ -285,7 +287,7 @@ def test_the_whole_gift_closes_as_given_with_both_ratings_and_the_reliability_fi
 ):
     ask(rival, gift)
     request = accepted(owner, asker, gift)
-    assert exchanges.reliability(asker) == exchanges.Reliability(0, 0, 0, None)
+    assert reputation.reliability(asker) == reputation.Reliability(0, 0, 0, None)
 
     committed(exchanges.confirm_handover(owner, request))
     assert fresh(gift).status == "reserved"
@@ -310,9 +312,9 @@ def test_the_whole_gift_closes_as_given_with_both_ratings_and_the_reliability_fi
     ]
     assert outbox.last(asker.email).subject == "Olivier Propriétaire vous a évalué"
     assert "Très ponctuelle, merci !" in outbox.last(asker.email).text
-    assert exchanges.reliability(asker) == exchanges.Reliability(1, 0, 1, 5.0)
-    assert exchanges.reliability(owner) == exchanges.Reliability(1, 0, 1, 4.0)
-    assert exchanges.reliability(rival) == exchanges.Reliability(0, 0, 0, None)
+    assert reputation.reliability(asker) == reputation.Reliability(1, 0, 1, 5.0)
+    assert reputation.reliability(owner) == reputation.Reliability(1, 0, 1, 4.0)
+    assert reputation.reliability(rival) == reputation.Reliability(0, 0, 0, None)
 
 
 def test_a_completed_sale_closes_the_listing_as_sold(owner, asker, sale):
@@ -330,8 +332,8 @@ def test_a_no_show_publishes_the_listing_again_and_counts_in_reliability(
     committed(exchanges.mark_no_show(owner, request))
     assert (request.status, fresh(gift).status) == ("no_show", "published")
     assert outbox.last(asker.email).subject == f"Rendez-vous manqué pour « {TITLE} »"
-    assert exchanges.reliability(asker).no_shows == 1
-    assert exchanges.reliability(owner).no_shows == 0
+    assert reputation.reliability(asker).no_shows == 1
+    assert reputation.reliability(owner).no_shows == 0
     with pytest.raises(Conflict, match="Vous ne pouvez plus demander"):
         exchanges.request_item(asker, gift)
     db.session.rollback()
@@ -406,18 +408,17 @@ def test_reliability_counts_both_sides_and_several_members_in_fixed_statements(
     members = [owner, asker, rival]
     assert [m.id for m in members]
     with count_queries() as statements:
-        figures = exchanges.reliabilities(members)
-    # one statement for exchanges, one for loans (through reliability_requested), whatever the
-    # number of members
-    assert len(statements) == 2
+        figures = reputation.reliabilities(members)
+    # one statement for exchanges and loans, whatever the number of members
+    assert len(statements) == 1
     everyone = [*members, *[make_user() for _ in range(5)]]
     assert [m.id for m in everyone]  # loaded, as in a request that shows them
     with count_queries() as more:
-        exchanges.reliabilities(everyone)
-    assert len(more) == 2
-    assert figures[owner.id] == exchanges.Reliability(1, 0, 0, None)
-    assert figures[asker.id] == exchanges.Reliability(1, 0, 0, None)
-    assert figures[rival.id] == exchanges.Reliability(0, 1, 0, None)
+        reputation.reliabilities(everyone)
+    assert len(more) == 1
+    assert figures[owner.id] == reputation.Reliability(1, 0, 0, None)
+    assert figures[asker.id] == reputation.Reliability(1, 0, 0, None)
+    assert figures[rival.id] == reputation.Reliability(0, 1, 0, None)
 
 
 def test_personal_data_export_holds_requests_and_ratings(owner, asker, gift):
@@ -442,7 +443,7 @@ def test_past_exchanges_and_ratings_survive_account_deletion(owner, asker, gift)
     accounts.delete_account(asker, PASSWORD)
     db.session.commit()
     assert fresh(request).status == "completed"
-    assert exchanges.reliability(owner) == exchanges.Reliability(1, 0, 1, 5.0)
+    assert reputation.reliability(owner) == reputation.Reliability(1, 0, 1, 5.0)
 
 
 # --- the listing page's buttons -------------------------------------------------------------------

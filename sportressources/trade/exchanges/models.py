@@ -84,28 +84,3 @@ class ExchangeRequest(Base):
         table=EXCHANGE_REQUEST_TRANSITIONS,
         stamps=EXCHANGE_REQUEST_STAMPS,
     )
-
-
-class Rating(Base):
-    """One party's rating of the other after a completed exchange (loans keep theirs in
-    ``loan_ratings``: a lower domain never points at a higher one's rows)."""
-
-    __tablename__ = "ratings"
-    __table_args__ = (
-        UniqueConstraint("exchange_id", "rater_id"),
-        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-        Index("ix_ratings_ratee", "ratee_id", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exchange_id: Mapped[int | None] = mapped_column(
-        ForeignKey("exchange_requests.id", ondelete="CASCADE")
-    )
-    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    score: Mapped[int]
-    comment: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
-    ratee: Mapped[User] = relationship(foreign_keys=[ratee_id])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -30,15 +30,25 @@ from sportressources.core.errors import (
     NotFound,
 )
 from sportressources.core.mail import external_url, send_mail
-from sportressources.core.signals import (
-    reliability_requested,
-)
 from sportressources.core.states import apply_transition
 from sportressources.core.templating import member_name
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
-from sportressources.trade.exchanges.models import ExchangeRequest, Rating, RequestStatus
-from sportressources.trade.ratings import checked_rating
+from sportressources.trade.exchanges.models import ExchangeRequest, RequestStatus
+from sportressources.trade.models import Rating, RatingKind
+from sportressources.trade.parties import is_member, lock_listing, require_party
+from sportressources.trade.ratings import (
+    add_rating,
+    checked_rating,
+    rated_ids,
+    rating_by,
+    ratings_of,
+)
+
+# The listing's page and the requests page read the figure here (one query for both kinds)
+from sportressources.trade.reputation import Reliability as Reliability
+from sportressources.trade.reputation import reliabilities as reliabilities
+from sportressources.trade.reputation import reliability as reliability
 
 EXCHANGE_KINDS = (ListingKind.GIFT.value, ListingKind.SALE.value)
 MESSAGE_MAX = 1000
@@ -63,16 +73,6 @@ STATUS_LABELS: dict[str, LazyString] = {
 
 
 @dataclass(frozen=True)
-class Reliability:
-    """A member's track record, shown as is: exchanges completed, no-shows, ratings received."""
-
-    completed: int
-    no_shows: int
-    ratings_count: int
-    ratings_average: float | None
-
-
-@dataclass(frozen=True)
 class ExchangeState:
     """What a viewer may do about a listing's exchange; the listing page shows the buttons."""
 
@@ -93,40 +93,24 @@ class ExchangeState:
 # --- rules shared by the steps -------------------------------------------------------------------
 
 
-def _is_member(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def _lock(listing: Listing) -> Listing:
-    """Lock the listing's row until commit and reload it (a no-op lock on SQLite)."""
-    db.session.execute(
-        select(Listing)
-        .where(Listing.id == listing.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return listing
-
-
 def _lock_request(request: ExchangeRequest) -> Listing:
     """Lock the request's listing, then reload the request as the previous step left it."""
-    listing = _lock(request.listing)
+    listing = lock_listing(request.listing_id)
     db.session.refresh(request)
     return listing
 
 
 def _require_owner(actor, listing: Listing, message: LazyString) -> None:
-    if not _is_member(actor) or actor.id != listing.owner_id:
+    if not is_member(actor) or actor.id != listing.owner_id:
         raise Forbidden(message)
 
 
 def _require_party(actor, request: ExchangeRequest) -> str:
-    if _is_member(actor):
-        if actor.id == request.listing.owner_id:
-            return "owner"
-        if actor.id == request.requester_id:
-            return "requester"
-    raise Forbidden(_l("Seules les deux personnes de l’échange peuvent faire cela."))
+    return require_party(
+        actor,
+        {"owner": request.listing.owner_id, "requester": request.requester_id},
+        _l("Seules les deux personnes de l’échange peuvent faire cela."),
+    )
 
 
 def _status_conflict(request: ExchangeRequest) -> Conflict:
@@ -213,7 +197,7 @@ def request_item(actor, listing: Listing, message: str = "") -> ExchangeRequest:
     ``message``.
     """
     text = checked_text(message, "message", MESSAGE_MAX)
-    _lock(listing)
+    lock_listing(listing.id)
     earlier = ensure_requestable(actor, listing)
     now = utcnow()
     if earlier is not None:
@@ -255,7 +239,7 @@ def withdraw_request(actor, request: ExchangeRequest) -> ExchangeRequest:
 
     Raises Forbidden (not the requester) or Conflict (request no longer pending or accepted).
     """
-    if not _is_member(actor) or actor.id != request.requester_id:
+    if not is_member(actor) or actor.id != request.requester_id:
         raise Forbidden(_l("Seul le membre qui a fait la demande peut la retirer."))
     listing = _lock_request(request)
     if request.status not in ACTIVE_STATUSES:
@@ -467,9 +451,7 @@ def ensure_can_rate(actor, request: ExchangeRequest) -> None:
 
 
 def _rating_by(user, request: ExchangeRequest) -> Rating | None:
-    return db.session.scalar(
-        select(Rating).where(Rating.exchange_id == request.id, Rating.rater_id == user.id)
-    )
+    return rating_by(user, RatingKind.EXCHANGE, request.id)
 
 
 def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
@@ -483,19 +465,15 @@ def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
     score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, request)
     ratee = request.requester if side == "owner" else request.listing.owner
-    rating = Rating(
-        exchange_id=request.id,
-        rater_id=actor.id,
-        ratee_id=ratee.id,
-        score=score,
-        comment=comment,
-        created_at=utcnow(),
+    rating = add_rating(
+        RatingKind.EXCHANGE,
+        request.id,
+        actor,
+        ratee,
+        score,
+        comment,
+        _l("Vous avez déjà évalué cet échange."),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(rating)
-    except IntegrityError as exc:
-        raise Conflict(_l("Vous avez déjà évalué cet échange.")) from exc
     _notify(
         ratee,
         _l("%(name)s vous a évalué", name=member_name(actor)),
@@ -556,96 +534,16 @@ def requests_for_listing(actor, listing: Listing) -> list[ExchangeRequest]:
 
 def rated_exchange_ids(user, requests: list[ExchangeRequest]) -> set[int]:
     """The ids, among ``requests``, of the exchanges ``user`` has already rated: one query."""
-    ids = [request.id for request in requests]
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Rating.exchange_id).where(
-                Rating.rater_id == user.id, Rating.exchange_id.in_(ids)
-            )
-        )
-    )
-
-
-def reliability(user) -> Reliability:
-    """The member's transparent track record (see ``reliabilities``)."""
-    return reliabilities([user])[user.id]
-
-
-def reliabilities(users) -> dict[int, Reliability]:
-    """Each member's track record, by id, in one SQL statement whatever their number (plus
-    one per other kind of handover answering ``reliability_requested``, e.g. loans).
-
-    Completed exchanges count on either side (as owner or requester); no-shows count as
-    requester only; ratings are those the member received, averaged to one decimal.
-    """
-    ids = {user.id for user in users}
-    if not ids:
-        return {}
-    completed = (
-        select(func.count())
-        .select_from(ExchangeRequest)
-        .join(Listing, Listing.id == ExchangeRequest.listing_id)
-        .where(
-            ExchangeRequest.status == RequestStatus.COMPLETED.value,
-            or_(ExchangeRequest.requester_id == User.id, Listing.owner_id == User.id),
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
-    no_shows = (
-        select(func.count())
-        .select_from(ExchangeRequest)
-        .where(
-            ExchangeRequest.status == RequestStatus.NO_SHOW.value,
-            ExchangeRequest.requester_id == User.id,
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
-    ratings_count = (
-        select(func.count(Rating.id))
-        .where(Rating.ratee_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    ratings_sum = (
-        select(func.coalesce(func.sum(Rating.score), 0))
-        .where(Rating.ratee_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(User.id, completed, no_shows, ratings_count, ratings_sum).where(User.id.in_(ids))
-    ).all()
-    totals = {user_id: [done, missed, count, total] for user_id, done, missed, count, total in rows}
-    for _receiver, figures in reliability_requested.send(sorted(ids)):
-        for user_id, figure in (figures or {}).items():
-            if user_id in totals:
-                total = totals[user_id]
-                total[0] += figure["completed"]
-                total[1] += figure["no_shows"]
-                total[2] += figure["ratings_count"]
-                total[3] += figure["ratings_sum"]
-    return {
-        user_id: Reliability(
-            completed=done,
-            no_shows=missed,
-            ratings_count=count,
-            ratings_average=round(total / count, 1) if count else None,
-        )
-        for user_id, (done, missed, count, total) in totals.items()
-    }
+    return rated_ids(user, RatingKind.EXCHANGE, [request.id for request in requests])
 
 
 def exchange_state(listing: Listing, viewer) -> ExchangeState:
     """What ``viewer`` (a member or an anonymous visitor) may do about ``listing``'s exchange."""
     applies = listing.kind in EXCHANGE_KINDS
-    is_owner = _is_member(viewer) and viewer.id == listing.owner_id
+    is_owner = is_member(viewer) and viewer.id == listing.owner_id
     own_request = exchange = None
     pending_count = 0
-    if applies and _is_member(viewer) and not is_owner:
+    if applies and is_member(viewer) and not is_owner:
         own_request = db.session.scalar(
             select(ExchangeRequest).where(
                 ExchangeRequest.listing_id == listing.id,
@@ -696,7 +594,7 @@ def exchange_state(listing: Listing, viewer) -> ExchangeState:
         pending_count=pending_count,
         can_request=(
             applies
-            and _is_member(viewer)
+            and is_member(viewer)
             and not is_owner
             and listing.status == ListingStatus.PUBLISHED.value
             and (own_request is None or own_request.status in RENEWABLE_STATUSES)
@@ -769,11 +667,7 @@ def refuse_availability_change_after_choice(listing: Listing, status: str, **_ex
 
 def export_exchanges(user, **_extra) -> tuple[str, dict]:
     """RGPD export: the user's requests and the ratings they gave and received."""
-    ratings = db.session.scalars(
-        select(Rating)
-        .where(or_(Rating.rater_id == user.id, Rating.ratee_id == user.id))
-        .order_by(Rating.id)
-    ).all()
+    ratings = ratings_of(user, RatingKind.EXCHANGE)
     return "exchanges", {
         "requests": [
             {
@@ -788,7 +682,7 @@ def export_exchanges(user, **_extra) -> tuple[str, dict]:
         ],
         "ratings": [
             {
-                "exchange_id": rating.exchange_id,
+                "exchange_id": rating.exchange_request_id,
                 "given": rating.rater_id == user.id,
                 "score": rating.score,
                 "comment": rating.comment,

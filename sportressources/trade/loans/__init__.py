@@ -10,7 +10,6 @@ def init_app(app: Flask) -> None:
         account_deleting,
         listing_closing,
         personal_data_requested,
-        reliability_requested,
     )
     from sportressources.trade.loans import receivers, slots
     from sportressources.trade.loans.cli import loans_cli
@@ -24,7 +23,6 @@ def init_app(app: Flask) -> None:
     register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
     add_to_slot(app, "header.account", partial("loans/_header_link.html"), order=30)
     add_to_slot(app, "listing.sections", slots.listing_section)
-    reliability_requested.connect(receivers.loan_reliabilities)
     personal_data_requested.connect(receivers.export_loans)
     listing_closing.connect(receivers.cancel_loans_of_closing_listing)
     account_deleting.connect(receivers.cancel_loans_of_deleted_member)

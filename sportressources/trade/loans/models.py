@@ -1,5 +1,5 @@
 """Loans of listings of kind « loan »: lending terms, kits, blocked periods, the loans themselves,
-their bookings, handovers, ratings, waiting lists and private calendar feeds.
+their bookings, handovers, waiting lists and private calendar feeds.
 
 Double booking is impossible at the database level: ``loan_bookings`` holds one row per loan and
 listing for accepted and active loans (a kit's loan books the kit and each of its items), and no
@@ -302,28 +302,6 @@ class Handover(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     loan: Mapped[Loan] = relationship(back_populates="handovers")
-
-
-class LoanRating(Base):
-    """One party's rating of the other after a returned loan."""
-
-    __tablename__ = "loan_ratings"
-    __table_args__ = (
-        UniqueConstraint("loan_id", "rater_id"),
-        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-        Index("ix_loan_ratings_ratee", "ratee_id", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
-    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    score: Mapped[int]
-    comment: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
-    ratee: Mapped[User] = relationship(foreign_keys=[ratee_id])
 
 
 class WaitlistEntry(Base):

@@ -9,10 +9,7 @@ from datetime import date
 
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.trade.loans.models import HandoverStage, Loan, LoanStatus, Party
-
-
-def _is_member(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
+from sportressources.trade.parties import is_member, side_of
 
 
 def is_loan_listing(listing: Listing) -> bool:
@@ -22,14 +19,14 @@ def is_loan_listing(listing: Listing) -> bool:
 
 def can_manage_loan_terms(user, listing: Listing) -> bool:
     """Only the owner sets the lending terms, kit and blocked periods of a loan listing."""
-    return _is_member(user) and user.id == listing.owner_id and is_loan_listing(listing)
+    return is_member(user) and user.id == listing.owner_id and is_loan_listing(listing)
 
 
 def can_request_loan(user, listing: Listing) -> bool:
     """A member other than the owner may ask to borrow a published loan listing (the dates and
     the borrower's own limits are checked when they ask)."""
     return (
-        _is_member(user)
+        is_member(user)
         and user.id != listing.owner_id
         and is_loan_listing(listing)
         and listing.status == ListingStatus.PUBLISHED.value
@@ -38,13 +35,12 @@ def can_request_loan(user, listing: Listing) -> bool:
 
 def loan_side(user, loan: Loan) -> str | None:
     """``"lender"`` or ``"borrower"`` for the two parties, None for anyone else."""
-    if not _is_member(user):
-        return None
-    if user.id == loan.lender_id:
-        return Party.LENDER.value
-    if user.id == loan.borrower_id:
-        return Party.BORROWER.value
-    return None
+    return side_of(user, loan_parties(loan))
+
+
+def loan_parties(loan: Loan) -> dict[str, int]:
+    """The two sides of a loan and their members' ids."""
+    return {Party.LENDER.value: loan.lender_id, Party.BORROWER.value: loan.borrower_id}
 
 
 def can_view_loan(user, loan: Loan) -> bool:

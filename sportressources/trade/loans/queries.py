@@ -22,13 +22,14 @@ from sportressources.trade.loans.availability import (
 from sportressources.trade.loans.models import (
     OPEN_STATUSES,
     Loan,
-    LoanRating,
     LoanStatus,
     WaitlistEntry,
 )
 from sportressources.trade.loans.policies import can_manage_loan_terms, can_request_loan
 from sportressources.trade.loans.services import ensure_can_borrow
 from sportressources.trade.loans.terms import Terms, pickup_place, terms_of
+from sportressources.trade.models import RatingKind
+from sportressources.trade.ratings import rated_ids
 
 # Open loans first, the next to act on at the top
 _ORDER = case(
@@ -88,16 +89,7 @@ def loan_listings_of(user) -> list[Listing]:
 
 def rated_loan_ids(user, loans: list[Loan]) -> set[int]:
     """The ids, among ``loans``, of those ``user`` has already rated: one query."""
-    ids = [loan.id for loan in loans]
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(LoanRating.loan_id).where(
-                LoanRating.rater_id == user.id, LoanRating.loan_id.in_(ids)
-            )
-        )
-    )
+    return rated_ids(user, RatingKind.LOAN, [loan.id for loan in loans])
 
 
 def item_history(actor, listing: Listing) -> list[Loan]:

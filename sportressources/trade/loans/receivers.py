@@ -1,12 +1,11 @@
-"""What the loans answer to the signals of lower domains: reliability figures, the RGPD export
-and account deletion."""
+"""What the loans answer to the signals of lower domains: the RGPD export and account
+deletion."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 
-from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing
@@ -16,60 +15,12 @@ from sportressources.trade.loans.models import (
     CalendarFeed,
     Handover,
     Loan,
-    LoanRating,
     LoanStatus,
     WaitlistEntry,
 )
 from sportressources.trade.loans.policies import pickup_started
-
-
-def loan_reliabilities(user_ids, **_extra) -> dict[int, dict[str, int]]:
-    """Each member's loan record, by id, in one SQL statement: loans returned on either side,
-    no-shows as borrower, and the loan ratings they received (count and sum of scores)."""
-    ids = {getattr(user, "id", user) for user in user_ids}
-    if not ids:
-        return {}
-    completed = (
-        select(func.count())
-        .select_from(Loan)
-        .where(
-            Loan.status == LoanStatus.RETURNED.value,
-            or_(Loan.borrower_id == User.id, Loan.lender_id == User.id),
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
-    no_shows = (
-        select(func.count())
-        .select_from(Loan)
-        .where(Loan.status == LoanStatus.NO_SHOW.value, Loan.borrower_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    ratings_count = (
-        select(func.count(LoanRating.id))
-        .where(LoanRating.ratee_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    ratings_sum = (
-        select(func.coalesce(func.sum(LoanRating.score), 0))
-        .where(LoanRating.ratee_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(User.id, completed, no_shows, ratings_count, ratings_sum).where(User.id.in_(ids))
-    ).all()
-    return {
-        user_id: {
-            "completed": done,
-            "no_shows": missed,
-            "ratings_count": count,
-            "ratings_sum": int(total),
-        }
-        for user_id, done, missed, count, total in rows
-    }
+from sportressources.trade.models import RatingKind
+from sportressources.trade.ratings import ratings_of
 
 
 def _iso(value) -> str | None:
@@ -87,11 +38,7 @@ def export_loans(user, **_extra) -> tuple[str, dict]:
     handovers = db.session.scalars(
         select(Handover).where(Handover.user_id == user.id).order_by(Handover.id)
     ).all()
-    ratings = db.session.scalars(
-        select(LoanRating)
-        .where(or_(LoanRating.rater_id == user.id, LoanRating.ratee_id == user.id))
-        .order_by(LoanRating.id)
-    ).all()
+    ratings = ratings_of(user, RatingKind.LOAN)
     waiting = db.session.scalars(
         select(WaitlistEntry).where(WaitlistEntry.user_id == user.id).order_by(WaitlistEntry.id)
     ).all()

@@ -8,48 +8,32 @@ from sqlalchemy import delete, select
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db
-from sportressources.core.errors import Conflict, Forbidden
+from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing
 from sportressources.trade.loans.models import Booking, Loan, LoanStatus, Party
-from sportressources.trade.loans.policies import loan_side
+from sportressources.trade.loans.policies import loan_parties
+from sportressources.trade.parties import lock_listing, require_party
 
 NOT_A_PARTY = _l("Seules les deux personnes du prêt peuvent faire cela.")
 
 
-def is_member(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def lock_listing(listing_id: int) -> Listing:
-    """Lock the listing's row until commit and reload it (a no-op lock on SQLite).
+def lock_loan(loan: Loan) -> Listing:
+    """Lock the loan's listing, then reload the loan and its handovers as the last step left
+    them.
 
     FOR NO KEY UPDATE, not FOR UPDATE: it still serialises the steps of one listing, but lets
     other transactions take the KEY SHARE lock their foreign keys need (a kit's loan booking
     this item). With FOR UPDATE, that loan would wait for us while we wait for it at the
     exclusion constraint: a deadlock.
     """
-    return db.session.scalars(
-        select(Listing)
-        .where(Listing.id == listing_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).one()
-
-
-def lock_loan(loan: Loan) -> Listing:
-    """Lock the loan's listing, then reload the loan and its handovers as the last step left
-    them."""
-    listing = lock_listing(loan.listing_id)
+    listing = lock_listing(loan.listing_id, key_share=True)
     db.session.refresh(loan)
     db.session.refresh(loan, ["handovers"])
     return listing
 
 
 def require_side(actor, loan: Loan, wanted: str | None = None, message=NOT_A_PARTY) -> str:
-    side = loan_side(actor, loan)
-    if side is None or (wanted is not None and side != wanted):
-        raise Forbidden(message)
-    return side
+    return require_party(actor, loan_parties(loan), message, wanted)
 
 
 def other_party(loan: Loan, side: str) -> User:

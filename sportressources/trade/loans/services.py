@@ -45,7 +45,6 @@ from sportressources.trade.loans.models import (
     OPEN_STATUSES,
     Booking,
     Loan,
-    LoanRating,
     LoanStatus,
     Party,
 )
@@ -53,14 +52,15 @@ from sportressources.trade.loans.notices import tell
 from sportressources.trade.loans.policies import is_loan_listing, pickup_started
 from sportressources.trade.loans.rules import (
     free_bookings,
-    is_member,
     lock_loan,
     other_party,
     require_side,
     status_conflict,
 )
 from sportressources.trade.loans.terms import check_dates, pickup_place, terms_of
-from sportressources.trade.ratings import checked_rating
+from sportressources.trade.models import Rating, RatingKind
+from sportressources.trade.parties import is_member
+from sportressources.trade.ratings import add_rating, checked_rating, rating_by
 
 MESSAGE_MAX = 1000
 REASON_MAX = 500
@@ -528,10 +528,8 @@ def expire_requests(now: datetime | None = None) -> int:
 # --- ratings -------------------------------------------------------------------------------------
 
 
-def _rating_by(user, loan: Loan) -> LoanRating | None:
-    return db.session.scalar(
-        select(LoanRating).where(LoanRating.loan_id == loan.id, LoanRating.rater_id == user.id)
-    )
+def _rating_by(user, loan: Loan) -> Rating | None:
+    return rating_by(user, RatingKind.LOAN, loan.id)
 
 
 def has_rated(user, loan: Loan) -> bool:
@@ -550,7 +548,7 @@ def ensure_can_rate(actor, loan: Loan) -> None:
         raise Conflict(_l("Vous avez déjà évalué ce prêt."))
 
 
-def rate_loan(actor, loan: Loan, score, comment: str = "") -> LoanRating:
+def rate_loan(actor, loan: Loan, score, comment: str = "") -> Rating:
     """One party rates the other after the return: a score of 1 to 5, once each.
 
     The comment is plain text, 500 characters at most; the rated member is told. Raises
@@ -561,18 +559,8 @@ def rate_loan(actor, loan: Loan, score, comment: str = "") -> LoanRating:
     score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, loan)
     ratee = other_party(loan, side)
-    rating = LoanRating(
-        loan_id=loan.id,
-        rater_id=actor.id,
-        ratee_id=ratee.id,
-        score=score,
-        comment=comment,
-        created_at=utcnow(),
+    rating = add_rating(
+        RatingKind.LOAN, loan.id, actor, ratee, score, comment, _l("Vous avez déjà évalué ce prêt.")
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(rating)
-    except IntegrityError as exc:
-        raise Conflict(_l("Vous avez déjà évalué ce prêt.")) from exc
     tell(ratee, "loan_rated", loan, actor=actor, rating=rating)
     return rating

@@ -15,7 +15,8 @@ from sportressources.core.db import begin_write, db
 from sportressources.core.errors import Conflict
 from sportressources.trade.loans import handovers, services
 from sportressources.trade.loans.availability import paris_today
-from sportressources.trade.loans.models import Booking, Loan, LoanRating
+from sportressources.trade.loans.models import Booking, Loan
+from sportressources.trade.models import Rating
 from tests.factories import make_user
 from tests.trade.loans.conftest import NOW, at, committed, day, make_loan_listing
 
@@ -320,9 +321,7 @@ def test_rating_twice_at_once_keeps_one_rating_each(app, owner, borrower, bike):
     results = in_threads(app, [rate(u, s) for u in (owner.id, borrower.id) for s in (4, 5)])
 
     assert sum(isinstance(result, int) for result in results) == 2
-    assert sorted(db.session.scalars(select(LoanRating.rater_id))) == sorted(
-        [owner.id, borrower.id]
-    )
+    assert sorted(db.session.scalars(select(Rating.rater_id))) == sorted([owner.id, borrower.id])
 
 
 # --- the database's own guarantee ----------------------------------------------------------------

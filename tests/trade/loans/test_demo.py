@@ -10,7 +10,8 @@ from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.trade.loans import services
 from sportressources.trade.loans.availability import paris_today
-from sportressources.trade.loans.models import Loan, LoanRating
+from sportressources.trade.loans.models import Loan
+from sportressources.trade.models import Rating
 from tests.fixtures.web import sign_in
 
 
@@ -32,7 +33,7 @@ def test_demo_data_holds_a_loan_at_each_stage_once(app, client, outbox):
     db.session.rollback()
     made = loans()
     assert [loan.status for loan in made] == ["requested", "accepted", "active", "returned"]
-    assert db.session.scalar(select(func.count()).select_from(LoanRating)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Rating)) == 2
     camille, yanis = resident("camille@example.org"), resident("yanis@example.org")
     # both demo residents of the README borrow, and the requests reached their lenders by email
     assert {loan.borrower_id for loan in made} == {camille.id, yanis.id}

@@ -10,14 +10,16 @@ from sqlalchemy import func, select
 from sportressources.accounts import services as accounts
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
-from sportressources.core.signals import reliability_requested
 from sportressources.core.templating import member_name
 from sportressources.notifications.models import Notification
+from sportressources.trade import reputation
+from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.loans import handovers, services, waitlist
 from sportressources.trade.loans.availability import DatesTaken
 from sportressources.trade.loans.checklists import checklist_for
-from sportressources.trade.loans.models import Booking, Handover, LoanRating, WaitlistEntry
-from tests.factories import PASSWORD, make_user, move_listing
+from sportressources.trade.loans.models import Booking, Handover, WaitlistEntry
+from sportressources.trade.models import Rating
+from tests.factories import PASSWORD, make_listing, make_user, move_listing
 from tests.trade.loans.conftest import NOW, at, committed, day, fresh, make_loan_listing
 
 
@@ -427,12 +429,8 @@ def test_a_no_show_frees_the_days_and_counts_in_reliability(owner, borrower, riv
     assert (
         outbox.last(borrower.email).subject == "Rendez-vous manqué pour « Vélo enfant 20 pouces »"
     )
-    [(_receiver, figures)] = [
-        r
-        for r in reliability_requested.send([borrower.id])
-        if r[0].__module__.endswith("loans.receivers")
-    ]
-    assert figures[borrower.id]["no_shows"] == 1
+    assert reputation.reliability(borrower).no_shows == 1
+    assert reputation.reliability(owner).no_shows == 0
     assert ask(rival, bike, day(2), day(3), now=at(day(1))).status == "requested"
 
 
@@ -465,10 +463,10 @@ def test_each_party_rates_the_other_once_after_the_return(owner, borrower, stran
     with pytest.raises(Conflict, match="déjà évalué"):
         services.rate_loan(borrower, loan, 3)
 
-    ratings = db.session.scalars(select(LoanRating).order_by(LoanRating.id)).all()
-    assert [(r.rater_id, r.ratee_id, r.score) for r in ratings] == [
-        (borrower.id, owner.id, 5),
-        (owner.id, borrower.id, 4),
+    ratings = db.session.scalars(select(Rating).order_by(Rating.id)).all()
+    assert [(r.kind, r.loan_id, r.rater_id, r.ratee_id, r.score) for r in ratings] == [
+        ("loan", loan.id, borrower.id, owner.id, 5),
+        ("loan", loan.id, owner.id, borrower.id, 4),
     ]
     assert "Inès Emprunteuse a évalué le prêt" in outbox.last(owner.email).text
 
@@ -483,30 +481,48 @@ def test_reliability_counts_loans_on_both_sides_in_one_statement(
     done = returned(borrower, rival, second, day(3), day(4))
     committed(services.rate_loan(rival, done, 4))
 
-    ids = [owner.id, borrower.id, rival.id]
+    members = [owner, borrower, rival]
+    assert [m.id for m in members]  # loaded, as in a request that shows them
     with count_queries() as statements:
-        results = dict(reliability_requested.send(ids))
-    figures = next(v for k, v in results.items() if k.__module__.endswith("loans.receivers"))
+        figures = reputation.reliabilities(members)
 
     assert len(statements) == 1
-    assert figures[owner.id] == {
-        "completed": 1,
-        "no_shows": 0,
-        "ratings_count": 1,
-        "ratings_sum": 5,
-    }
-    assert figures[borrower.id] == {
-        "completed": 2,
-        "no_shows": 0,
-        "ratings_count": 2,
-        "ratings_sum": 7,
-    }
-    assert figures[rival.id] == {
-        "completed": 1,
-        "no_shows": 0,
-        "ratings_count": 0,
-        "ratings_sum": 0,
-    }
+    assert figures[owner.id] == reputation.Reliability(1, 0, 1, 5.0)
+    assert figures[borrower.id] == reputation.Reliability(2, 0, 2, 3.5)
+    assert figures[rival.id] == reputation.Reliability(1, 0, 0, None)
+
+
+def test_reliability_adds_up_exchanges_and_loans(owner, borrower, rival, bike):
+    loan = returned(owner, borrower, bike, day(1), day(2))
+    committed(services.rate_loan(owner, loan, 5))
+    gift = make_listing(owner=owner, title="Casque de vélo")
+    request = committed(exchanges.request_item(borrower, gift))
+    committed(exchanges.accept_request(owner, request))
+    committed(exchanges.confirm_handover(borrower, request))
+    committed(exchanges.confirm_handover(owner, request))
+    committed(exchanges.rate(owner, request, 2))
+    sale = make_listing(owner=owner, kind="sale", price_cents=900, title="Gourde")
+    missed = committed(exchanges.request_item(borrower, sale))
+    committed(exchanges.accept_request(owner, missed))
+    committed(exchanges.mark_no_show(owner, missed))
+    no_show = accepted(owner, borrower, bike, day(3), day(4))
+    committed(services.mark_no_show(owner, no_show, now=at(day(3))))
+
+    # one returned loan and one completed exchange; one no-show of each kind; both ratings
+    assert reputation.reliability(borrower) == reputation.Reliability(2, 2, 2, 3.5)
+    assert reputation.reliability(owner) == reputation.Reliability(2, 0, 0, None)
+    assert reputation.reliability(rival) == reputation.Reliability(0, 0, 0, None)
+    # each kind's RGPD section holds its own ratings from the one table
+    data = accounts.export_personal_data(borrower)
+    assert [r["loan_id"] for r in data["loans"]["ratings"]] == [loan.id]
+    assert [r["exchange_id"] for r in data["exchanges"]["ratings"]] == [request.id]
+
+
+def test_reputation_counts_the_statuses_the_handovers_use():
+    assert exchanges.RequestStatus.COMPLETED.value == reputation.EXCHANGE_COMPLETED
+    assert exchanges.RequestStatus.NO_SHOW.value == reputation.NO_SHOW
+    assert services.LoanStatus.RETURNED.value == reputation.LOAN_RETURNED
+    assert services.LoanStatus.NO_SHOW.value == reputation.NO_SHOW
 
 
 # --- waiting list --------------------------------------------------------------------------------
