@@ -5,6 +5,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from sportressources import create_app
 from sportressources.config import normalise_database_url
@@ -84,4 +85,39 @@ def test_home_communes_typed_before_the_territory_layer_survive_both_ways(empty_
     command.downgrade(config, "0001")
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT home_commune FROM users")).scalar() == "Liévin"
+    db.engine.dispose()
+
+
+def insert_user(connection, email: str, role: str) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO users (email, display_name, password_hash, role, locale, session_token) "
+            "VALUES (:email, 'A', 'x', :role, 'fr', :email)"
+        ),
+        {"email": email, "role": role},
+    )
+
+
+def test_association_members_become_residents_and_the_role_is_gone(empty_app):
+    config = alembic_config()
+    before = ScriptDirectory.from_config(config).get_revision("0010").down_revision
+    command.upgrade(config, before)
+    with db.engine.begin() as connection:
+        insert_user(connection, "club@example.org", "association_member")
+        insert_user(connection, "modo@example.org", "moderator")
+
+    command.upgrade(config, "0010")
+    roles = "SELECT email, role FROM users ORDER BY email"
+    with db.engine.connect() as connection:
+        assert connection.execute(text(roles)).all() == [
+            ("club@example.org", "resident"),
+            ("modo@example.org", "moderator"),
+        ]
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        insert_user(connection, "new-club@example.org", "association_member")
+
+    command.downgrade(config, before)
+    with db.engine.begin() as connection:
+        assert connection.execute(text(roles)).all()[0] == ("club@example.org", "resident")
+        insert_user(connection, "new-club@example.org", "association_member")
     db.engine.dispose()
