@@ -143,6 +143,17 @@ def test_no_legacy_model_query_api():
     assert not problems, "\n".join(problems)
 
 
+def test_services_and_views_ask_policies_not_roles():
+    problems = []
+    for path, _, stem, tree in modules():
+        if stem not in {"services", "views", "api"}:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "has_role":
+                problems.append(f"{path}:{node.lineno}: has_role() in {stem}; ask a policy")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(
     "domain, source, check, expected",
     [
@@ -157,6 +168,12 @@ def test_no_legacy_model_query_api():
             "def f(db):\n    db.session.commit()",
             test_only_the_outermost_layer_commits,
             "commit\\(\\) in services",
+        ),
+        (
+            "listings",
+            "def f(actor):\n    return security.has_role(actor, 'moderator')",
+            test_services_and_views_ask_policies_not_roles,
+            "has_role\\(\\) in services; ask a policy",
         ),
     ],
 )

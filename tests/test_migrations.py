@@ -170,7 +170,6 @@ def test_the_migrated_database_refuses_overlapping_bookings_of_one_listing(app):
         (second.id, bike.id, str(day(4))),
         (second.id, other.id, str(day(1))),
     ]
-    db.engine.dispose()
 
 
 RATINGS_BEFORE = [
@@ -244,4 +243,38 @@ def test_ratings_of_exchanges_and_loans_move_to_the_one_table_and_back(empty_app
             ).all()
             assert [tuple(row) for row in rows] == [(target, rater, ratee, score, comment)]
     assert "trade_ratings" not in user_tables()
+
+
+def insert_user(connection, email: str, role: str) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO users (email, display_name, password_hash, role, locale, session_token) "
+            "VALUES (:email, 'A', 'x', :role, 'fr', :email)"
+        ),
+        {"email": email, "role": role},
+    )
+
+
+def test_association_members_become_residents_and_the_role_is_gone(empty_app):
+    config = alembic_config()
+    before = ScriptDirectory.from_config(config).get_revision("0010").down_revision
+    command.upgrade(config, before)
+    with db.engine.begin() as connection:
+        insert_user(connection, "club@example.org", "association_member")
+        insert_user(connection, "modo@example.org", "moderator")
+
+    command.upgrade(config, "0010")
+    roles = "SELECT email, role FROM users ORDER BY email"
+    with db.engine.connect() as connection:
+        assert connection.execute(text(roles)).all() == [
+            ("club@example.org", "resident"),
+            ("modo@example.org", "moderator"),
+        ]
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        insert_user(connection, "new-club@example.org", "association_member")
+
+    command.downgrade(config, before)
+    with db.engine.begin() as connection:
+        assert connection.execute(text(roles)).all()[0] == ("club@example.org", "resident")
+        insert_user(connection, "new-club@example.org", "association_member")
     db.engine.dispose()

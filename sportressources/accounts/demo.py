@@ -14,7 +14,8 @@ DEMO_ACCOUNTS = (
     # email, display name, role, home commune (INSEE): Lens, Liévin, Béthune, Hénin-Beaumont, Bruay
     ("admin@example.org", "Admin démo", Role.ADMIN, "62498"),
     ("moderation@example.org", "Modération démo", Role.MODERATOR, "62510"),
-    ("club@example.org", "US Club démo", Role.ASSOCIATION_MEMBER, "62119"),
+    # A resident until organisations exist; it will then act for its club
+    ("club@example.org", "US Club démo", Role.RESIDENT, "62119"),
     ("camille@example.org", "Camille D.", Role.RESIDENT, "62427"),
     ("yanis@example.org", "Yanis B.", Role.RESIDENT, "62178"),
 )

@@ -1,9 +1,11 @@
-"""Roles, the role-check decorator every blueprint reuses, and the HTTP security headers."""
+"""Site roles, the actor policies judge, the access decorator every blueprint reuses, and the
+HTTP security headers."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -15,10 +17,10 @@ F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
 
 class Role(enum.StrEnum):
-    """What an account may do. Each role includes the powers of those listed before it."""
+    """What an account may do on the whole site. Each role includes the powers of those listed
+    before it. Belonging to a club or an association is a membership, not a site role."""
 
     RESIDENT = "resident"
-    ASSOCIATION_MEMBER = "association_member"
     MODERATOR = "moderator"
     ADMIN = "admin"
 
@@ -27,8 +29,38 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
-def has_role(user: Any, role: Role | str) -> bool:
-    """True if ``user`` is signed in, active and holds ``role`` or a higher one."""
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a member on their own behalf or, once organisations exist, for one of them.
+
+    Site roles stay the member's own, whoever they act for; what acting for ``organisation``
+    allows is for the policies to decide.
+    """
+
+    user: Any
+    organisation: Any = None
+
+    @property
+    def is_member(self) -> bool:
+        """True for a signed-in account; False for None and for an anonymous visitor."""
+        return self.user is not None and bool(getattr(self.user, "is_authenticated", False))
+
+    @property
+    def user_id(self) -> int | None:
+        """The id of the acting member's account, None for a visitor."""
+        return getattr(self.user, "id", None) if self.is_member else None
+
+
+def actor_of(who: Any) -> Actor:
+    """``who`` as an Actor: an Actor as it is; a user, an anonymous visitor or None acting for
+    themselves, so that policies accept either."""
+    return who if isinstance(who, Actor) else Actor(who)
+
+
+def has_role(who: Any, role: Role | str) -> bool:
+    """True if ``who`` (a user or an Actor) is signed in and holds the site role ``role`` or a
+    higher one. For policies: services and views ask a policy, not a role."""
+    user = actor_of(who).user
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     held = getattr(user, "role", None)
@@ -37,15 +69,21 @@ def has_role(user: Any, role: Role | str) -> bool:
     return Role(held).rank >= Role(role).rank
 
 
-def role_required(role: Role | str) -> Callable[[F], F]:
-    """View decorator: anonymous visitors go to the login page, others without ``role`` get 403."""
+def role_required(requirement: Role | str | Callable[[Any], bool]) -> Callable[[F], F]:
+    """View decorator: anonymous visitors go to the login page; others get 403 unless they pass
+    ``requirement``, a policy called with the signed-in member, or a site role they must hold."""
+
+    def allowed(user: Any) -> bool:
+        if callable(requirement):
+            return requirement(user)
+        return has_role(user, requirement)
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-            if not has_role(current_user, role):
+            if not allowed(current_user):
                 abort(403)
             return view(*args, **kwargs)
 

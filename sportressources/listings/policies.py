@@ -1,34 +1,48 @@
-"""Who may see and act on a listing. Pure predicates, used by services and templates alike."""
+"""Who may see and act on a listing. Pure predicates, used by services and templates alike.
+
+Each takes the actor (``core.security.Actor``) or a user, who then acts for themselves.
+"""
 
 from __future__ import annotations
 
-from sportressources.core.security import Role, has_role
+from sportressources.core.security import Role, actor_of, has_role
 from sportressources.listings.models import VISIBLE_STATUSES, Listing
 
 
-def _is_owner(user, listing: Listing) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and getattr(user, "id", None) == listing.owner_id
-    )
+def _is_owner(actor, listing: Listing) -> bool:
+    acting = actor_of(actor)
+    return acting.is_member and acting.user_id == listing.owner_id
 
 
-def can_view_listing(user, listing: Listing) -> bool:
+def can_view_listing(actor, listing: Listing) -> bool:
     """Published and reserved listings are public; others only for their owner and moderators."""
     return (
-        listing.status in VISIBLE_STATUSES or _is_owner(user, listing) or can_review_listings(user)
+        listing.status in VISIBLE_STATUSES
+        or _is_owner(actor, listing)
+        or can_review_listings(actor)
     )
 
 
-def can_edit_listing(user, listing: Listing) -> bool:
+def can_edit_listing(actor, listing: Listing) -> bool:
     """Only the owner edits, withdraws or closes a listing (moderators withdraw, see services)."""
-    return _is_owner(user, listing)
+    return _is_owner(actor, listing)
 
 
-def can_review_listings(user) -> bool:
+def can_review_listings(actor) -> bool:
     """Moderators and admins review listings before they are public."""
-    return has_role(user, Role.MODERATOR)
+    return has_role(actor, Role.MODERATOR)
 
 
-def can_contact_owner(user, listing: Listing) -> bool:
+def can_contact_owner(actor, listing: Listing) -> bool:
     """A signed-in member other than the owner may write about a visible listing."""
-    return has_role(user, Role.RESIDENT) and not _is_owner(user, listing) and listing.is_visible
+    return has_role(actor, Role.RESIDENT) and not _is_owner(actor, listing) and listing.is_visible
+
+
+def can_publish_listing(actor) -> bool:
+    """Any signed-in member may publish a listing (the listing itself is checked on its own)."""
+    return has_role(actor, Role.RESIDENT)
+
+
+def can_keep_favourites(actor) -> bool:
+    """Any signed-in member may keep listings as favourites."""
+    return has_role(actor, Role.RESIDENT)

@@ -17,7 +17,6 @@ from sqlalchemy import delete, func, select
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
-from sportressources.core.security import Role, has_role
 from sportressources.core.signals import (
     listing_availability_changing,
     listing_closing,
@@ -36,6 +35,8 @@ from sportressources.listings.models import (
 )
 from sportressources.listings.policies import (
     can_edit_listing,
+    can_keep_favourites,
+    can_publish_listing,
     can_review_listings,
     can_view_listing,
 )
@@ -292,7 +293,7 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
     A submitted listing needs 1 to 6 photos. Raises Forbidden for visitors and ValidationFailed
     naming each bad field (price above the cap, hygiene and safety rules, unknown commune…).
     """
-    if not has_role(actor, Role.RESIDENT):
+    if not can_publish_listing(actor):
         raise Forbidden(_l("Connectez-vous pour publier une annonce."))
     data = _check(data, require_photos=submit)
     listing = Listing(owner_id=actor.id, photo_count=0, status=ListingStatus.DRAFT.value)
@@ -446,7 +447,7 @@ def review_listing(actor, listing: Listing, accept: bool, note: str = "") -> Non
 
 def toggle_favourite(actor, listing: Listing) -> bool:
     """Add the listing to the member's favourites, or remove it; True if it is now a favourite."""
-    if not has_role(actor, Role.RESIDENT):
+    if not can_keep_favourites(actor):
         raise Forbidden(_l("Connectez-vous pour garder des annonces en favori."))
     existing = db.session.get(Favourite, (actor.id, listing.id))
     if existing is not None:

@@ -10,13 +10,18 @@ from flask_login import current_user, login_required
 from sportressources.core.db import db
 from sportressources.core.errors import DomainError, ValidationFailed
 from sportressources.core.forms import grouped_choices
-from sportressources.core.security import Role, role_required
+from sportressources.core.security import role_required
 from sportressources.core.web import form_status, report_error
 from sportressources.geo import queries as geo
 from sportressources.listings import photos, services
 from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
 from sportressources.listings.models import Listing, ListingStatus
-from sportressources.listings.policies import can_contact_owner, can_edit_listing, can_view_listing
+from sportressources.listings.policies import (
+    can_contact_owner,
+    can_edit_listing,
+    can_review_listings,
+    can_view_listing,
+)
 from sportressources.listings.search.form import filter_options
 from sportressources.listings.search.params import parse_search_args
 from sportressources.listings.search.query import search_listings
@@ -365,7 +370,7 @@ def favourite(listing_id: int):
 
 
 @bp.route("/moderation/annonces")
-@role_required(Role.MODERATOR)
+@role_required(can_review_listings)
 def review_queue():
     return render_template(
         "listings/review_queue.html", listings=services.review_queue(), form=ReviewListingForm()
@@ -373,7 +378,7 @@ def review_queue():
 
 
 @bp.route("/moderation/annonces/<int:listing_id>", methods=["POST"])
-@role_required(Role.MODERATOR)
+@role_required(can_review_listings)
 def review(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
     form = ReviewListingForm()

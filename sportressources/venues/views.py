@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sportressources.core.db import db
 from sportressources.core.errors import DomainError, ValidationFailed
 from sportressources.core.forms import grouped_choices
-from sportressources.core.security import Role, role_required
+from sportressources.core.security import role_required
 from sportressources.core.web import form_status, report_error
 from sportressources.geo import queries as geo
 from sportressources.venues import queries, services
@@ -163,7 +163,7 @@ def new_venue():
 
 
 @bp.route("/lieux/<slug>/modifier", methods=["GET", "POST"])
-@role_required(Role.MODERATOR)
+@role_required(can_manage_venues)
 def edit_venue(slug: str):
     venue = queries.get_venue(slug, current_user)
     form = _venue_form(venue)
@@ -182,7 +182,7 @@ def edit_venue(slug: str):
 
 
 @bp.route("/lieux/propositions")
-@role_required(Role.MODERATOR)
+@role_required(can_manage_venues)
 def proposals():
     return render_template(
         "venues/proposals.html",
@@ -193,7 +193,7 @@ def proposals():
 
 
 @bp.route("/lieux/<slug>/examen", methods=["POST"])
-@role_required(Role.MODERATOR)
+@role_required(can_manage_venues)
 def review_venue(slug: str):
     venue = queries.get_venue(slug, current_user)
     form = ReviewForm()

@@ -116,8 +116,9 @@ def test_set_role_refuses_an_unknown_address(runner, resident):
     assert users_named("resident@example.org")[0].role == Role.RESIDENT.value
 
 
-def test_set_role_refuses_an_unknown_role(runner, resident):
-    result = runner.invoke(args=["users", "set-role", "resident@example.org", "superuser"])
+@pytest.mark.parametrize("role", ["superuser", "association_member"])
+def test_set_role_refuses_an_unknown_role(runner, resident, role):
+    result = runner.invoke(args=["users", "set-role", "resident@example.org", role])
 
     assert result.exit_code == 2
     assert users_named("resident@example.org")[0].role == Role.RESIDENT.value

@@ -1,5 +1,6 @@
 """Who may do what with a loan. Pure predicates: services enforce them, templates show buttons.
 
+Each takes the actor (``core.security.Actor``) or a user, who then acts for themselves.
 ``today`` is the calendar day in Europe/Paris (``availability.paris_today``).
 """
 
@@ -7,9 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from sportressources.core.security import actor_of
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.trade.loans.models import HandoverStage, Loan, LoanStatus, Party
-from sportressources.trade.parties import is_member, side_of
+from sportressources.trade.parties import side_of
+
+
+def _member_id(actor) -> int | None:
+    return actor_of(actor).user_id
 
 
 def is_loan_listing(listing: Listing) -> bool:
@@ -17,25 +23,27 @@ def is_loan_listing(listing: Listing) -> bool:
     return listing.kind == ListingKind.LOAN.value
 
 
-def can_manage_loan_terms(user, listing: Listing) -> bool:
+def can_manage_loan_terms(actor, listing: Listing) -> bool:
     """Only the owner sets the lending terms, kit and blocked periods of a loan listing."""
-    return is_member(user) and user.id == listing.owner_id and is_loan_listing(listing)
+    member_id = _member_id(actor)
+    return member_id is not None and member_id == listing.owner_id and is_loan_listing(listing)
 
 
-def can_request_loan(user, listing: Listing) -> bool:
+def can_request_loan(actor, listing: Listing) -> bool:
     """A member other than the owner may ask to borrow a published loan listing (the dates and
     the borrower's own limits are checked when they ask)."""
+    member_id = _member_id(actor)
     return (
-        is_member(user)
-        and user.id != listing.owner_id
+        member_id is not None
+        and member_id != listing.owner_id
         and is_loan_listing(listing)
         and listing.status == ListingStatus.PUBLISHED.value
     )
 
 
-def loan_side(user, loan: Loan) -> str | None:
+def loan_side(actor, loan: Loan) -> str | None:
     """``"lender"`` or ``"borrower"`` for the two parties, None for anyone else."""
-    return side_of(user, loan_parties(loan))
+    return side_of(actor_of(actor).user, loan_parties(loan))
 
 
 def loan_parties(loan: Loan) -> dict[str, int]:
@@ -43,9 +51,9 @@ def loan_parties(loan: Loan) -> dict[str, int]:
     return {Party.LENDER.value: loan.lender_id, Party.BORROWER.value: loan.borrower_id}
 
 
-def can_view_loan(user, loan: Loan) -> bool:
+def can_view_loan(actor, loan: Loan) -> bool:
     """Only the two parties see a loan."""
-    return loan_side(user, loan) is not None
+    return loan_side(actor, loan) is not None
 
 
 def has_confirmed(loan: Loan, stage: str, side: str) -> bool:
@@ -58,23 +66,23 @@ def pickup_started(loan: Loan) -> bool:
     return any(h.stage == HandoverStage.PICKUP.value for h in loan.handovers)
 
 
-def can_answer_loan(user, loan: Loan) -> bool:
+def can_answer_loan(actor, loan: Loan) -> bool:
     """The lender accepts or declines a request still waiting for an answer."""
-    return loan_side(user, loan) == Party.LENDER.value and loan.status == LoanStatus.REQUESTED
+    return loan_side(actor, loan) == Party.LENDER.value and loan.status == LoanStatus.REQUESTED
 
 
-def can_cancel_loan(user, loan: Loan) -> bool:
+def can_cancel_loan(actor, loan: Loan) -> bool:
     """Either party cancels a requested or accepted loan until the pickup is confirmed."""
     return (
-        loan_side(user, loan) is not None
+        loan_side(actor, loan) is not None
         and loan.status in (LoanStatus.REQUESTED, LoanStatus.ACCEPTED)
         and not pickup_started(loan)
     )
 
 
-def can_confirm_pickup(user, loan: Loan, today: date) -> bool:
+def can_confirm_pickup(actor, loan: Loan, today: date) -> bool:
     """Each party confirms the pickup of an accepted loan once, from its first day to its last."""
-    side = loan_side(user, loan)
+    side = loan_side(actor, loan)
     return (
         side is not None
         and loan.status == LoanStatus.ACCEPTED
@@ -83,9 +91,9 @@ def can_confirm_pickup(user, loan: Loan, today: date) -> bool:
     )
 
 
-def can_confirm_return(user, loan: Loan) -> bool:
+def can_confirm_return(actor, loan: Loan) -> bool:
     """Each party confirms the return of an active loan once."""
-    side = loan_side(user, loan)
+    side = loan_side(actor, loan)
     return (
         side is not None
         and loan.status == LoanStatus.ACTIVE
@@ -93,39 +101,39 @@ def can_confirm_return(user, loan: Loan) -> bool:
     )
 
 
-def can_request_extension(user, loan: Loan) -> bool:
+def can_request_extension(actor, loan: Loan) -> bool:
     """The borrower asks for a later end date, one request at a time, before the return."""
     return (
-        loan_side(user, loan) == Party.BORROWER.value
+        loan_side(actor, loan) == Party.BORROWER.value
         and loan.status in (LoanStatus.ACCEPTED, LoanStatus.ACTIVE)
         and loan.extension_end_date is None
     )
 
 
-def can_answer_extension(user, loan: Loan) -> bool:
+def can_answer_extension(actor, loan: Loan) -> bool:
     """The lender accepts or declines a pending extension."""
     return (
-        loan_side(user, loan) == Party.LENDER.value
+        loan_side(actor, loan) == Party.LENDER.value
         and loan.status in (LoanStatus.ACCEPTED, LoanStatus.ACTIVE)
         and loan.extension_end_date is not None
     )
 
 
-def can_mark_no_show(user, loan: Loan, today: date) -> bool:
+def can_mark_no_show(actor, loan: Loan, today: date) -> bool:
     """The lender reports a borrower who did not come, from the first day, if nobody confirmed
     the pickup."""
     return (
-        loan_side(user, loan) == Party.LENDER.value
+        loan_side(actor, loan) == Party.LENDER.value
         and loan.status == LoanStatus.ACCEPTED
         and today >= loan.start_date
         and not pickup_started(loan)
     )
 
 
-def can_rate_loan(user, loan: Loan, already_rated: bool) -> bool:
+def can_rate_loan(actor, loan: Loan, already_rated: bool) -> bool:
     """Each party rates the other once, after the return."""
     return (
-        loan_side(user, loan) is not None
+        loan_side(actor, loan) is not None
         and loan.status == LoanStatus.RETURNED
         and not already_rated
     )
