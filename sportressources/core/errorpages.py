@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from sportressources.core.errors import DomainError
@@ -90,7 +90,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return respond(error.status, str(error.message), code=error.code)
+        from sportressources.core.web import error_response
+
+        return error_response(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -130,7 +132,10 @@ def register(app: Flask) -> None:
     def server_error(error: InternalServerError):
         from sportressources.extensions import db
 
-        db.session.rollback()
+        try:
+            db.session.rollback()  # the page may query: not inside a failed transaction
+        except SQLAlchemyError:
+            log.warning("rollback failed while answering a server error")
         original = getattr(error, "original_exception", None)
         if original is not None:
             log.error("unhandled error", exc_info=original)
