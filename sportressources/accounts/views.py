@@ -28,11 +28,10 @@ from sportressources.accounts.forms import (
     ResetPasswordForm,
     SignOutEverywhereForm,
 )
-from sportressources.core.db import db
-from sportressources.core.errors import DomainError
+from sportressources.core.errors import Conflict
 from sportressources.core.forms import grouped_choices
 from sportressources.core.tokens import InvalidToken
-from sportressources.core.web import form_status, limit, report_error, safe_next
+from sportressources.core.web import act, form_status, limit, safe_next
 from sportressources.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -82,12 +81,7 @@ def register():
             home_commune=form.home_commune.data,
             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
         )
-        try:
-            services.register_user(data)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
+        if act(lambda: services.register_user(data), form=form):
             session["registered_email"] = form.email.data.strip()
             return redirect(url_for("accounts.registered"))
     return render_template("accounts/register.html", form=form), form_status(form)
@@ -101,12 +95,10 @@ def registered():
 
 @bp.route("/compte/confirmer/<token>")
 def confirm_email(token: str):
-    try:
-        user = services.confirm_email(token)
-        db.session.commit()
-    except InvalidToken as error:
-        db.session.rollback()
-        return render_template("accounts/link_invalid.html", error=error, kind="confirm"), 400
+    done = act(lambda: services.confirm_email(token), expect=InvalidToken)
+    if not done:
+        return render_template("accounts/link_invalid.html", error=done.error, kind="confirm"), 400
+    user = done.value
     flash(_("Votre adresse e-mail est confirmée. Vous pouvez vous connecter."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.account"))
@@ -117,9 +109,7 @@ def confirm_email(token: str):
 @limiter.limit(limit("RATELIMIT_EMAIL_RESEND"), methods=["POST"])
 def resend_confirmation():
     form = EmailForm()
-    if form.validate_on_submit():
-        services.resend_confirmation(form.email.data)
-        db.session.commit()
+    if form.validate_on_submit() and act(lambda: services.resend_confirmation(form.email.data)):
         flash(
             _(
                 "Si un compte non confirmé utilise cette adresse, un nouveau lien vient d'y être "
@@ -143,18 +133,20 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     elif form.validate_on_submit():
-        try:
+
+        def sign_in():
             user = services.authenticate(form.email.data, form.password.data)
             _sign_in(user, remember=form.remember.data)
-            db.session.commit()
-        except services.EmailNotConfirmed as error:
-            report_error(error, form)
-            return render_template("accounts/login.html", form=form, unconfirmed=True), 403
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            flash(_("Bonjour %(name)s, vous êtes connecté.", name=user.display_name), "success")
+            return user
+
+        done = act(sign_in, form=form)
+        if done:
+            flash(
+                _("Bonjour %(name)s, vous êtes connecté.", name=done.value.display_name), "success"
+            )
             return redirect(safe_next(form.next.data, url_for("pages.home")))
+        if isinstance(done.error, services.EmailNotConfirmed):
+            return render_template("accounts/login.html", form=form, unconfirmed=True), 403
     return render_template("accounts/login.html", form=form, unconfirmed=False), form_status(form)
 
 
@@ -173,9 +165,7 @@ def logout():
 @limiter.limit(limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def forgot_password():
     form = EmailForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+    if form.validate_on_submit() and act(lambda: services.request_password_reset(form.email.data)):
         flash(
             _(
                 "Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe "
@@ -191,22 +181,17 @@ def forgot_password():
 @bp.route("/compte/reinitialiser/<token>", methods=["GET", "POST"])
 @limiter.limit(limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def reset_password(token: str):
-    try:
-        services.user_for_reset_token(token)
-    except InvalidToken as error:
-        return render_template("accounts/link_invalid.html", error=error, kind="reset"), 400
+    done = act(lambda: services.user_for_reset_token(token), expect=InvalidToken)
+    if not done:
+        return render_template("accounts/link_invalid.html", error=done.error, kind="reset"), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            if current_user.is_authenticated:
-                logout_user()
-            flash(_("Votre mot de passe est modifié. Connectez-vous avec le nouveau."), "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and act(
+        lambda: services.reset_password(token, form.password.data), form=form
+    ):
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Votre mot de passe est modifié. Connectez-vous avec le nouveau."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), form_status(form)
 
 
@@ -222,18 +207,15 @@ def account():
         form.home_commune.data = current_user.home_commune_insee or (
             None if current_user.home_commune_legacy else services.OUTSIDE_TERRITORY
         )
-    if form.validate_on_submit():
-        try:
-            services.update_profile(
-                current_user, form.display_name.data, form.home_commune.data, form.locale.data
-            )
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            session["locale"] = current_user.locale
-            flash(_("Votre profil est enregistré."), "success")
-            return redirect(url_for("accounts.account"))
+    if form.validate_on_submit() and act(
+        lambda: services.update_profile(
+            current_user, form.display_name.data, form.home_commune.data, form.locale.data
+        ),
+        form=form,
+    ):
+        session["locale"] = current_user.locale
+        flash(_("Votre profil est enregistré."), "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), form_status(form)
 
 
@@ -242,35 +224,30 @@ def account():
 @limiter.limit(limit("RATELIMIT_EMAIL_RESEND"), methods=["POST"])
 def change_email():
     form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            services.request_email_change(current_user, form.new_email.data, form.password.data)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            flash(
-                _(
-                    "Un lien de confirmation a été envoyé à la nouvelle adresse. Votre adresse "
-                    "actuelle reste valable tant que vous n'avez pas cliqué dessus."
-                ),
-                "info",
-            )
-            return redirect(url_for("accounts.account"))
+    if form.validate_on_submit() and act(
+        lambda: services.request_email_change(
+            current_user, form.new_email.data, form.password.data
+        ),
+        form=form,
+    ):
+        flash(
+            _(
+                "Un lien de confirmation a été envoyé à la nouvelle adresse. Votre adresse "
+                "actuelle reste valable tant que vous n'avez pas cliqué dessus."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/change_email.html", form=form), form_status(form)
 
 
 @bp.route("/compte/email/confirmer/<token>")
 def confirm_email_change(token: str):
-    try:
-        services.confirm_email_change(token)
-        db.session.commit()
-    except InvalidToken as error:
-        db.session.rollback()
-        return render_template("accounts/link_invalid.html", error=error, kind="email"), 400
-    except DomainError as error:
-        db.session.rollback()
-        return render_template("accounts/link_invalid.html", error=error, kind="email"), 409
+    done = act(lambda: services.confirm_email_change(token), expect=(InvalidToken, Conflict))
+    if not done:
+        return render_template(
+            "accounts/link_invalid.html", error=done.error, kind="email"
+        ), done.status
     flash(_("Votre nouvelle adresse e-mail est confirmée."), "success")
     return redirect(
         url_for("accounts.account" if current_user.is_authenticated else "accounts.login")
@@ -282,18 +259,15 @@ def confirm_email_change(token: str):
 def change_password():
     form = ChangePasswordForm()
     everywhere = SignOutEverywhereForm(prefix="everywhere")
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            _sign_in(current_user._get_current_object(), remember=False)
-            flash(_("Votre mot de passe est modifié."), "success")
-            return redirect(url_for("accounts.account"))
+    if form.validate_on_submit() and act(
+        lambda: services.change_password(
+            current_user, form.current_password.data, form.new_password.data
+        ),
+        form=form,
+    ):
+        _sign_in(current_user._get_current_object(), remember=False)
+        flash(_("Votre mot de passe est modifié."), "success")
+        return redirect(url_for("accounts.account"))
     return render_template(
         "accounts/change_password.html", form=form, everywhere=everywhere
     ), form_status(form)
@@ -303,9 +277,7 @@ def change_password():
 @login_required
 def sign_out_everywhere():
     form = SignOutEverywhereForm(prefix="everywhere")
-    if form.validate_on_submit():
-        services.sign_out_everywhere(current_user)
-        db.session.commit()
+    if form.validate_on_submit() and act(lambda: services.sign_out_everywhere(current_user)):
         logout_user()
         flash(_("Vous êtes déconnecté de tous vos appareils."), "success")
     return redirect(url_for("accounts.login"))
@@ -318,17 +290,13 @@ def sign_out_everywhere():
 @login_required
 def personal_data():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            logout_user()
-            _restart_session()
-            flash(_("Votre compte et vos données personnelles ont été supprimés."), "success")
-            return redirect(url_for("pages.home"))
+    if form.validate_on_submit() and act(
+        lambda: services.delete_account(current_user, form.password.data), form=form
+    ):
+        logout_user()
+        _restart_session()
+        flash(_("Votre compte et vos données personnelles ont été supprimés."), "success")
+        return redirect(url_for("pages.home"))
     return render_template("accounts/personal_data.html", form=form), form_status(form)
 
 

@@ -12,11 +12,10 @@ from werkzeug.routing import BuildError
 
 from sportressources.alerts import services as alerts
 from sportressources.alerts.forms import DeleteAlertForm, SaveAlertForm, UnsubscribeForm
-from sportressources.core.db import db
-from sportressources.core.errors import DomainError
 from sportressources.core.tokens import InvalidToken
+from sportressources.core.web import act
 from sportressources.extensions import csrf
-from sportressources.listings.search.params import parse_search_args
+from sportressources.listings.search import parse_search_args
 
 bp = Blueprint("alerts", __name__)
 
@@ -39,18 +38,12 @@ def save():
         messages = [m for field_errors in form.errors.values() for m in field_errors]
         flash(" ".join(str(m) for m in messages) or _("L’alerte n’a pas pu être créée."), "error")
         return redirect(_search_page(params.to_query_string()))
-    try:
-        alert = alerts.save_search(current_user, params, form.name.data)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
+    if done := act(lambda: alerts.save_search(current_user, params, form.name.data)):
         flash(
             _(
                 "Alerte « %(name)s » créée : vous recevrez les nouvelles annonces par e-mail, "
                 "au plus une fois par jour.",
-                name=alert.name,
+                name=done.value.name,
             ),
             "success",
         )
@@ -76,13 +69,7 @@ def delete(alert_id: int):
     if not form.validate_on_submit():
         flash(_("La demande a expiré : recommencez."), "error")
         return redirect(url_for("alerts.index"))
-    try:
-        alerts.delete_search(current_user, alert_id)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
+    if act(lambda: alerts.delete_search(current_user, alert_id)):
         flash(_("Alerte supprimée : vous ne recevrez plus ces annonces."), "success")
     return redirect(url_for("alerts.index"))
 
@@ -90,15 +77,15 @@ def delete(alert_id: int):
 @bp.route("/alertes/desinscription/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token authorises it; mail clients post here without a form (RFC 8058)
 def unsubscribe(token: str):
-    try:
-        if request.method == "POST":
-            deleted = alerts.unsubscribe(token)
-            db.session.commit()
-            return render_template("alerts/unsubscribed.html", deleted=deleted)
-        found = alerts.alerts_in_token(token)
-    except InvalidToken as error:
-        db.session.rollback()
-        return render_template("alerts/unsubscribe_invalid.html", error=error), 400
+    posted = request.method == "POST"
+    done = act(
+        lambda: alerts.unsubscribe(token) if posted else alerts.alerts_in_token(token),
+        expect=InvalidToken,
+    )
+    if not done:
+        return render_template("alerts/unsubscribe_invalid.html", error=done.error), 400
+    if posted:
+        return render_template("alerts/unsubscribed.html", deleted=done.value)
     return render_template(
-        "alerts/unsubscribe.html", alerts=found, token=token, form=UnsubscribeForm()
+        "alerts/unsubscribe.html", alerts=done.value, token=token, form=UnsubscribeForm()
     )

@@ -6,11 +6,15 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.core import errorpages, hooks, requestlog, templating
     from sportressources.core.cli import data_cli
+    from sportressources.core.errors import DomainError
     from sportressources.core.mail.cli import mail_cli
     from sportressources.core.media import bp as media_bp
     from sportressources.core.security import register_security_headers
+    from sportressources.core.web import error_response
 
     errorpages.register(app)
+    # A DomainError no view caught answers by the request boundary's one table
+    app.register_error_handler(DomainError, error_response)
     requestlog.register(app)
     templating.register(app)
     hooks.register(app)

@@ -9,10 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
-
-from sportressources.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +86,6 @@ def register(app: Flask) -> None:
     def rate_limited(error: RateLimitExceeded):
         return respond(429, code="rate_limited")
 
-    @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):
-        return respond(error.status, str(error.message), code=error.code)
-
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
@@ -130,7 +124,10 @@ def register(app: Flask) -> None:
     def server_error(error: InternalServerError):
         from sportressources.core.db import db
 
-        db.session.rollback()
+        try:
+            db.session.rollback()  # the page may query: not inside a failed transaction
+        except SQLAlchemyError:
+            log.warning("rollback failed while answering a server error")
         original = getattr(error, "original_exception", None)
         if original is not None:
             log.error("unhandled error", exc_info=original)

@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from sportressources.core.db import db
-from sportressources.core.errors import DomainError, ValidationFailed
+from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
 from sportressources.core.security import role_required
-from sportressources.core.web import form_status, report_error
+from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
 from sportressources.listings import photos, services
 from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
@@ -186,18 +185,16 @@ def _save(form: ListingForm, listing: Listing | None):
     keys = _collect_photos(form, listing)
     submit = request.form.get("action") != "draft"
     if valid and not form.photos.errors:
-        try:
+
+        def save() -> Listing:
             data = _data(form, keys)
             if listing is None:
-                listing = services.create_listing(current_user, data, submit=submit)
-            else:
-                services.update_listing(current_user, listing, data, submit=submit)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            flash(_saved_message(listing), "success")
-            return redirect(url_for("listings.detail", listing_id=listing.id))
+                return services.create_listing(current_user, data, submit=submit)
+            return services.update_listing(current_user, listing, data, submit=submit)
+
+        if done := act(save, form=form):
+            flash(_saved_message(done.value), "success")
+            return redirect(url_for("listings.detail", listing_id=done.value.id))
     return _render_form(form, listing, keys)
 
 
@@ -320,14 +317,10 @@ def rules():
 @login_required
 def withdraw(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    if ActionForm().validate_on_submit():
-        try:
-            services.withdraw_listing(current_user, listing)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error)
-        else:
-            flash(_("L’annonce est retirée du site."), "success")
+    if ActionForm().validate_on_submit() and act(
+        lambda: services.withdraw_listing(current_user, listing)
+    ):
+        flash(_("L’annonce est retirée du site."), "success")
     return redirect(url_for("listings.detail", listing_id=listing.id))
 
 
@@ -335,14 +328,10 @@ def withdraw(listing_id: int):
 @login_required
 def availability(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    if ActionForm().validate_on_submit():
-        try:
-            services.set_availability(current_user, listing, request.form.get("status", ""))
-            db.session.commit()
-        except DomainError as error:
-            report_error(error)
-        else:
-            flash(_("La disponibilité de l’annonce est mise à jour."), "success")
+    if ActionForm().validate_on_submit() and act(
+        lambda: services.set_availability(current_user, listing, request.form.get("status", ""))
+    ):
+        flash(_("La disponibilité de l’annonce est mise à jour."), "success")
     return redirect(url_for("listings.detail", listing_id=listing.id))
 
 
@@ -350,19 +339,15 @@ def availability(listing_id: int):
 @login_required
 def favourite(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    if ActionForm().validate_on_submit():
-        try:
-            added = services.toggle_favourite(current_user, listing)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error)
-        else:
-            flash(
-                _("Annonce ajoutée à vos favoris.")
-                if added
-                else _("Annonce retirée de vos favoris."),
-                "success",
-            )
+    if ActionForm().validate_on_submit() and (
+        done := act(lambda: services.toggle_favourite(current_user, listing))
+    ):
+        flash(
+            _("Annonce ajoutée à vos favoris.")
+            if done.value
+            else _("Annonce retirée de vos favoris."),
+            "success",
+        )
     return redirect(url_for("listings.detail", listing_id=listing.id))
 
 
@@ -386,12 +371,11 @@ def review(listing_id: int):
     if decision not in {"accept", "reject"}:
         raise ValidationFailed(message=_("Choisissez de publier ou de refuser l’annonce."))
     if form.validate_on_submit():
-        try:
-            services.review_listing(current_user, listing, decision == "accept", form.note.data)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error)
-        else:
+        if act(
+            lambda: services.review_listing(
+                current_user, listing, decision == "accept", form.note.data
+            )
+        ):
             flash(
                 _("« %(title)s » est publiée.", title=listing.title)
                 if decision == "accept"

@@ -10,10 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
-from sportressources.core.db import begin_write, db
-from sportressources.core.errors import Conflict, DomainError
+from sportressources.core.db import db
 from sportressources.core.forms import NO_MAXLENGTH, max_length
-from sportressources.core.web import form_status, header_count, report_error
+from sportressources.core.web import act, form_status, header_count
 from sportressources.listings.models import Listing
 from sportressources.messaging import services as messaging
 from sportressources.trade.exchanges.models import ExchangeRequest
@@ -53,22 +52,22 @@ def register_template_globals(state) -> None:
 @login_required
 def start(listing_id: int):
     listing = db.get_or_404(Listing, listing_id)
-    conversation = messaging.start_conversation(current_user, listing)
-    db.session.commit()
-    return redirect(url_for("messages.conversation", conversation_id=conversation.id), code=303)
+    done = act(
+        lambda: messaging.start_conversation(current_user, listing),
+        back=url_for("listings.detail", listing_id=listing.id),
+    )
+    return redirect(url_for("messages.conversation", conversation_id=done.value.id), code=303)
 
 
 @bp.post(f"/demandes/<{ID}:request_id>/ecrire")
 @login_required
 def start_for_request(request_id: int):
     exchange = db.get_or_404(ExchangeRequest, request_id)
-    try:
-        conversation = messaging.start_conversation_about_request(current_user, exchange)
-        db.session.commit()
-    except Conflict as error:
-        report_error(error)
-        return redirect(url_for("messages.inbox"), code=303)
-    return redirect(url_for("messages.conversation", conversation_id=conversation.id), code=303)
+    done = act(
+        lambda: messaging.start_conversation_about_request(current_user, exchange),
+        back=url_for("messages.inbox"),
+    )
+    return redirect(url_for("messages.conversation", conversation_id=done.value.id), code=303)
 
 
 @bp.get("/messages")
@@ -84,12 +83,9 @@ def conversation(conversation_id: int):
     conversation = messaging.get_conversation(current_user, conversation_id)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
-            messaging.send_message(current_user, conversation, form.body.data)
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
+        if act(
+            lambda: messaging.send_message(current_user, conversation, form.body.data), form=form
+        ):
             flash(_("Votre message est envoyé."), "success")
             return redirect(
                 url_for(
@@ -99,12 +95,9 @@ def conversation(conversation_id: int):
                 )
             )
     elif request.method == "GET" and messaging.is_unread(current_user, conversation):
-        # End the read-only transaction first: on SQLite the write must take the lock before
-        # it reads again, or a message sent meanwhile makes it fail.
-        db.session.commit()
-        begin_write()
-        messaging.mark_read(current_user, conversation)
-        db.session.commit()
+        # A write after reads: on SQLite it must take the lock before it reads again, or a
+        # message sent meanwhile makes it fail.
+        act(lambda: messaging.mark_read(current_user, conversation), write=True)
     return render_template(
         "messages/conversation.html",
         conversation=conversation,

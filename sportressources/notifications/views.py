@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_login import current_user, login_required
 
-from sportressources.core.db import begin_write, db
-from sportressources.core.web import header_count
+from sportressources.core.web import act, header_count
 from sportressources.notifications import services
 
 bp = Blueprint("notifications", __name__)
@@ -28,10 +27,13 @@ def register_template_globals(state) -> None:
 @login_required
 def index():
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    # Showing the list marks it read: take the write lock first (see core.db.begin_write).
-    begin_write()
-    shown, has_more = services.list_notifications(current_user, page)
-    services.mark_read(current_user, [item.notification for item in shown])
-    db.session.commit()
+
+    def show():
+        shown, has_more = services.list_notifications(current_user, page)
+        services.mark_read(current_user, [item.notification for item in shown])
+        return shown, has_more
+
+    # Showing the list marks it read: a write, so the lock comes before the reads.
+    shown, has_more = act(show, write=True).value
     g.unread_notification_count = services.unread_count(current_user)
     return render_template("notifications/index.html", shown=shown, page=page, has_more=has_more)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.accounts.services import set_locale
 from sportressources.core.db import db
-from sportressources.core.web import safe_next
+from sportressources.core.web import act, safe_next
 from sportressources.extensions import limiter
 
 bp = Blueprint("pages", __name__)
@@ -68,8 +68,7 @@ def set_language():
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
-            set_locale(current_user, locale)
-            db.session.commit()
+            act(lambda: set_locale(current_user, locale))
     return redirect(safe_next(request.form.get("next"), url_for("pages.home")))
 
 

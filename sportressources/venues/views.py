@@ -4,11 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from sportressources.core.db import db
-from sportressources.core.errors import DomainError, ValidationFailed
+from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
 from sportressources.core.security import role_required
-from sportressources.core.web import form_status, report_error
+from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
 from sportressources.venues import queries, services
 from sportressources.venues.forms import VENUE_KIND_LABELS, NearForm, ReviewForm, VenueForm
@@ -136,24 +135,21 @@ def new_venue():
     form = _venue_form()
     if request.method == "GET":
         form.pickup.data = True
-    if form.validate_on_submit():
-        try:
-            venue = services.create_venue(current_user, _venue_data(form))
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
+    if form.validate_on_submit() and (
+        done := act(lambda: services.create_venue(current_user, _venue_data(form)), form=form)
+    ):
+        venue = done.value
+        if venue.is_published:
+            flash(_("Le lieu « %(name)s » est publié.", name=venue.name), "success")
         else:
-            if venue.is_published:
-                flash(_("Le lieu « %(name)s » est publié.", name=venue.name), "success")
-            else:
-                flash(
-                    _(
-                        "Merci ! Votre proposition sera visible de tous dès qu’un membre de "
-                        "l’équipe de modération l’aura acceptée."
-                    ),
-                    "success",
-                )
-            return redirect(url_for("venues.venue", slug=venue.slug))
+            flash(
+                _(
+                    "Merci ! Votre proposition sera visible de tous dès qu’un membre de "
+                    "l’équipe de modération l’aura acceptée."
+                ),
+                "success",
+            )
+        return redirect(url_for("venues.venue", slug=venue.slug))
     return render_template(
         "venues/venue_form.html",
         form=form,
@@ -167,15 +163,11 @@ def new_venue():
 def edit_venue(slug: str):
     venue = queries.get_venue(slug, current_user)
     form = _venue_form(venue)
-    if form.validate_on_submit():
-        try:
-            services.update_venue(current_user, venue, _venue_data(form))
-            db.session.commit()
-        except DomainError as error:
-            report_error(error, form)
-        else:
-            flash(_("Le lieu est enregistré."), "success")
-            return redirect(url_for("venues.venue", slug=venue.slug))
+    if form.validate_on_submit() and act(
+        lambda: services.update_venue(current_user, venue, _venue_data(form)), form=form
+    ):
+        flash(_("Le lieu est enregistré."), "success")
+        return redirect(url_for("venues.venue", slug=venue.slug))
     return render_template(
         "venues/venue_form.html", form=form, venue=venue, can_manage=True
     ), form_status(form)
@@ -201,12 +193,11 @@ def review_venue(slug: str):
     if decision not in {"accept", "reject"}:
         raise ValidationFailed(message=_("Choisissez d’accepter ou de refuser la proposition."))
     if form.validate_on_submit():
-        try:
-            services.review_venue(current_user, venue, decision == "accept", form.note.data or "")
-            db.session.commit()
-        except DomainError as error:
-            report_error(error)
-        else:
+        if act(
+            lambda: services.review_venue(
+                current_user, venue, decision == "accept", form.note.data or ""
+            )
+        ):
             message = (
                 _("« %(name)s » est publié.", name=venue.name)
                 if decision == "accept"

@@ -512,7 +512,7 @@ def test_deletion_anonymises_the_account_and_frees_the_address(
 def test_last_admin_cannot_delete_their_account(admin_client, admin, outbox):
     response = delete_account(admin_client)
 
-    assert response.status_code == 422
+    assert response.status_code == 403
     assert "Vous êtes le dernier administrateur : nommez-en un autre avant de partir." in text(
         response
     )

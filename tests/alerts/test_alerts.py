@@ -131,8 +131,8 @@ def test_my_alerts_page_deletes_only_my_own(client, resident, other_resident):
     assert "« vélo »" in page and "« ballon »" not in page
 
     refused = client.post(f"/alertes/{theirs.id}/supprimer")
-    assert refused.status_code == 302
-    assert "n’existe pas" in client.get("/alertes").get_data(as_text=True)
+    assert refused.status_code == 404
+    assert "Cette alerte n’existe pas" in refused.get_data(as_text=True)
     assert db.session.get(SavedSearch, theirs.id) is not None
 
     mine_id = mine.id

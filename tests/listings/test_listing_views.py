@@ -123,7 +123,7 @@ def test_listing_pages_need_the_right_person(app, client, resident, other_reside
         ("retirer", {}),
         ("disponibilite", {"status": "reserved"}),
     ):
-        intruder.post(f"/annonces/{published.id}/{action}", data=data)
+        assert intruder.post(f"/annonces/{published.id}/{action}", data=data).status_code == 403
     assert only_listing() is not None
     db.session.rollback()
     assert db.session.get(Listing, published.id).status == "published"

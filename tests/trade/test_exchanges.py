@@ -535,7 +535,7 @@ def test_request_pages_answer_the_owner_and_unavailable_listings_clearly(
     assert browser.post(f"/annonces/{draft.id}/demander").status_code == 404
     given = make_listing(owner=owner, status="given")
     response = browser.post(f"/annonces/{given.id}/demander", data={"message": ""})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Cette annonce n’est plus disponible." in text(response)
     response = browser.get(f"/annonces/{given.id}/demander")
     assert response.headers["Location"] == "/mes-demandes"

@@ -12,9 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from sportressources.core.db import db
-from sportressources.core.errors import Conflict, DomainError, ValidationFailed
 from sportressources.core.forms import NO_MAXLENGTH, max_length
-from sportressources.core.web import form_status, report_error, safe_next
+from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
@@ -68,16 +67,8 @@ def _back(default: str) -> str:
 
 
 def _act(action: Callable[[], object], success: str, default: str):
-    """Run one exchange step: Forbidden and NotFound become error pages, a Conflict a message."""
-    try:
-        action()
-        db.session.commit()
-    except DomainError as error:
-        if not isinstance(error, Conflict | ValidationFailed):
-            db.session.rollback()
-            raise
-        report_error(error)
-    else:
+    """Run one exchange step, then go back to the page it was asked from."""
+    if act(action):
         flash(success, "success")
     return redirect(_back(default), code=303)
 
@@ -91,26 +82,21 @@ def request_item(listing_id: int):
     listing = db.get_or_404(Listing, listing_id)
     form = RequestForm()
     if request.method == "GET":
-        try:
-            exchanges.ensure_requestable(current_user, listing)
-        except Conflict as error:
-            report_error(error)
-            return redirect(url_for("exchanges.my_requests"))
-    elif form.validate_on_submit():
-        try:
-            exchanges.request_item(current_user, listing, form.message.data or "")
-            db.session.commit()
-        except (Conflict, ValidationFailed) as error:
-            report_error(error, form)
-        else:
-            flash(
-                _(
-                    "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
-                    name=listing.owner.display_name,
-                ),
-                "success",
-            )
-            return redirect(url_for("exchanges.my_requests"))
+        act(
+            lambda: exchanges.ensure_requestable(current_user, listing),
+            back=url_for("exchanges.my_requests"),
+        )
+    elif form.validate_on_submit() and act(
+        lambda: exchanges.request_item(current_user, listing, form.message.data or ""), form=form
+    ):
+        flash(
+            _(
+                "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
+                name=listing.owner.display_name,
+            ),
+            "success",
+        )
+        return redirect(url_for("exchanges.my_requests"))
     return render_template("exchanges/request.html", listing=listing, form=form), form_status(form)
 
 
@@ -229,24 +215,16 @@ def confirm(request_id: int):
 @login_required
 def rate(request_id: int):
     exchange = _load(request_id)
-    try:
-        exchanges.ensure_can_rate(current_user, exchange)
-    except Conflict as error:
-        report_error(error)
-        return redirect(url_for("exchanges.my_requests"), code=303)
+    back = url_for("exchanges.my_requests")
+    act(lambda: exchanges.ensure_can_rate(current_user, exchange), back=back)
     form = RatingForm()
-    if form.validate_on_submit():
-        try:
-            exchanges.rate(current_user, exchange, form.score.data, form.comment.data or "")
-            db.session.commit()
-        except ValidationFailed as error:
-            report_error(error, form)
-        except Conflict as error:
-            report_error(error)
-            return redirect(url_for("exchanges.my_requests"), code=303)
-        else:
-            flash(_("Merci pour votre évaluation."), "success")
-            return redirect(url_for("exchanges.my_requests"), code=303)
+    if form.validate_on_submit() and act(
+        lambda: exchanges.rate(current_user, exchange, form.score.data, form.comment.data or ""),
+        form=form,
+        back=back,
+    ):
+        flash(_("Merci pour votre évaluation."), "success")
+        return redirect(back, code=303)
     is_owner = current_user.id == exchange.listing.owner_id
     return render_template(
         "exchanges/rate.html",

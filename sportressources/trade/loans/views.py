@@ -23,8 +23,8 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from sportressources.core.db import db
-from sportressources.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
-from sportressources.core.web import form_status, report_error, safe_next
+from sportressources.core.errors import Forbidden, ValidationFailed
+from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
 from sportressources.listings.policies import can_view_listing
 from sportressources.trade.forms import RatingForm
@@ -145,14 +145,9 @@ def _cents(value: Decimal | None) -> int | None:
 
 
 def _act(action: Callable[[], object], success: str, loan: Loan):
-    """Run one loan step: Forbidden and NotFound become error pages, a Conflict a message."""
+    """Run one loan step, then go back to the page it was asked from."""
     target = safe_next(request.form.get("next"), url_for("loans.detail", loan_id=loan.id))
-    try:
-        action()
-        db.session.commit()
-    except (Conflict, ValidationFailed) as error:
-        report_error(error)
-    else:
+    if act(action):
         flash(success, "success")
     return redirect(target, code=303)
 
@@ -181,24 +176,17 @@ def request_loan(listing_id: int):
     form = LoanRequestForm(prefix="loan")
     waitlist_form = None
     if form.validate_on_submit():
-        try:
-            loan = services.request_loan(
+        done = act(
+            lambda: services.request_loan(
                 current_user,
                 listing,
                 form.start_date.data,
                 form.end_date.data,
                 form.message.data or "",
-            )
-            db.session.commit()
-        except DatesTaken as error:
-            report_error(error, form)
-            # Offer the waiting list for the very dates asked for.
-            waitlist_form = WaitlistForm(prefix="waitlist", formdata=None)
-            waitlist_form.start_date.data = form.start_date.data
-            waitlist_form.end_date.data = form.end_date.data
-        except (Conflict, ValidationFailed) as error:
-            report_error(error, form)
-        else:
+            ),
+            form=form,
+        )
+        if done:
             flash(
                 _(
                     "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
@@ -206,7 +194,12 @@ def request_loan(listing_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+            return redirect(url_for("loans.detail", loan_id=done.value.id), code=303)
+        if isinstance(done.error, DatesTaken):
+            # Offer the waiting list for the very dates asked for.
+            waitlist_form = WaitlistForm(prefix="waitlist", formdata=None)
+            waitlist_form.start_date.data = form.start_date.data
+            waitlist_form.end_date.data = form.end_date.data
     return _render_listing(listing, form, waitlist_form, status=form_status(form))
 
 
@@ -215,18 +208,17 @@ def request_loan(listing_id: int):
 def join_waitlist(listing_id: int):
     listing = _loan_listing(listing_id)
     form = WaitlistForm(prefix="waitlist")
-    if form.validate_on_submit():
-        try:
-            waitlist.join_waitlist(current_user, listing, form.start_date.data, form.end_date.data)
-            db.session.commit()
-        except (Conflict, ValidationFailed) as error:
-            report_error(error, form)
-        else:
-            flash(
-                _("C’est noté : vous serez prévenu par e-mail si ces dates se libèrent."),
-                "success",
-            )
-            return redirect(url_for("loans.listing", listing_id=listing.id), code=303)
+    if form.validate_on_submit() and act(
+        lambda: waitlist.join_waitlist(
+            current_user, listing, form.start_date.data, form.end_date.data
+        ),
+        form=form,
+    ):
+        flash(
+            _("C’est noté : vous serez prévenu par e-mail si ces dates se libèrent."),
+            "success",
+        )
+        return redirect(url_for("loans.listing", listing_id=listing.id), code=303)
     return _render_listing(listing, waitlist_form=form, status=form_status(form))
 
 
@@ -234,9 +226,8 @@ def join_waitlist(listing_id: int):
 @login_required
 def leave_waitlist(listing_id: int):
     listing = _loan_listing(listing_id)
-    waitlist.leave_waitlist(current_user, listing)
-    db.session.commit()
-    flash(_("Vous n’êtes plus sur la liste d’attente de ce matériel."), "success")
+    if act(lambda: waitlist.leave_waitlist(current_user, listing)):
+        flash(_("Vous n’êtes plus sur la liste d’attente de ce matériel."), "success")
     return redirect(
         safe_next(request.form.get("next"), url_for("loans.listing", listing_id=listing.id)),
         code=303,
@@ -278,22 +269,19 @@ def terms_page(listing_id: int):
     if request.method == "GET":
         return _render_terms(listing)
     form = _terms_form(listing, request.form)
-    if form.validate_on_submit():
-        try:
-            terms.set_terms(
-                current_user,
-                listing,
-                form.min_days.data,
-                form.max_days.data,
-                _cents(form.deposit.data),
-                form.kit_items.data or [],
-            )
-            db.session.commit()
-        except ValidationFailed as error:
-            report_error(error, form)
-        else:
-            flash(_("Les conditions de prêt sont enregistrées."), "success")
-            return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
+    if form.validate_on_submit() and act(
+        lambda: terms.set_terms(
+            current_user,
+            listing,
+            form.min_days.data,
+            form.max_days.data,
+            _cents(form.deposit.data),
+            form.kit_items.data or [],
+        ),
+        form=form,
+    ):
+        flash(_("Les conditions de prêt sont enregistrées."), "success")
+        return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
     return _render_terms(listing, form=form, status=form_status(form))
 
 
@@ -302,17 +290,14 @@ def terms_page(listing_id: int):
 def add_blocked_period(listing_id: int):
     listing = _owned_loan_listing(listing_id)
     form = BlockedPeriodForm(prefix="block")
-    if form.validate_on_submit():
-        try:
-            terms.add_blocked_period(
-                current_user, listing, form.start_date.data, form.end_date.data, form.note.data
-            )
-            db.session.commit()
-        except (Conflict, ValidationFailed) as error:
-            report_error(error, form)
-        else:
-            flash(_("La période est bloquée : personne ne peut emprunter ces jours-là."), "success")
-            return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
+    if form.validate_on_submit() and act(
+        lambda: terms.add_blocked_period(
+            current_user, listing, form.start_date.data, form.end_date.data, form.note.data
+        ),
+        form=form,
+    ):
+        flash(_("La période est bloquée : personne ne peut emprunter ces jours-là."), "success")
+        return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
     return _render_terms(listing, block_form=form, status=form_status(form))
 
 
@@ -321,9 +306,8 @@ def add_blocked_period(listing_id: int):
 def remove_blocked_period(period_id: int):
     period = db.get_or_404(BlockedPeriod, period_id)
     listing_id = period.listing_id
-    terms.remove_blocked_period(current_user, period)
-    db.session.commit()
-    flash(_("La période bloquée est supprimée."), "success")
+    if act(lambda: terms.remove_blocked_period(current_user, period)):
+        flash(_("La période bloquée est supprimée."), "success")
     return redirect(url_for("loans.terms_page", listing_id=listing_id), code=303)
 
 
@@ -434,18 +418,12 @@ def accept_extension(loan_id: int):
 def _reason_step(loan: Loan, prefix: str, key: str, action, success: str):
     """A step taking an optional reason: too long a reason shows the page again, text kept."""
     form = ReasonForm(prefix=prefix)
-    if form.validate_on_submit():
-        try:
-            action(form.reason.data or "")
-            db.session.commit()
-        except ValidationFailed as error:
-            report_error(error, form)
-        except Conflict as error:
-            report_error(error)
-            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
-        else:
-            flash(success, "success")
-            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    back = url_for("loans.detail", loan_id=loan.id)
+    if form.validate_on_submit() and act(
+        lambda: action(form.reason.data or ""), form=form, back=back
+    ):
+        flash(success, "success")
+        return redirect(back, code=303)
     return _render_detail(loan, 422, **{key: form})
 
 
@@ -493,18 +471,15 @@ def decline_extension(loan_id: int):
 def extend(loan_id: int):
     loan = _loan(loan_id)
     form = ExtensionForm(prefix="extension")
-    if form.validate_on_submit():
-        try:
-            services.request_extension(
-                current_user, loan, form.new_end.data, form.message.data or ""
-            )
-            db.session.commit()
-        except (Conflict, ValidationFailed) as error:
-            report_error(error, form)
-        else:
-            flash(_("Demande de prolongation envoyée au propriétaire."), "success")
-            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
-    return _render_detail(loan, 422, extension=form)
+    if form.validate_on_submit() and act(
+        lambda: services.request_extension(
+            current_user, loan, form.new_end.data, form.message.data or ""
+        ),
+        form=form,
+    ):
+        flash(_("Demande de prolongation envoyée au propriétaire."), "success")
+        return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    return _render_detail(loan, form_status(form), extension=form)
 
 
 def _handover_step(loan: Loan, stage: str):
@@ -514,24 +489,20 @@ def _handover_step(loan: Loan, stage: str):
     )
     if not form.validate_on_submit():
         return _render_detail(loan, 422, **{stage: form})
-    try:
-        photo_key = _stored_photo(form)
-    except ValidationFailed:
+    photo_key = _stored_photo(form)
+    if form.photo.errors:
         return _render_detail(loan, 422, **{stage: form})
-    try:
-        message = _confirm(stage, loan, form, photo_key)
-        db.session.commit()
-    except DomainError as error:
-        delete_handover_photo(photo_key)
-        if isinstance(error, ValidationFailed):
-            report_error(error, form)
-            return _render_detail(loan, 422, **{stage: form})
-        if not isinstance(error, Conflict):
-            raise
-        report_error(error)
-    else:
-        flash(message, "success")
-    return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    back = url_for("loans.detail", loan_id=loan.id)
+    done = act(
+        lambda: _confirm(stage, loan, form, photo_key),
+        form=form,
+        back=back,
+        undo=lambda: delete_handover_photo(photo_key),
+    )
+    if not done:
+        return _render_detail(loan, 422, **{stage: form})
+    flash(done.value, "success")
+    return redirect(back, code=303)
 
 
 def _stored_photo(form: HandoverForm) -> str | None:
@@ -544,7 +515,7 @@ def _stored_photo(form: HandoverForm) -> str | None:
     except ValidationFailed as error:
         messages = [str(m) for messages in error.fields.values() for m in messages]
         form.photo.errors = [*form.photo.errors, *messages]
-        raise
+        return None
 
 
 def _confirm(stage: str, loan: Loan, form: HandoverForm, photo_key: str | None) -> str:
@@ -579,24 +550,16 @@ def give_back(loan_id: int):
 @login_required
 def rate(loan_id: int):
     loan = _loan(loan_id)
-    try:
-        services.ensure_can_rate(current_user, loan)
-    except Conflict as error:
-        report_error(error)
-        return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    back = url_for("loans.detail", loan_id=loan.id)
+    act(lambda: services.ensure_can_rate(current_user, loan), back=back)
     form = RatingForm()
-    if form.validate_on_submit():
-        try:
-            services.rate_loan(current_user, loan, form.score.data, form.comment.data or "")
-            db.session.commit()
-        except ValidationFailed as error:
-            report_error(error, form)
-        except Conflict as error:
-            report_error(error)
-            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
-        else:
-            flash(_("Merci pour votre évaluation."), "success")
-            return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
+    if form.validate_on_submit() and act(
+        lambda: services.rate_loan(current_user, loan, form.score.data, form.comment.data or ""),
+        form=form,
+        back=back,
+    ):
+        flash(_("Merci pour votre évaluation."), "success")
+        return redirect(back, code=303)
     side = policies.loan_side(current_user, loan)
     return render_template(
         "loans/rate.html",
@@ -624,23 +587,23 @@ def calendar_page():
 @login_required
 def create_feed():
     replaced = feeds.feed_of(current_user) is not None
-    feeds.create_feed(current_user)
-    db.session.commit()
-    flash(
-        _("Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
-        if replaced
-        else _("Votre adresse de calendrier est prête."),
-        "success",
-    )
+    if act(lambda: feeds.create_feed(current_user)):
+        flash(
+            _("Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
+            if replaced
+            else _("Votre adresse de calendrier est prête."),
+            "success",
+        )
     return redirect(url_for("loans.calendar_page"), code=303)
 
 
 @bp.post("/prets/calendrier/supprimer")
 @login_required
 def revoke_feed():
-    feeds.revoke_feed(current_user)
-    db.session.commit()
-    flash(_("L’adresse de votre calendrier est supprimée : elle ne fonctionne plus."), "success")
+    if act(lambda: feeds.revoke_feed(current_user)):
+        flash(
+            _("L’adresse de votre calendrier est supprimée : elle ne fonctionne plus."), "success"
+        )
     return redirect(url_for("loans.calendar_page"), code=303)
 
 

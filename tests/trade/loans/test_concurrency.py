@@ -208,7 +208,7 @@ def test_simultaneous_requests_never_exceed_the_borrowers_cap(app, owner, borrow
         ],
     )
 
-    assert sorted(statuses) == [303] + [422] * 7
+    assert sorted(statuses) == [303] + [409] * 7
     assert db.session.scalar(select(func.count()).select_from(Loan)) == 1
 
 

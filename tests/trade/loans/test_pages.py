@@ -151,7 +151,7 @@ def test_booked_dates_offer_the_waiting_list_for_the_same_dates(
         },
     )
     page = html(response)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Ces dates ne sont plus libres" in page
     assert page.count(f'value="{on(today, 3).isoformat()}"') == 2  # request and waiting list
 
@@ -326,7 +326,7 @@ def test_an_overlapping_extension_is_refused_with_a_clear_message(
     response = client_for(borrower).post(
         f"/prets/{loan.id}/prolongation", data={"extension-new_end": on(today, 4).isoformat()}
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Ces dates ne sont plus libres" in html(response)
     assert fresh(loan).extension_end_date is None
 
