@@ -13,6 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "sportressources"
 STATEFUL_FREE = {"models", "queries", "policies", "forms"}
+ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
 WEB_ONLY_NAMES = {"request", "session", "flash", "current_user", "render_template", "redirect"}
 
 
@@ -154,9 +155,29 @@ def test_services_and_views_ask_policies_not_roles():
     assert not problems, "\n".join(problems)
 
 
+def test_routes_are_declared_in_view_modules_only():
+    problems = []
+    for path, _, stem, tree in modules():
+        if stem == "views" or stem.endswith("_views"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for decorator in node.decorator_list:
+                    call = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    if isinstance(call, ast.Attribute) and call.attr in ROUTE_DECORATORS:
+                        problems.append(f"{path}:{node.lineno}: route {node.name} outside views")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(
     "domain, source, check, expected",
     [
+        (
+            "loans",
+            "@bp.post('/x')\ndef x():\n    return ''",
+            test_routes_are_declared_in_view_modules_only,
+            "route x outside views",
+        ),
         (
             "loans",
             "from flask import request",

@@ -8,8 +8,8 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import data_cli
     from sportressources.core.errors import DomainError
     from sportressources.core.mail.cli import mail_cli
-    from sportressources.core.media import bp as media_bp
     from sportressources.core.security import register_security_headers
+    from sportressources.core.views import bp as media_bp
     from sportressources.core.web import error_response
 
     errorpages.register(app)

@@ -151,10 +151,6 @@ class StateMachine:
         """Whether ``action`` may start from ``status``."""
         return status in self.transition(action).sources
 
-    def actions_from(self, status: str | None) -> list[str]:
-        """The actions that may start from ``status``, in declaration order."""
-        return [t.action for t in self.transitions.values() if status in t.sources]
-
     def check_columns(self) -> None:
         """Raise ValueError if a stamp names a column the model does not have."""
         columns = inspect(self.model).columns

@@ -28,14 +28,6 @@ def get_zone(slug: str) -> Zone:
     return zone
 
 
-def get_commune(insee: str) -> Commune:
-    """A commune by INSEE code; raises NotFound."""
-    commune = db.session.get(Commune, insee) if insee else None
-    if commune is None:
-        raise NotFound(_l("Cette commune ne fait pas partie du territoire."))
-    return commune
-
-
 def communes_by_zone() -> list[tuple[Zone, list[Commune]]]:
     """Every commune grouped by zone, both sorted by name: the source of the commune picker."""
     communes = db.session.scalars(

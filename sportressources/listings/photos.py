@@ -3,7 +3,7 @@
 An upload is judged by its content, decoded by Pillow, never by its name or the browser's content
 type. What is stored is always a JPEG made by us, in three sizes (``<key>.jpg``, ``<key>-m.jpg``,
 ``<key>-s.jpg``), with no EXIF, GPS position, XMP, comment or ICC profile. Keys are random and never
-reused, so a photo's URL never changes content (``core.media`` serves them cached for a year).
+reused, so a photo's URL never changes content (``core.views`` serves them cached for a year).
 Uploads are stored before their listing exists: the form carries them as signed keys, and
 ``purge_orphans`` deletes those never attached to a listing.
 """

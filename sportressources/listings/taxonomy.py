@@ -168,10 +168,6 @@ CATEGORIES: dict[str, Category] = {
     )
 }
 
-# A sale price may not exceed this share of the declared price new, nor the ceiling (config)
-DEFAULT_PRICE_CAP_SHARE = 0.5
-DEFAULT_PRICE_CAP_CENTS = 15000
-
 
 @dataclass
 class RuleRow:
