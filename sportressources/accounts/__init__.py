@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.accounts.cli import users_cli
     from sportressources.accounts.demo import load_demo_accounts
-    from sportressources.accounts.services import link_legacy_communes
+    from sportressources.accounts.profile import link_legacy_communes
     from sportressources.accounts.views import bp
     from sportressources.core.cli import register_initial_data
 

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from sportressources.accounts import services
+from sportressources.accounts import personal_data, services
 from sportressources.core.db import transaction
 from sportressources.core.errors import DomainError
 from sportressources.core.security import Role
@@ -48,7 +48,7 @@ def create_admin_command(email: str, display_name: str) -> None:
 def purge_unconfirmed_command(days: int) -> None:
     """Erase accounts never confirmed after DAYS days (run daily from cron)."""
     with transaction():
-        count = services.purge_unconfirmed_accounts(timedelta(days=days))
+        count = personal_data.purge_unconfirmed_accounts(timedelta(days=days))
     click.echo(f"{count} compte(s) non confirmé(s) supprimé(s).")
 
 

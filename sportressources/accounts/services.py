@@ -1,4 +1,5 @@
-"""Account use cases: registration, confirmation, sign-in, passwords, email change, RGPD rights.
+"""Account use cases: registration, confirmation, sign-in, passwords, administration (the profile
+and email change are in ``profile``, the RGPD rights in ``personal_data``).
 
 Every function here flushes and never commits: the view or CLI command that calls it commits once.
 Messages never tell whether an email address has an account.
@@ -7,7 +8,6 @@ Messages never tell whether an email address has an account.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -23,14 +23,12 @@ from sportressources.accounts.passwords import (
     verify_password,
 )
 from sportressources.core.db import db, utcnow
-from sportressources.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from sportressources.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import Role
-from sportressources.core.signals import account_deleting, personal_data_requested
-from sportressources.core.text import clean_line, fold
+from sportressources.core.text import clean_line
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
 from sportressources.geo.models import Commune
-from sportressources.geo.queries import communes_by_zone
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"
@@ -354,208 +352,6 @@ def _set_password(user: User, password: str) -> None:
         user=user,
         reset_url=external_url("accounts.forgot_password"),
     )
-
-
-# --- profile and email ---------------------------------------------------------------------------
-
-
-def home_commune_options() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The commune picker's groups: the communes of each zone, by name."""
-    return [
-        (zone.short_name, [(commune.insee, commune.label) for commune in communes])
-        for zone, communes in communes_by_zone()
-    ]
-
-
-def link_legacy_communes() -> str:
-    """Turn home communes typed as free text (before the territory layer) into real communes.
-
-    A name or postal code matching exactly one commune, accents and case aside, is linked;
-    other values stay as typed, for the member to pick from the list.
-    """
-    pending = db.session.scalars(
-        select(User).where(User.home_commune_legacy.is_not(None), User.home_commune_insee.is_(None))
-    ).all()
-    if not pending:
-        return "aucune commune à relier"
-    index: dict[str, set[str]] = {}
-    for _zone, communes in communes_by_zone():
-        for commune in communes:
-            index.setdefault(fold(commune.name), set()).add(commune.insee)
-            for code in commune.postal_code_list:
-                index.setdefault(code, set()).add(commune.insee)
-    linked = 0
-    for user in pending:
-        matches = index.get(fold(" ".join(user.home_commune_legacy.split())), set())
-        if len(matches) == 1:
-            user.home_commune_insee = matches.pop()
-            user.home_commune_legacy = None
-            linked += 1
-    db.session.flush()
-    return f"{linked} commune(s) reliée(s) sur {len(pending)}"
-
-
-def update_profile(user: User, display_name: str, home_commune: str, locale: str) -> None:
-    """Change the public name, home commune and language. Raises ValidationFailed."""
-    user.display_name = _check_display_name(display_name)
-    user.home_commune_insee = _check_commune(home_commune)
-    user.home_commune_legacy = None
-    set_locale(user, locale)
-    db.session.flush()
-
-
-def set_locale(user: User, locale: str) -> None:
-    """Remember the language chosen by the user for pages and emails. Raises ValidationFailed."""
-    if locale not in current_app.config["LANGUAGES"]:
-        raise ValidationFailed({"locale": _l("Langue inconnue.")})
-    if user.locale != locale:
-        user.locale = locale
-        db.session.flush()
-
-
-def request_email_change(user: User, new_email: str, password: str) -> None:
-    """Send a confirmation link to the new address and a notice to the current one.
-
-    The address changes only when the link is followed. If the new address already has an account,
-    the link is not sent; its owner is told instead, and the caller shows the same message.
-    Raises ValidationFailed on ``password`` or ``new_email``.
-    """
-    if not verify_password(user.password_hash, password or ""):
-        raise ValidationFailed({"password": _l("Le mot de passe est incorrect.")})
-    email = normalise_email(new_email, field="new_email")
-    if email == user.email:
-        raise ValidationFailed({"new_email": _l("C'est déjà votre adresse actuelle.")})
-
-    send_mail(
-        user.email,
-        _l("Demande de changement d'adresse e-mail"),
-        "accounts/email_change_notice",
-        locale=user.locale,
-        user=user,
-        new_email=email,
-    )
-    owner = find_user_by_email(email)
-    if owner is not None:
-        _tell_owner_address_taken(owner)
-        return
-    token = make_token(CHANGE_EMAIL, {"u": user.id, "e": email, "f": fingerprint(user.email)})
-    send_mail(
-        email,
-        _l("Confirmez votre nouvelle adresse e-mail"),
-        "accounts/confirm_new_email",
-        locale=user.locale,
-        user=user,
-        confirm_url=external_url("accounts.confirm_email_change", token=token),
-        max_age_hours=current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600,
-    )
-
-
-def confirm_email_change(token: str) -> User:
-    """Switch the account to the address the link was sent to.
-
-    Raises InvalidToken (forged, expired, already used) or Conflict if another account took the
-    address meanwhile.
-    """
-    payload = read_token(CHANGE_EMAIL, token, current_app.config["EMAIL_CHANGE_MAX_AGE"])
-    user = db.session.get(User, payload.get("u"))
-    new_email = payload.get("e")
-    if (
-        user is None
-        or user.is_deleted
-        or not isinstance(new_email, str)
-        or payload.get("f") != fingerprint(user.email)
-    ):
-        raise InvalidToken()
-    if find_user_by_email(new_email) is not None:
-        raise Conflict(_l("Cette adresse est déjà utilisée par un autre compte."))
-    user.email = new_email
-    user.email_confirmed_at = utcnow()
-    db.session.flush()
-    return user
-
-
-# --- RGPD -----------------------------------------------------------------------------------------
-
-
-def export_personal_data(user: User) -> dict:
-    """Everything the site holds about the user, as JSON-ready data, one section per domain."""
-    data: dict = {
-        "account": {
-            "id": user.id,
-            "email": user.email,
-            "email_confirmed_at": _iso(user.email_confirmed_at),
-            "display_name": user.display_name,
-            "home_commune": user.home_commune.name if user.home_commune else None,
-            "home_commune_insee": user.home_commune_insee,
-            "role": user.role,
-            "locale": user.locale,
-            "created_at": _iso(user.created_at),
-            "terms_accepted_at": _iso(user.terms_accepted_at),
-            "last_login_at": _iso(user.last_login_at),
-        }
-    }
-    for _receiver, result in personal_data_requested.send(user):
-        if result:
-            section, content = result
-            data[section] = content
-    data["exported_at"] = _iso(utcnow())
-    return data
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def delete_account(user: User, password: str) -> None:
-    """Erase the account's personal data and withdraw its public content.
-
-    The row stays, anonymised, so that exchanges and messages of other members keep their other
-    party. Every domain withdraws its own content through the ``account_deleting`` signal. The last
-    admin cannot delete their account. Raises ValidationFailed (wrong password) or Forbidden.
-    """
-    if not verify_password(user.password_hash, password or ""):
-        raise ValidationFailed({"password": _l("Le mot de passe est incorrect.")})
-    if user.role == Role.ADMIN.value and count_admins() <= 1:
-        raise Forbidden(
-            _l("Vous êtes le dernier administrateur : nommez-en un autre avant de partir.")
-        )
-    send_mail(
-        user.email,
-        _l("Votre compte a été supprimé"),
-        "accounts/account_deleted",
-        locale=user.locale,
-        user=user,
-    )
-    account_deleting.send(user)
-    user.email = f"supprime-{user.id}@invalid.sportressources62.fr"
-    user.display_name = DELETED_NAME
-    user.home_commune_insee = None
-    user.home_commune_legacy = None
-    user.password_hash = "!deleted"
-    user.session_token = new_session_token()
-    user.last_login_at = None
-    user.role = Role.RESIDENT.value
-    user.deleted_at = utcnow()
-    db.session.flush()
-
-
-def purge_unconfirmed_accounts(older_than: timedelta) -> int:
-    """Erase accounts whose address was never confirmed within ``older_than``; returns how many.
-
-    Such accounts could never sign in, so they own nothing; the privacy page promises this.
-    """
-    cutoff = utcnow() - older_than
-    stale = db.session.scalars(
-        select(User).where(
-            User.email_confirmed_at.is_(None),
-            User.deleted_at.is_(None),
-            User.created_at < cutoff,
-        )
-    ).all()
-    for user in stale:
-        db.session.delete(user)
-    db.session.flush()
-    return len(stale)
 
 
 # --- administration -------------------------------------------------------------------------------

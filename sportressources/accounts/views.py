@@ -16,6 +16,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from sportressources.accounts import personal_data as rights
+from sportressources.accounts import profile as profiles
 from sportressources.accounts import services
 from sportressources.accounts.forms import (
     ChangeEmailForm,
@@ -50,7 +52,7 @@ def _restart_session() -> None:
 
 def _offer_communes(form) -> None:
     form.home_commune.choices = grouped_choices(
-        services.home_commune_options(),
+        profiles.home_commune_options(),
         blank=_("— Choisissez votre commune —"),
         extra=[(services.OUTSIDE_TERRITORY, _("Hors du territoire de l’Artois"))],
     )
@@ -208,7 +210,7 @@ def account():
             None if current_user.home_commune_legacy else services.OUTSIDE_TERRITORY
         )
     if form.validate_on_submit() and act(
-        lambda: services.update_profile(
+        lambda: profiles.update_profile(
             current_user, form.display_name.data, form.home_commune.data, form.locale.data
         ),
         form=form,
@@ -225,7 +227,7 @@ def account():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit() and act(
-        lambda: services.request_email_change(
+        lambda: profiles.request_email_change(
             current_user, form.new_email.data, form.password.data
         ),
         form=form,
@@ -243,7 +245,7 @@ def change_email():
 
 @bp.route("/compte/email/confirmer/<token>")
 def confirm_email_change(token: str):
-    done = act(lambda: services.confirm_email_change(token), expect=(InvalidToken, Conflict))
+    done = act(lambda: profiles.confirm_email_change(token), expect=(InvalidToken, Conflict))
     if not done:
         return render_template(
             "accounts/link_invalid.html", error=done.error, kind="email"
@@ -291,7 +293,7 @@ def sign_out_everywhere():
 def personal_data():
     form = DeleteAccountForm()
     if form.validate_on_submit() and act(
-        lambda: services.delete_account(current_user, form.password.data), form=form
+        lambda: rights.delete_account(current_user, form.password.data), form=form
     ):
         logout_user()
         _restart_session()
@@ -303,7 +305,7 @@ def personal_data():
 @bp.route("/compte/donnees/export.json")
 @login_required
 def export_data():
-    data = services.export_personal_data(current_user)
+    data = rights.export_personal_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,

@@ -5,7 +5,7 @@ the session is committed once, or it raises a ``DomainError``, the session is ro
 error is shown as ``OUTCOMES`` says, the same way in every blueprint::
 
     form = ProfileForm(obj=current_user)
-    if form.validate_on_submit() and act(lambda: services.update_profile(...), form=form):
+    if form.validate_on_submit() and act(lambda: profile.update_profile(...), form=form):
         flash(_("Votre profil est enregistré."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), form_status(form)

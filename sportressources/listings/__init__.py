@@ -9,13 +9,14 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
-    from sportressources.listings import services
+    from sportressources.listings import notices, services
     from sportressources.listings.cli import demo_cli
     from sportressources.listings.demo import seed_demo
     from sportressources.listings.models import Listing
     from sportressources.listings.photos import uploads_cli
     from sportressources.listings.views import bp
 
+    notices.register_kinds()
     Listing.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)

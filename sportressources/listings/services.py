@@ -1,4 +1,5 @@
-"""Listing use cases: publish, edit, review, withdraw, close; favourites; the owner's data.
+"""Listing use cases: publish, edit, withdraw, close; the owner's data (the review is in
+``review``, favourites in ``favourites``).
 
 Functions flush and never commit. Every path that creates or changes a listing (form, API,
 import) goes through ``create_listing`` / ``update_listing``, so the price cap and the hygiene
@@ -12,11 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sportressources.core.mail import external_url, send_mail
 from sportressources.core.signals import (
     listing_availability_changing,
     listing_closing,
@@ -24,6 +24,7 @@ from sportressources.core.signals import (
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text
 from sportressources.geo.models import Commune
+from sportressources.listings.favourites import favourites_of
 from sportressources.listings.models import (
     VISIBLE_STATUSES,
     Condition,
@@ -35,7 +36,6 @@ from sportressources.listings.models import (
 )
 from sportressources.listings.policies import (
     can_edit_listing,
-    can_keep_favourites,
     can_publish_listing,
     can_review_listings,
     can_view_listing,
@@ -397,94 +397,6 @@ def set_availability(actor, listing: Listing, status: str) -> None:
     apply_transition(listing, action, actor=actor)
 
 
-# --- review ---------------------------------------------------------------------------------------
-
-
-def review_queue() -> list[Listing]:
-    """Listings waiting for review, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.status == ListingStatus.AWAITING_REVIEW.value)
-            .order_by(Listing.updated_at, Listing.id)
-        )
-    )
-
-
-def review_listing(actor, listing: Listing, accept: bool, note: str = "") -> None:
-    """Publish or reject a listing awaiting review and tell its owner.
-
-    Raises Forbidden (not a moderator), Conflict (already reviewed) or ValidationFailed (a
-    refusal needs a reason).
-    """
-    if not can_review_listings(actor):
-        raise Forbidden(_l("Seule l’équipe de modération peut examiner les annonces."))
-    if listing.status != ListingStatus.AWAITING_REVIEW.value:
-        raise Conflict(_l("Cette annonce a déjà été examinée."))
-    note = clean_text(note)
-    if not accept and not note:
-        raise ValidationFailed({"note": _l("Expliquez à l’auteur pourquoi l’annonce est refusée.")})
-    if len(note) > 1000:
-        raise ValidationFailed({"note": _l("Ce texte ne peut pas dépasser 1000 caractères.")})
-    listing.review_note = note
-    apply_transition(listing, "approve" if accept else "reject", actor=actor, reason=note)
-    owner = listing.owner
-    if not owner.is_deleted:
-        send_mail(
-            owner.email,
-            _l("Votre annonce est publiée") if accept else _l("Votre annonce n’a pas été acceptée"),
-            "listings/listing_reviewed",
-            locale=owner.locale,
-            user=owner,
-            listing=listing,
-            accepted=accept,
-            listing_url=external_url("listings.detail", listing_id=listing.id),
-        )
-
-
-# --- favourites -----------------------------------------------------------------------------------
-
-
-def toggle_favourite(actor, listing: Listing) -> bool:
-    """Add the listing to the member's favourites, or remove it; True if it is now a favourite."""
-    if not can_keep_favourites(actor):
-        raise Forbidden(_l("Connectez-vous pour garder des annonces en favori."))
-    existing = db.session.get(Favourite, (actor.id, listing.id))
-    if existing is not None:
-        db.session.delete(existing)
-        db.session.flush()
-        return False
-    if not listing.is_visible:
-        raise Conflict(_l("Cette annonce n’est plus disponible."))
-    db.session.add(Favourite(user_id=actor.id, listing_id=listing.id))
-    db.session.flush()
-    return True
-
-
-def favourite_ids(user, listing_ids: list[int]) -> set[int]:
-    """Which of these listings the member keeps as favourites (one query for a whole page)."""
-    if not getattr(user, "is_authenticated", False) or not listing_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Favourite.listing_id).where(
-                Favourite.user_id == user.id, Favourite.listing_id.in_(listing_ids)
-            )
-        )
-    )
-
-
-def favourites_of(user) -> list[Listing]:
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .join(Favourite, Favourite.listing_id == Listing.id)
-            .where(Favourite.user_id == user.id)
-            .order_by(Favourite.created_at.desc())
-        )
-    )
-
-
 def listings_of(user) -> dict[str, list[Listing]]:
     """The member's listings grouped by status, newest first."""
     grouped: dict[str, list[Listing]] = {}
@@ -509,14 +421,6 @@ def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
             .order_by(Listing.id.desc())
             .limit(limit)
         )
-    )
-
-
-def count_awaiting_review() -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Listing)
-        .where(Listing.status == ListingStatus.AWAITING_REVIEW.value)
     )
 
 

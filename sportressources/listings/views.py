@@ -12,7 +12,8 @@ from sportressources.core.forms import grouped_choices
 from sportressources.core.security import role_required
 from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
-from sportressources.listings import photos, services
+from sportressources.listings import favourites, photos, services
+from sportressources.listings import review as reviews
 from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.policies import (
@@ -50,7 +51,7 @@ def register_template_globals(state) -> None:
         photo_url=photo_url,
         can_edit_listing=can_edit_listing,
         can_contact_owner=can_contact_owner,
-        listings_awaiting_review=services.count_awaiting_review,
+        listings_awaiting_review=reviews.count_awaiting_review,
         listing_page_url=listing_page_url,
     )
     state.app.jinja_env.filters["euros"] = services.euros
@@ -266,7 +267,7 @@ def search():
                 "radius": str(params.radius_km) if params.radius_km else None,
             }
         ),
-        favourites=services.favourite_ids(current_user, listing_ids),
+        favourites=favourites.favourite_ids(current_user, listing_ids),
         errors=errors,
     )
 
@@ -279,7 +280,7 @@ def detail(listing_id: int):
         "listings/detail.html",
         listing=listing,
         similar=services.similar_listings(listing),
-        is_favourite=listing.id in services.favourite_ids(current_user, [listing.id]),
+        is_favourite=listing.id in favourites.favourite_ids(current_user, [listing.id]),
         markers=[
             {
                 "name": place.name,
@@ -301,7 +302,7 @@ def my_space():
     return render_template(
         "listings/my_space.html",
         listings=services.listings_of(current_user),
-        favourites=services.favourites_of(current_user),
+        favourites=favourites.favourites_of(current_user),
     )
 
 
@@ -340,7 +341,7 @@ def availability(listing_id: int):
 def favourite(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
     if ActionForm().validate_on_submit() and (
-        done := act(lambda: services.toggle_favourite(current_user, listing))
+        done := act(lambda: favourites.toggle_favourite(current_user, listing))
     ):
         flash(
             _("Annonce ajoutée à vos favoris.")
@@ -358,7 +359,7 @@ def favourite(listing_id: int):
 @role_required(can_review_listings)
 def review_queue():
     return render_template(
-        "listings/review_queue.html", listings=services.review_queue(), form=ReviewListingForm()
+        "listings/review_queue.html", listings=reviews.review_queue(), form=ReviewListingForm()
     )
 
 
@@ -372,7 +373,7 @@ def review(listing_id: int):
         raise ValidationFailed(message=_("Choisissez de publier ou de refuser l’annonce."))
     if form.validate_on_submit():
         if act(
-            lambda: services.review_listing(
+            lambda: reviews.review_listing(
                 current_user, listing, decision == "accept", form.note.data
             )
         ):

@@ -7,10 +7,11 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
-    from sportressources.messaging import services, slots
+    from sportressources.messaging import notices, services, slots
     from sportressources.messaging.demo import seed_demo_conversations
     from sportressources.messaging.views import bp
 
+    notices.register_kinds()
     app.register_blueprint(bp)
     register_initial_data(
         app, "conversations de démonstration", seed_demo_conversations, 97, demo_only=True

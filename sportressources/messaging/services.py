@@ -2,8 +2,9 @@
 
 Services flush and never commit. Only the two participants may read or write a conversation;
 anyone else gets NotFound, the same answer as for a missing one, so that ids reveal nothing.
-Each side keeps a read mark and a notification mark: a message emails its recipient only if they
-have read the conversation since the last email, so a burst of messages sends one email.
+Each side keeps a read mark and a notification mark: a message tells its recipient (an in-app
+notice and an email) only if they have read the conversation since they were last told, so a
+burst of messages tells them once.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from sportressources.core.mail import external_url, send_mail
+from sportressources.core.mail import external_url
 from sportressources.core.templating import member_name
 from sportressources.core.text import clean_text
 from sportressources.listings.models import Listing
 from sportressources.messaging.models import Conversation, Message
+from sportressources.messaging.notices import NEW_MESSAGE
+from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.trade.exchanges.models import ExchangeRequest
 
 BODY_MAX = 2000
@@ -196,7 +199,8 @@ def messages_in(actor, conversation: Conversation) -> list[Message]:
 
 
 def send_message(actor, conversation: Conversation, body: str) -> Message:
-    """Add a message from ``actor``; the recipient gets one email per batch of unread messages.
+    """Add a message from ``actor``; the recipient gets one notice and one email per batch of
+    unread messages.
 
     The body is plain text, trimmed, 1 to 2,000 characters. Sending marks the sender's side read.
     Raises NotFound (not a participant), ValidationFailed on ``body``, Conflict when the other
@@ -231,7 +235,7 @@ def send_message(actor, conversation: Conversation, body: str) -> Message:
     setattr(conversation, _read_column(side).key, _later(_read_column(side), now))
     db.session.flush()
     if _claim_notification(conversation, _other_side(side), now):
-        _email_new_message(conversation, recipient, actor)
+        _tell_new_message(conversation, recipient, actor)
     return message
 
 
@@ -254,17 +258,26 @@ def _claim_notification(conversation: Conversation, side: str, now: datetime) ->
     return result.rowcount == 1
 
 
-def _email_new_message(conversation: Conversation, recipient: User, sender: User) -> None:
+def _tell_new_message(conversation: Conversation, recipient: User, sender: User) -> None:
     listing = conversation.listing
-    send_mail(
-        recipient.email,
+    email = Email(
         _l("Nouveau message au sujet de « %(title)s »", title=listing.title),
         "listings/new_message",
-        locale=recipient.locale,
-        user=recipient,
-        sender_name=member_name(sender),
-        listing=listing,
-        conversation_url=external_url("messages.conversation", conversation_id=conversation.id),
+        {
+            "sender_name": member_name(sender),
+            "listing": listing,
+            "conversation_url": external_url(
+                "messages.conversation", conversation_id=conversation.id
+            ),
+        },
+    )
+    tell_member(
+        recipient,
+        NEW_MESSAGE,
+        site_path("messages.conversation", conversation_id=conversation.id),
+        email=email,
+        title=listing.title,
+        actor_id=sender.id,
     )
 
 

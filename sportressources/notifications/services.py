@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_babel import LazyString, format_date, gettext
 from sqlalchemy import delete, func, select, update
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
-from sportressources.core.mail import send_mail
+from sportressources.core.mail import external_url, send_mail
 from sportressources.core.templating import member_name
 from sportressources.notifications.models import Notification
 
@@ -58,6 +59,11 @@ class Email:
     subject: str | LazyString
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page of this site, for a notice's link (``url_for`` needs no request)."""
+    return urlsplit(external_url(endpoint, **values)).path
 
 
 def tell_member(

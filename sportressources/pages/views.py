@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from sportressources.accounts.services import set_locale
+from sportressources.accounts.profile import set_locale
 from sportressources.core.db import db
 from sportressources.core.web import act, safe_next
 from sportressources.extensions import limiter

@@ -6,10 +6,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from sportressources.core.hooks import add_to_slot, partial
-    from sportressources.venues import cli
+    from sportressources.venues import cli, notices
     from sportressources.venues.models import Venue
     from sportressources.venues.views import bp
 
+    notices.register_kinds()
     Venue.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     cli.register(app)

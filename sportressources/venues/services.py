@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
-from sportressources.core.mail import external_url, send_mail
+from sportressources.core.mail import external_url
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text, slugify
 from sportressources.geo.models import Commune
+from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.venues.models import Venue, VenueKind, VenueStatus
+from sportressources.venues.notices import KINDS
 from sportressources.venues.policies import can_manage_venues, can_propose_venue
 
 # Venues must lie in or near the Pôle: a typo in a coordinate must not put one in the sea.
@@ -170,18 +172,18 @@ def review_venue(actor, venue: Venue, accept: bool, note: str = "") -> Venue:
 
 
 def _notify_proposer(venue: Venue, accepted: bool) -> None:
-    proposer = venue.proposed_by
-    if proposer is None or proposer.is_deleted:
-        return
-    send_mail(
-        proposer.email,
-        _l("Votre proposition de lieu a été acceptée")
-        if accepted
-        else _l("Votre proposition de lieu n’a pas été retenue"),
+    kind = "venue_accepted" if accepted else "venue_rejected"
+    subject, _message = KINDS[kind]
+    email = Email(
+        subject,
         "venues/venue_reviewed",
-        locale=proposer.locale,
-        user=proposer,
-        venue=venue,
-        accepted=accepted,
-        venue_url=external_url("venues.venue", slug=venue.slug) if accepted else None,
+        {
+            "venue": venue,
+            "accepted": accepted,
+            "venue_url": external_url("venues.venue", slug=venue.slug) if accepted else None,
+        },
     )
+    params = {"venue": venue.name} | ({} if accepted else {"reason": venue.review_note})
+    # A rejected venue has no page: its notice links nowhere
+    url = site_path("venues.venue", slug=venue.slug) if accepted else ""
+    tell_member(venue.proposed_by, kind, url, email=email, **params)

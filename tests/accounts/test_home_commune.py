@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from sportressources.accounts.models import User
-from sportressources.accounts.services import link_legacy_communes
+from sportressources.accounts.profile import link_legacy_communes
 from sportressources.core.db import db
 from tests.factories import make_user
 from tests.fixtures.web import sign_in

@@ -12,7 +12,7 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
-from sportressources.accounts import services
+from sportressources.accounts import personal_data
 from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.security import Role
@@ -395,7 +395,7 @@ def test_expired_confirmation_link_says_so(client, outbox, monkeypatch):
 def test_confirmation_link_of_a_deleted_account_is_invalid(client, outbox):
     link = registered_link(client, outbox)
     [user] = accounts_with(EMAIL)
-    services.delete_account(user, PASSWORD)
+    personal_data.delete_account(user, PASSWORD)
     db.session.commit()
 
     response = client.get(link)

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from sportressources import create_app
-from sportressources.accounts.services import purge_unconfirmed_accounts
+from sportressources.accounts.personal_data import purge_unconfirmed_accounts
 from sportressources.config import normalise_database_url
 from sportressources.core.audit import FROZEN_COLUMNS, AuditEntry, entries_for, record_entry
 from sportressources.core.db import db

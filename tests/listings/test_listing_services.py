@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.geo.models import Commune
-from sportressources.listings import services
+from sportressources.listings import favourites, review, services
 from sportressources.listings.models import Favourite, Listing
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.venues.models import Venue
@@ -26,7 +26,7 @@ def test_a_submitted_listing_waits_for_review_then_is_published(app, resident, m
     lievin = db.session.get(Commune, "62510")
     assert (listing.latitude, listing.longitude) == (lievin.latitude, lievin.longitude)
 
-    services.review_listing(moderator, listing, accept=True)
+    review.review_listing(moderator, listing, accept=True)
     db.session.commit()
     assert listing.status == "published" and listing.published_at is not None
     mail = outbox.last(resident.email)
@@ -245,7 +245,7 @@ def test_a_price_or_place_change_keeps_a_listing_published(app, resident, modera
         resident,
         listing_data(kind="sale", price_cents=1000, new_price_cents=4000, photo_keys=[key]),
     )
-    services.review_listing(moderator, listing, accept=True)
+    review.review_listing(moderator, listing, accept=True)
     db.session.commit()
     services.update_listing(
         resident,
@@ -297,15 +297,15 @@ def test_moderators_see_hidden_listings(app, resident, moderator):
 def test_review_rules(app, resident, moderator, outbox):
     listing = make_listing(owner=resident, status="awaiting_review")
     with pytest.raises(Forbidden):
-        services.review_listing(resident, listing, accept=True)
+        review.review_listing(resident, listing, accept=True)
     with pytest.raises(ValidationFailed):
-        services.review_listing(moderator, listing, accept=False, note=" ")
-    services.review_listing(moderator, listing, accept=False, note="Photo floue.")
+        review.review_listing(moderator, listing, accept=False, note=" ")
+    review.review_listing(moderator, listing, accept=False, note="Photo floue.")
     db.session.commit()
     assert listing.status == "rejected"
     assert "Photo floue." in outbox.last(resident.email).text
     with pytest.raises(Conflict):
-        services.review_listing(moderator, listing, accept=True)
+        review.review_listing(moderator, listing, accept=True)
 
 
 # --- closing, favourites, deletion ----------------------------------------------------------------
@@ -354,14 +354,14 @@ def test_others_cannot_change_availability(app, resident, other_resident):
 
 def test_favourites_toggle(app, resident):
     listing = make_listing()
-    assert services.toggle_favourite(resident, listing) is True
-    assert services.favourite_ids(resident, [listing.id]) == {listing.id}
-    assert services.toggle_favourite(resident, listing) is False
-    assert services.favourite_ids(resident, [listing.id]) == set()
+    assert favourites.toggle_favourite(resident, listing) is True
+    assert favourites.favourite_ids(resident, [listing.id]) == {listing.id}
+    assert favourites.toggle_favourite(resident, listing) is False
+    assert favourites.favourite_ids(resident, [listing.id]) == set()
 
 
 def test_deleting_an_account_withdraws_its_listings_and_keeps_others_records(app, client):
-    from sportressources.accounts.services import delete_account
+    from sportressources.accounts.personal_data import delete_account
     from tests.factories import PASSWORD
 
     owner = make_user(email="owner@example.org")
@@ -369,7 +369,7 @@ def test_deleting_an_account_withdraws_its_listings_and_keeps_others_records(app
     open_listing = make_listing(owner=owner)
     sold = make_listing(owner=owner, kind="sale", status="sold")
     others = make_listing(owner=fan)
-    services.toggle_favourite(owner, others)
+    favourites.toggle_favourite(owner, others)
     db.session.commit()
 
     delete_account(owner, PASSWORD)
@@ -382,11 +382,11 @@ def test_deleting_an_account_withdraws_its_listings_and_keeps_others_records(app
 
 
 def test_the_export_contains_my_listings_and_favourites(app, resident):
-    from sportressources.accounts.services import export_personal_data
+    from sportressources.accounts.personal_data import export_personal_data
 
     mine = make_listing(owner=resident, title="Raquette de tennis junior")
     liked = make_listing()
-    services.toggle_favourite(resident, liked)
+    favourites.toggle_favourite(resident, liked)
     data = export_personal_data(resident)["listings"]
     assert [item["title"] for item in data["listings"]] == ["Raquette de tennis junior"]
     assert data["favourites"] == [liked.id]

@@ -8,7 +8,7 @@ from flask import render_template_string
 from flask_login import login_user
 from sqlalchemy import func, select
 
-from sportressources.accounts import services as accounts
+from sportressources.accounts import personal_data
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.messaging import services as messaging
@@ -271,7 +271,7 @@ def test_a_deleted_members_messages_stay_readable_and_nothing_of_the_other_is_lo
     send(asker, conversation, "Je passe samedi.")
     send(owner, conversation, "Parfait.")
     conversation_id = conversation.id
-    accounts.delete_account(asker, PASSWORD)
+    personal_data.delete_account(asker, PASSWORD)
     db.session.commit()
 
     page = text(client_for(owner).get(f"/messages/{conversation_id}"))
@@ -289,7 +289,7 @@ def test_a_deleted_members_messages_stay_readable_and_nothing_of_the_other_is_lo
 
 
 def test_no_email_ever_goes_to_a_deleted_account(owner, asker, conversation, outbox):
-    accounts.delete_account(owner, PASSWORD)
+    personal_data.delete_account(owner, PASSWORD)
     db.session.commit()
     before = len(outbox)
     with pytest.raises(Conflict):
@@ -303,7 +303,7 @@ def test_personal_data_export_holds_the_conversations_and_their_messages(
 ):
     send(asker, conversation, "Bonjour")
     send(owner, conversation, "Bonjour à vous")
-    data = accounts.export_personal_data(asker)
+    data = personal_data.export_personal_data(asker)
     [exported] = data["messages"]
     assert exported["listing_title"] == "Ballon de basket taille 7"
     assert exported["role"] == "interested"

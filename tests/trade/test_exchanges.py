@@ -8,12 +8,13 @@ from flask import render_template_string
 from flask_login import AnonymousUserMixin, login_user
 from sqlalchemy import func, select
 
-from sportressources.accounts import services as accounts
+from sportressources.accounts import personal_data
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.states import apply_transition
 from sportressources.listings.models import Listing
 from sportressources.trade import reputation
+from sportressources.trade.exchanges import queries as exchange_queries
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.trade.models import Rating
@@ -394,10 +395,12 @@ def test_a_comment_over_500_characters_is_refused(owner, asker, gift):
 
 def test_only_the_owner_sees_the_requests_of_a_listing(owner, asker, stranger, gift):
     ask(asker, gift)
-    assert [r.requester_id for r in exchanges.requests_for_listing(owner, gift)] == [asker.id]
+    assert [r.requester_id for r in exchange_queries.requests_for_listing(owner, gift)] == [
+        asker.id
+    ]
     for actor in (asker, stranger, AnonymousUserMixin()):
         with pytest.raises(Forbidden):
-            exchanges.requests_for_listing(actor, gift)
+            exchange_queries.requests_for_listing(actor, gift)
 
 
 def test_reliability_counts_both_sides_and_several_members_in_fixed_statements(
@@ -424,14 +427,14 @@ def test_reliability_counts_both_sides_and_several_members_in_fixed_statements(
 def test_personal_data_export_holds_requests_and_ratings(owner, asker, gift):
     request = completed(owner, asker, gift)
     committed(exchanges.rate(owner, request, 4, "Bien"))
-    data = accounts.export_personal_data(asker)["exchanges"]
+    data = personal_data.export_personal_data(asker)["exchanges"]
     assert [(r["listing_title"], r["status"]) for r in data["requests"]] == [(TITLE, "completed")]
     assert [(r["given"], r["score"], r["comment"]) for r in data["ratings"]] == [(False, 4, "Bien")]
 
 
 def test_a_leaving_member_frees_the_item_reserved_for_them(owner, asker, gift, outbox):
     request = accepted(owner, asker, gift)
-    accounts.delete_account(asker, PASSWORD)
+    personal_data.delete_account(asker, PASSWORD)
     db.session.commit()
     assert (fresh(request).status, fresh(gift).status) == ("withdrawn", "published")
     assert "de nouveau publiée" in outbox.last(owner.email).text
@@ -440,7 +443,7 @@ def test_a_leaving_member_frees_the_item_reserved_for_them(owner, asker, gift, o
 def test_past_exchanges_and_ratings_survive_account_deletion(owner, asker, gift):
     request = completed(owner, asker, gift)
     committed(exchanges.rate(asker, request, 5, "Super"))
-    accounts.delete_account(asker, PASSWORD)
+    personal_data.delete_account(asker, PASSWORD)
     db.session.commit()
     assert fresh(request).status == "completed"
     assert reputation.reliability(owner) == reputation.Reliability(1, 0, 1, 5.0)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import get_template_attribute, render_template
 from flask_login import current_user
 
-from sportressources.trade.exchanges import services
+from sportressources.trade.exchanges import queries
+from sportressources.trade.reputation import reliability as member_reliability
 
 
 def owner_reliability(listing, **_context) -> str:
     reliability = get_template_attribute("exchanges/_reliability.html", "reliability")
-    return reliability(services.reliability(listing.owner))
+    return reliability(member_reliability(listing.owner))
 
 
 def listing_actions(listing, **_context) -> str:
@@ -21,6 +22,6 @@ def listing_actions(listing, **_context) -> str:
 def my_space_sections(**_context) -> str:
     return render_template(
         "exchanges/_my_space_sections.html",
-        requests_received=services.requests_received_by(current_user),
-        requests_made=services.requests_made_by(current_user),
+        requests_received=queries.requests_received_by(current_user),
+        requests_made=queries.requests_made_by(current_user),
     )

@@ -15,6 +15,8 @@ from sportressources.core.db import db
 from sportressources.core.forms import NO_MAXLENGTH, max_length
 from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
+from sportressources.trade import reputation
+from sportressources.trade.exchanges import queries
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.trade.forms import RatingForm
@@ -52,9 +54,9 @@ class DeclineForm(FlaskForm):
 @bp.record_once
 def register_template_globals(state) -> None:
     state.app.jinja_env.globals.update(
-        exchange_state=exchanges.exchange_state,
-        member_reliability=exchanges.reliability,
-        request_status_labels=exchanges.STATUS_LABELS,
+        exchange_state=queries.exchange_state,
+        member_reliability=reputation.reliability,
+        request_status_labels=queries.STATUS_LABELS,
     )
 
 
@@ -114,13 +116,13 @@ def withdraw(request_id: int):
 @bp.get("/mes-demandes")
 @login_required
 def my_requests():
-    made = exchanges.requests_made_by(current_user)
-    received = exchanges.requests_received_by(current_user)
+    made = queries.requests_made_by(current_user)
+    received = queries.requests_received_by(current_user)
     return render_template(
         "exchanges/my_requests.html",
         made=made,
         received=received,
-        rated=exchanges.rated_exchange_ids(current_user, made),
+        rated=queries.rated_exchange_ids(current_user, made),
     )
 
 
@@ -128,7 +130,7 @@ def my_requests():
 
 
 def _render_requests(listing: Listing, decline_forms: dict | None = None, status: int = 200):
-    requests = exchanges.requests_for_listing(current_user, listing)
+    requests = queries.requests_for_listing(current_user, listing)
     forms = decline_forms or {}
     for item in requests:
         if item.status == "pending" and item.id not in forms:
@@ -138,8 +140,8 @@ def _render_requests(listing: Listing, decline_forms: dict | None = None, status
         listing=listing,
         requests=requests,
         decline_forms=forms,
-        rated=exchanges.rated_exchange_ids(current_user, requests),
-        reliabilities=exchanges.reliabilities(item.requester for item in requests),
+        rated=queries.rated_exchange_ids(current_user, requests),
+        reliabilities=reputation.reliabilities(item.requester for item in requests),
     ), status
 
 

@@ -11,7 +11,11 @@ def init_app(app: Flask) -> None:
         listing_closing,
         personal_data_requested,
     )
-    from sportressources.trade.loans import receivers, slots
+    from sportressources.trade.loans import (
+        receivers,
+        slots,
+        views_terms,  # noqa: F401 (its routes join bp)
+    )
     from sportressources.trade.loans.cli import loans_cli
     from sportressources.trade.loans.demo import seed_demo_loans
     from sportressources.trade.loans.models import Loan

@@ -6,7 +6,6 @@ notification, for each kind of step. Services call ``tell``, which hands both to
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -14,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sportressources.accounts.models import User
 from sportressources.core.mail import external_url
 from sportressources.core.templating import member_name
-from sportressources.notifications.services import Email, register_kind, tell_member
+from sportressources.notifications.services import Email, register_kind, site_path, tell_member
 from sportressources.trade.loans.models import Loan
 
 Subject = Callable[[dict], LazyString]
@@ -98,11 +97,6 @@ KINDS: dict[str, tuple[Subject, LazyString]] = {
 
 for _kind, (_subject, _message) in KINDS.items():
     register_kind(_kind, _message)
-
-
-def site_path(endpoint: str, **values) -> str:
-    """The path of a page of this site, for a notification's link."""
-    return urlsplit(external_url(endpoint, **values)).path
 
 
 def tell(

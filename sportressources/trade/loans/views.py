@@ -1,5 +1,6 @@
-"""Pages of the loans: a listing's calendar and request form, the loan page with each step,
-the owner's terms and history, « Mes prêts », « Mon calendrier » and the private iCal feed."""
+"""Pages of the loans: a listing's calendar and request form, the loan page with each step and
+« Mes prêts ». The owner's terms and history, « Mon calendrier » and the private iCal feed are in
+``views_terms``, on the same blueprint ``bp``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from decimal import Decimal
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -28,21 +28,26 @@ from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
 from sportressources.listings.policies import can_view_listing
 from sportressources.trade.forms import RatingForm
-from sportressources.trade.loans import calendar as feeds
-from sportressources.trade.loans import handovers, policies, queries, services, terms, waitlist
+from sportressources.trade.loans import (
+    extensions,
+    handovers,
+    policies,
+    queries,
+    services,
+    terms,
+    waitlist,
+)
 from sportressources.trade.loans.availability import DatesTaken, kit_items, paris_today
 from sportressources.trade.loans.checklists import checklist_for, points_to_check
 from sportressources.trade.loans.forms import (
-    BlockedPeriodForm,
     ExtensionForm,
     HandoverForm,
     LoanRequestForm,
     ReasonForm,
     ReturnForm,
-    TermsForm,
     WaitlistForm,
 )
-from sportressources.trade.loans.models import BlockedPeriod, Loan
+from sportressources.trade.loans.models import Loan
 from sportressources.trade.loans.photos import (
     delete_handover_photo,
     handover_photo_url,
@@ -234,92 +239,6 @@ def leave_waitlist(listing_id: int):
     )
 
 
-# --- the owner's terms, blocked periods and history ----------------------------------------------
-
-
-def _terms_form(listing: Listing, formdata=None) -> TermsForm:
-    form = TermsForm(formdata=formdata) if formdata is not None else TermsForm(formdata=None)
-    form.kit_items.choices = [
-        SelectChoice(item.id, item.title) for item in terms.kit_candidates(listing)
-    ]
-    if formdata is None:
-        current = terms.terms_of(listing)
-        form.min_days.data, form.max_days.data = current.min_days, current.max_days
-        form.deposit.data = (
-            Decimal(current.deposit_cents) / 100 if current.deposit_cents is not None else None
-        )
-        form.kit_items.data = terms.kit_item_ids_of(listing)
-    return form
-
-
-def _render_terms(listing: Listing, form=None, block_form=None, status: int = 200):
-    return render_template(
-        "loans/terms.html",
-        listing=listing,
-        form=form or _terms_form(listing),
-        block_form=block_form or BlockedPeriodForm(prefix="block", formdata=None),
-        periods=terms.blocked_periods(listing),
-    ), status
-
-
-@bp.route(f"/prets/annonces/<{ID}:listing_id>/conditions", methods=["GET", "POST"])
-@login_required
-def terms_page(listing_id: int):
-    listing = _owned_loan_listing(listing_id)
-    if request.method == "GET":
-        return _render_terms(listing)
-    form = _terms_form(listing, request.form)
-    if form.validate_on_submit() and act(
-        lambda: terms.set_terms(
-            current_user,
-            listing,
-            form.min_days.data,
-            form.max_days.data,
-            _cents(form.deposit.data),
-            form.kit_items.data or [],
-        ),
-        form=form,
-    ):
-        flash(_("Les conditions de prêt sont enregistrées."), "success")
-        return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
-    return _render_terms(listing, form=form, status=form_status(form))
-
-
-@bp.post(f"/prets/annonces/<{ID}:listing_id>/periodes")
-@login_required
-def add_blocked_period(listing_id: int):
-    listing = _owned_loan_listing(listing_id)
-    form = BlockedPeriodForm(prefix="block")
-    if form.validate_on_submit() and act(
-        lambda: terms.add_blocked_period(
-            current_user, listing, form.start_date.data, form.end_date.data, form.note.data
-        ),
-        form=form,
-    ):
-        flash(_("La période est bloquée : personne ne peut emprunter ces jours-là."), "success")
-        return redirect(url_for("loans.terms_page", listing_id=listing.id), code=303)
-    return _render_terms(listing, block_form=form, status=form_status(form))
-
-
-@bp.post(f"/prets/periodes/<{ID}:period_id>/supprimer")
-@login_required
-def remove_blocked_period(period_id: int):
-    period = db.get_or_404(BlockedPeriod, period_id)
-    listing_id = period.listing_id
-    if act(lambda: terms.remove_blocked_period(current_user, period)):
-        flash(_("La période bloquée est supprimée."), "success")
-    return redirect(url_for("loans.terms_page", listing_id=listing_id), code=303)
-
-
-@bp.get(f"/prets/annonces/<{ID}:listing_id>/historique")
-@login_required
-def history(listing_id: int):
-    listing = _loan_listing(listing_id)
-    return render_template(
-        "loans/history.html", listing=listing, loans=queries.item_history(current_user, listing)
-    )
-
-
 # --- my loans ------------------------------------------------------------------------------------
 
 
@@ -409,7 +328,7 @@ def no_show(loan_id: int):
 def accept_extension(loan_id: int):
     loan = _loan(loan_id)
     return _act(
-        lambda: services.accept_extension(current_user, loan),
+        lambda: extensions.accept_extension(current_user, loan),
         _("Prolongation acceptée : l’emprunteur est prévenu."),
         loan,
     )
@@ -461,7 +380,7 @@ def decline_extension(loan_id: int):
         loan,
         "extension-decline",
         "extension_decline",
-        lambda reason: services.decline_extension(current_user, loan, reason),
+        lambda reason: extensions.decline_extension(current_user, loan, reason),
         _("Prolongation refusée : l’emprunteur est prévenu."),
     )
 
@@ -472,7 +391,7 @@ def extend(loan_id: int):
     loan = _loan(loan_id)
     form = ExtensionForm(prefix="extension")
     if form.validate_on_submit() and act(
-        lambda: services.request_extension(
+        lambda: extensions.request_extension(
             current_user, loan, form.new_end.data, form.message.data or ""
         ),
         form=form,
@@ -567,54 +486,3 @@ def rate(loan_id: int):
         other=loan.borrower if side == "lender" else loan.lender,
         form=form,
     ), form_status(form)
-
-
-# --- calendars -----------------------------------------------------------------------------------
-
-
-@bp.get("/prets/calendrier")
-@login_required
-def calendar_page():
-    feed = feeds.feed_of(current_user)
-    return render_template(
-        "loans/calendar.html",
-        feed=feed,
-        feed_url=feeds.feed_url(feed) if feed else None,
-    )
-
-
-@bp.post("/prets/calendrier/adresse")
-@login_required
-def create_feed():
-    replaced = feeds.feed_of(current_user) is not None
-    if act(lambda: feeds.create_feed(current_user)):
-        flash(
-            _("Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
-            if replaced
-            else _("Votre adresse de calendrier est prête."),
-            "success",
-        )
-    return redirect(url_for("loans.calendar_page"), code=303)
-
-
-@bp.post("/prets/calendrier/supprimer")
-@login_required
-def revoke_feed():
-    if act(lambda: feeds.revoke_feed(current_user)):
-        flash(
-            _("L’adresse de votre calendrier est supprimée : elle ne fonctionne plus."), "success"
-        )
-    return redirect(url_for("loans.calendar_page"), code=303)
-
-
-@bp.get("/calendrier/<token>.ics")
-def ical_feed(token: str):
-    user = feeds.user_for_token(token)
-    if user is None:
-        abort(404)
-    response = Response(feeds.build_calendar(user), mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'inline; filename="prets.ics"'
-    # Personal data behind a secret address: never kept by shared caches, never indexed.
-    response.headers["Cache-Control"] = "private, max-age=300"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response

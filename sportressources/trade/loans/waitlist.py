@@ -19,6 +19,7 @@ from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound
 from sportressources.core.mail import external_url
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.notifications.services import site_path
 from sportressources.trade.loans.availability import (
     DatesTaken,
     kits_containing,
@@ -26,7 +27,7 @@ from sportressources.trade.loans.availability import (
     unavailability,
 )
 from sportressources.trade.loans.models import WaitlistEntry
-from sportressources.trade.loans.notices import site_path, tell
+from sportressources.trade.loans.notices import tell
 from sportressources.trade.loans.terms import check_dates, terms_of
 
 

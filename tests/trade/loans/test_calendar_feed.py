@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
+from sportressources.accounts import personal_data
 from sportressources.core.db import db
 from sportressources.trade.loans import calendar as feeds
 from sportressources.trade.loans import handovers, services
@@ -131,11 +132,10 @@ def test_unknown_and_malformed_tokens_are_not_found(app, client):
 def test_the_feed_needs_no_session_but_a_deleted_account_has_none(
     app, owner, borrower, bike, client, client_for
 ):
-    from sportressources.accounts import services as accounts
 
     path = feed_path(client_for(borrower))
     assert client.get(path).status_code == 200  # calendar apps have no cookies
-    accounts.delete_account(borrower, PASSWORD)
+    personal_data.delete_account(borrower, PASSWORD)
     db.session.commit()
     assert client.get(path).status_code == 404
     assert db.session.scalar(select(CalendarFeed)) is None

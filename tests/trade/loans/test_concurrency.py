@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sportressources.accounts.models import User
 from sportressources.core.db import begin_write, db
 from sportressources.core.errors import Conflict
-from sportressources.trade.loans import handovers, services
+from sportressources.trade.loans import extensions, handovers, services
 from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.models import Booking, Loan
 from sportressources.trade.models import Rating
@@ -250,7 +250,7 @@ def test_an_extension_racing_new_loans_of_an_item_lets_exactly_one_through(app, 
     committed(services.accept_loan(owner, first, now=NOW))
     committed(handovers.confirm_pickup(owner, first, now=NOW))
     committed(handovers.confirm_pickup(first.borrower, first, now=NOW))
-    committed(services.request_extension(first.borrower, first, day(5), now=NOW))
+    committed(extensions.request_extension(first.borrower, first, day(5), now=NOW))
     foil = kit.items[2]
     rivals = [
         committed(services.request_loan(user, foil, day(4), day(6), now=NOW))
@@ -258,7 +258,7 @@ def test_an_extension_racing_new_loans_of_an_item_lets_exactly_one_through(app, 
     ]
 
     def extend():
-        return services.accept_extension(
+        return extensions.accept_extension(
             db.session.get(User, owner.id), db.session.get(Loan, first.id), now=NOW
         ).id
 

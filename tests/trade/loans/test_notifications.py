@@ -9,7 +9,7 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from sportressources.accounts import services as accounts
+from sportressources.accounts import personal_data
 from sportressources.core.db import db, utcnow
 from sportressources.core.mail import OutgoingMail
 from sportressources.notifications import services as notifications
@@ -124,7 +124,7 @@ def test_the_acting_member_is_named_when_shown(app, owner, borrower, bike, clien
         "29 mars 2027." in page
     )
     # The same notification once the borrower has left: no name is kept in it
-    accounts.delete_account(borrower, PASSWORD)
+    personal_data.delete_account(borrower, PASSWORD)
     db.session.commit()
     page = html(client_for(owner).get("/notifications"))
     assert "Membre supprimé demande à emprunter" in page
@@ -136,10 +136,10 @@ def test_a_leaving_member_takes_their_notifications_and_the_export_lists_them(
 ):
     notifications.notify(borrower, "test_hello", "/prets", name="Ana")
     db.session.commit()
-    data = accounts.export_personal_data(borrower)
+    data = personal_data.export_personal_data(borrower)
     assert data["notifications"][0]["message"] == "Bonjour Ana,"
     assert data["notifications"][0]["url"] == "/prets"
-    accounts.delete_account(borrower, PASSWORD)
+    personal_data.delete_account(borrower, PASSWORD)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
     assert notifications.notify(borrower, "test_hello", name="x") is None
@@ -147,7 +147,7 @@ def test_a_leaving_member_takes_their_notifications_and_the_export_lists_them(
 
 def test_a_deleted_members_notifications_are_never_created(app, hello_kind):
     gone = make_user()
-    accounts.delete_account(gone, PASSWORD)
+    personal_data.delete_account(gone, PASSWORD)
     db.session.commit()
     assert notifications.notify(gone, "test_hello", name="x") is None
 
@@ -186,7 +186,7 @@ def test_a_rolled_back_action_tells_nothing_and_a_deleted_member_is_never_told(
     notifications.tell_member(borrower, "test_hello", email=hello_email("A"), name="A")
     db.session.rollback()
     gone = make_user()
-    accounts.delete_account(gone, PASSWORD)
+    personal_data.delete_account(gone, PASSWORD)
     db.session.commit()
     before = len(outbox_rows())  # the goodbye email of the deleted account
     assert notifications.tell_member(gone, "test_hello", email=hello_email("B"), name="B") is None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sportressources.core.db import begin_write, db
 from sportressources.core.errors import Conflict
 from sportressources.notifications.models import Notification
-from sportressources.trade.loans import handovers, services
+from sportressources.trade.loans import extensions, handovers, services
 from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.models import Loan
 from sportressources.trade.loans.reminders import send_reminders
@@ -100,8 +100,8 @@ def test_days_are_paris_days_across_the_daylight_saving_change(owner, borrower, 
 def test_an_accepted_extension_starts_the_reminders_again(owner, borrower, bike, outbox):
     loan = active(owner, borrower, bike, day(0), day(2))
     assert run(at(day(1))) == (1, 0)
-    committed(services.request_extension(borrower, loan, day(5), now=at(day(1))))
-    committed(services.accept_extension(owner, loan, now=at(day(1))))
+    committed(extensions.request_extension(borrower, loan, day(5), now=at(day(1))))
+    committed(extensions.accept_extension(owner, loan, now=at(day(1))))
     assert run(at(day(3))) == (0, 0)  # no longer overdue on the old date
     assert run(at(day(4))) == (1, 0)
     assert run(at(day(6))) == (0, 1)

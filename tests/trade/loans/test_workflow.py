@@ -7,14 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from sportressources.accounts import services as accounts
+from sportressources.accounts import personal_data
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.templating import member_name
 from sportressources.notifications.models import Notification
 from sportressources.trade import reputation
 from sportressources.trade.exchanges import services as exchanges
-from sportressources.trade.loans import handovers, services, waitlist
+from sportressources.trade.loans import extensions, handovers, services, waitlist
 from sportressources.trade.loans.availability import DatesTaken
 from sportressources.trade.loans.checklists import checklist_for
 from sportressources.trade.loans.models import Booking, Handover, WaitlistEntry
@@ -349,11 +349,13 @@ def test_an_extension_that_overlaps_nothing_moves_every_booking(owner, borrower,
     loan = active(owner, borrower, kit, day(1), day(3))
 
     committed(
-        services.request_extension(borrower, loan, day(6), "Encore un entraînement", now=at(day(2)))
+        extensions.request_extension(
+            borrower, loan, day(6), "Encore un entraînement", now=at(day(2))
+        )
     )
     assert "jusqu’au vendredi 26 mars 2027" in outbox.last(owner.email).text
     assert kinds(owner)[-1] == "extension_requested"
-    committed(services.accept_extension(owner, loan, now=at(day(2))))
+    committed(extensions.accept_extension(owner, loan, now=at(day(2))))
 
     assert (fresh(loan).end_date, loan.extension_end_date, loan.extensions_count) == (
         day(6),
@@ -370,26 +372,26 @@ def test_an_extension_overlapping_a_booking_is_refused(owner, borrower, rival, b
     loan = active(owner, borrower, bike, day(1), day(3))
     accepted(owner, rival, bike, day(5), day(6))
     with pytest.raises(DatesTaken, match="déjà prêté du 25 mars 2027"):
-        services.request_extension(borrower, loan, day(5), now=at(day(2)))
+        extensions.request_extension(borrower, loan, day(5), now=at(day(2)))
     db.session.rollback()
     # Up to the day before the next loan is fine
-    committed(services.request_extension(borrower, loan, day(4), now=at(day(2))))
-    committed(services.accept_extension(owner, loan, now=at(day(2))))
+    committed(extensions.request_extension(borrower, loan, day(4), now=at(day(2))))
+    committed(extensions.accept_extension(owner, loan, now=at(day(2))))
     assert fresh(loan).end_date == day(4)
 
 
 def test_an_extension_overlapped_meanwhile_cannot_be_accepted(owner, borrower, rival, kit):
     loan = active(owner, borrower, kit, day(1), day(3))
-    committed(services.request_extension(borrower, loan, day(6), now=at(day(2))))
+    committed(extensions.request_extension(borrower, loan, day(6), now=at(day(2))))
     # The foil is lent on its own meanwhile, on one of the asked days
     accepted(owner, rival, kit.items[2], day(6), day(7), now=at(day(2)))
 
     with pytest.raises(Conflict, match="La prolongation chevauche un autre prêt"):
-        services.accept_extension(owner, loan, now=at(day(2)))
+        extensions.accept_extension(owner, loan, now=at(day(2)))
     db.session.rollback()
     assert (fresh(loan).end_date, loan.extension_end_date) == (day(3), day(6))
     assert {b[2] for b in bookings(loan)} == {day(3)}
-    committed(services.decline_extension(owner, loan, "Le fleuret est prêté"))
+    committed(extensions.decline_extension(owner, loan, "Le fleuret est prêté"))
     assert fresh(loan).extension_end_date is None
 
 
@@ -397,19 +399,19 @@ def test_extension_rules(owner, borrower, stranger, bike, outbox):
     loan = active(owner, borrower, bike, day(1), day(3))
     for actor in (owner, stranger):
         with pytest.raises(Forbidden):
-            services.request_extension(actor, loan, day(5), now=at(day(2)))
+            extensions.request_extension(actor, loan, day(5), now=at(day(2)))
     with pytest.raises(ValidationFailed, match="après le 23 mars 2027"):
-        services.request_extension(borrower, loan, day(3), now=at(day(2)))
+        extensions.request_extension(borrower, loan, day(3), now=at(day(2)))
     with pytest.raises(ValidationFailed, match="au plus 7 jour"):
-        services.request_extension(borrower, loan, day(8), now=at(day(2)))
+        extensions.request_extension(borrower, loan, day(8), now=at(day(2)))
     with pytest.raises(Conflict, match="Aucune demande de prolongation"):
-        services.accept_extension(owner, loan, now=at(day(2)))
-    committed(services.request_extension(borrower, loan, day(7), now=at(day(2))))
+        extensions.accept_extension(owner, loan, now=at(day(2)))
+    committed(extensions.request_extension(borrower, loan, day(7), now=at(day(2))))
     with pytest.raises(Conflict, match="attend déjà"):
-        services.request_extension(borrower, loan, day(6), now=at(day(2)))
+        extensions.request_extension(borrower, loan, day(6), now=at(day(2)))
     with pytest.raises(Forbidden):
-        services.accept_extension(borrower, loan, now=at(day(2)))
-    committed(services.decline_extension(owner, loan, "J’en ai besoin dimanche"))
+        extensions.accept_extension(borrower, loan, now=at(day(2)))
+    committed(extensions.decline_extension(owner, loan, "J’en ai besoin dimanche"))
     assert "J’en ai besoin dimanche" in outbox.last(borrower.email).text
 
 
@@ -513,7 +515,7 @@ def test_reliability_adds_up_exchanges_and_loans(owner, borrower, rival, bike):
     assert reputation.reliability(owner) == reputation.Reliability(2, 0, 0, None)
     assert reputation.reliability(rival) == reputation.Reliability(0, 0, 0, None)
     # each kind's RGPD section holds its own ratings from the one table
-    data = accounts.export_personal_data(borrower)
+    data = personal_data.export_personal_data(borrower)
     assert [r["loan_id"] for r in data["loans"]["ratings"]] == [loan.id]
     assert [r["exchange_id"] for r in data["exchanges"]["ratings"]] == [request.id]
 
@@ -596,7 +598,7 @@ def test_the_export_holds_loans_handovers_ratings_and_waiting_lists(owner, borro
     accepted(owner, rival, bike, day(4), day(5))
     committed(waitlist.join_waitlist(borrower, bike, day(4), day(5), now=NOW))
 
-    data = accounts.export_personal_data(borrower)
+    data = personal_data.export_personal_data(borrower)
 
     section = data["loans"]
     assert [(item["role"], item["status"]) for item in section["loans"]] == [
@@ -615,7 +617,7 @@ def test_the_export_holds_loans_handovers_ratings_and_waiting_lists(owner, borro
     assert section["waiting_lists"] == [
         {"listing_id": bike.id, "start_date": "2027-03-24", "end_date": "2027-03-25"}
     ]
-    assert len(accounts.export_personal_data(owner)["loans"]["loans"]) == 2
+    assert len(personal_data.export_personal_data(owner)["loans"]["loans"]) == 2
     assert [n["kind"] for n in data["notifications"]][:1] == ["loan_accepted"]
 
 
@@ -630,7 +632,7 @@ def test_a_leaving_member_cancels_future_loans_on_both_sides_and_keeps_active_on
     as_lender = accepted(borrower, rival, as_lender_listing, day(8), day(9))
     committed(waitlist.join_waitlist(borrower, other_bike, day(5), day(5), now=NOW))
 
-    accounts.delete_account(borrower, PASSWORD)
+    personal_data.delete_account(borrower, PASSWORD)
     db.session.commit()
 
     assert [fresh(loan).status for loan in (as_borrower, pending, as_lender)] == ["cancelled"] * 3
@@ -655,7 +657,7 @@ def test_a_leaving_member_cancels_future_loans_on_both_sides_and_keeps_active_on
 
 def test_loans_of_a_new_member_start_empty(owner):
     newcomer = make_user()
-    data = accounts.export_personal_data(newcomer)
+    data = personal_data.export_personal_data(newcomer)
     assert data["loans"]["loans"] == [] and data["loans"]["calendar_feed"] is False
 
 
