@@ -8,12 +8,8 @@ from sqlalchemy import select
 from sportressources.core.db import db
 from sportressources.listings.models import Listing
 from tests.factories import make_listing
-from tests.fixtures.web import sign_in
+from tests.fixtures.web import sign_in, text
 from tests.listings.helpers import form_data, jpeg_bytes, upload
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def only_listing() -> Listing | None:

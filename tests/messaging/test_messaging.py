@@ -15,27 +15,9 @@ from sportressources.messaging import services as messaging
 from sportressources.messaging.models import Conversation, Message
 from sportressources.trade.exchanges import services as exchanges
 from tests.factories import PASSWORD, make_listing, make_user, move_listing
+from tests.fixtures.web import text
 
 SUBJECT = "Nouveau message au sujet de « Ballon de basket taille 7 »"
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def owner(app):
-    return make_user(email="owner@example.org", display_name="Olivier Propriétaire")
-
-
-@pytest.fixture
-def asker(app):
-    return make_user(email="asker@example.org", display_name="Inès Intéressée")
-
-
-@pytest.fixture
-def stranger(app):
-    return make_user(email="stranger@example.org", display_name="Sam Curieux")
 
 
 @pytest.fixture

@@ -19,32 +19,9 @@ from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.trade.models import Rating
 from tests.factories import PASSWORD, committed, fresh, make_listing, make_user
+from tests.fixtures.web import text
 
 TITLE = "Vélo enfant 20 pouces"
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def owner(app):
-    return make_user(email="owner@example.org", display_name="Olivier Propriétaire")
-
-
-@pytest.fixture
-def asker(app):
-    return make_user(email="asker@example.org", display_name="Inès Intéressée")
-
-
-@pytest.fixture
-def rival(app):
-    return make_user(email="rival@example.org", display_name="Rémi Rival")
-
-
-@pytest.fixture
-def stranger(app):
-    return make_user(email="stranger@example.org", display_name="Sam Curieux")
 
 
 @pytest.fixture

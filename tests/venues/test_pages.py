@@ -8,10 +8,7 @@ import pytest
 
 from sportressources.core.db import db
 from sportressources.venues.models import Venue
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+from tests.fixtures.web import text
 
 
 def map_markers(page: str, list_id: str) -> list[dict]:

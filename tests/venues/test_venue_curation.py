@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sportressources.core.db import db
 from sportressources.geo.models import Commune
 from sportressources.venues.models import Venue
-from tests.fixtures.web import sign_in
+from tests.fixtures.web import sign_in, text
 
 GOOD = {
     "name": "Gymnase Jean-Macé",
@@ -26,10 +26,6 @@ GOOD = {
 def venue_named(name: str) -> Venue | None:
     db.session.rollback()
     return db.session.scalar(select(Venue).where(Venue.name == name))
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def test_a_member_proposes_a_venue_that_stays_hidden(app, resident_client, other_resident):

@@ -48,16 +48,6 @@ def borrower(app):
     return make_user(email="borrower@example.org", display_name="Inès Emprunteuse")
 
 
-@pytest.fixture
-def rival(app):
-    return make_user(email="rival@example.org", display_name="Rémi Rival")
-
-
-@pytest.fixture
-def stranger(app):
-    return make_user(email="stranger@example.org", display_name="Sam Curieux")
-
-
 def make_loan_listing(owner, title="Vélo enfant 20 pouces", category="velos", size='20"', **kw):
     return make_listing(owner=owner, kind="loan", title=title, category=category, size=size, **kw)
 
