@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import ngettext
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -38,7 +38,7 @@ class SignInRefused(DomainError):
         self.retry_after = retry_after
         minutes = max(1, math.ceil(retry_after / 60))
         super().__init__(
-            lazy_ngettext(
+            ngettext(
                 "Trop de tentatives de connexion avec cette adresse. Réessayez dans %(num)s "
                 "minute, ou choisissez un nouveau mot de passe avec « Mot de passe oublié ».",
                 "Trop de tentatives de connexion avec cette adresse. Réessayez dans %(num)s "
