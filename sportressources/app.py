@@ -116,9 +116,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from sportressources.accounts.services import load_user_from_session
+    from sportressources.accounts.sessions import load_user
 
-    login_manager.user_loader(load_user_from_session)
+    login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(send_to_login)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

@@ -77,7 +77,10 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "sr62"
-    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    # Per client address. High enough for a club house or a médiathèque, where dozens of
+    # members share one public address: guessing one account's password is slowed per account
+    # (SIGN_IN_* below), not here.
+    RATELIMIT_LOGIN = "60 per minute;600 per hour"
     RATELIMIT_REGISTER = "5 per minute;20 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
     RATELIMIT_EMAIL_RESEND = "3 per minute;10 per hour"
@@ -87,6 +90,17 @@ class DefaultConfig:
     UPLOAD_MAX_PIXELS = 40_000_000
     UPLOAD_DIR = ""  # set by load_config: instance/uploads by default
     STORAGE_BACKEND = "local"
+
+    # Sign-in failures per address typed (accounts/throttle.py): free ones, then refusals from
+    # 1 minute doubling up to 5, then a 30-minute lock and one email to the owner
+    SIGN_IN_FREE_FAILURES = 5
+    SIGN_IN_FIRST_DELAY = 60
+    SIGN_IN_MAX_DELAY = 300
+    SIGN_IN_LOCK_FAILURES = 20
+    SIGN_IN_LOCK_SECONDS = 30 * 60
+    # Processes serving the site, all servers together (gunicorn reads the same variable): more
+    # than one needs a shared rate-limit store (Redis), not memory://
+    WEB_CONCURRENCY = 1
 
     PASSWORD_MIN_LENGTH = 10
     # argon2id, OWASP's second recommended profile; tests lower it for speed
@@ -154,6 +168,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "MAIL_KEEP_DAYS": ("MAIL_KEEP_DAYS", int),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
+    "WEB_CONCURRENCY": ("WEB_CONCURRENCY", int),
     "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
     "UPLOAD_MAX_FILE_BYTES": ("UPLOAD_MAX_FILE_BYTES", int),
     "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),
@@ -272,6 +287,11 @@ def check_config(config: dict[str, Any]) -> None:
     if config["LISTINGS_AUTO_APPROVE"]:
         raise ConfigurationError(
             "LISTINGS_AUTO_APPROVE is for development: every listing is reviewed."
+        )
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://") and config["WEB_CONCURRENCY"] > 1:
+        raise ConfigurationError(
+            "RATELIMIT_STORAGE_URI is memory:// but WEB_CONCURRENCY is more than 1: each process "
+            "would count on its own. Use a shared store (redis://...) or a single process."
         )
     secret = config.get("SECRET_KEY") or ""
     if secret == DEV_SECRET_KEY or len(secret) < 32:

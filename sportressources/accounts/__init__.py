@@ -1,16 +1,25 @@
 """Accounts: registration, sign-in, profile, personal data, site roles."""
 
-from flask import Flask
+from flask import Flask, g
 
 
 def init_app(app: Flask) -> None:
     from sportressources.accounts.cli import users_cli
     from sportressources.accounts.demo import load_demo_accounts
     from sportressources.accounts.profile import link_legacy_communes
+    from sportressources.accounts.sessions import touch_current_session
     from sportressources.accounts.views import bp
     from sportressources.core.cli import register_initial_data
 
     app.register_blueprint(bp)
+
+    @app.after_request
+    def note_session_seen(response):
+        user = g.get("_login_user")  # only if this request loaded it
+        if user is not None and user.is_authenticated:
+            touch_current_session(user)
+        return response
+
     app.cli.add_command(users_cli)
     register_initial_data(app, "communes des membres", link_legacy_communes, 20)
     register_initial_data(app, "comptes de démonstration", load_demo_accounts, 90, demo_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin
@@ -38,7 +38,7 @@ class User(TimestampMixin, Base):
     home_commune_legacy: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(32), default=Role.RESIDENT.value)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
-    # Flask-Login stores this, not the id: rotating it signs the account out everywhere
+    # Flask-Login's identity before member_sessions (0011); no longer read, dropped later
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     terms_accepted_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -46,8 +46,12 @@ class User(TimestampMixin, Base):
 
     home_commune: Mapped[Commune | None] = relationship()
 
-    # Flask-Login protocol
+    # Flask-Login protocol. The raw token of the session this request runs in: set when the
+    # session starts or is loaded (accounts.sessions), never stored, only its hash is.
     is_anonymous = False
+    current_session_token = None
+    current_session_id = None
+    current_session_seen_at = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -58,7 +62,7 @@ class User(TimestampMixin, Base):
         return self.deleted_at is None
 
     def get_id(self) -> str:
-        return self.session_token
+        return self.current_session_token or ""
 
     @property
     def is_confirmed(self) -> bool:
@@ -70,3 +74,44 @@ class User(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class MemberSession(Base):
+    """One signed-in device: the session and « remember me » cookies carry its random token.
+
+    Only the token's hash is stored. Signing out, ending it from the devices page, changing the
+    password or a sanction set ``revoked_at``; a revoked or expired session signs nobody in. The
+    place of a session is not recorded (no IP geolocation).
+    """
+
+    __tablename__ = "member_sessions"
+    __table_args__ = (Index("ix_member_sessions_user_live", "user_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    browser: Mapped[str | None] = mapped_column(String(40))
+    system: Mapped[str | None] = mapped_column(String(40))
+    remember: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<MemberSession {self.id} of user {self.user_id}>"
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins for one address, known or not (keyed by a hash of the normalised address).
+
+    Deleted by a successful sign-in. ``blocked_until``: attempts are refused until then;
+    ``lock_notified_at``: the owner was emailed about the lock (once until the next success).
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    lock_notified_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]

@@ -10,11 +10,12 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from sportressources.accounts.models import User, new_session_token
+from sportressources.accounts.models import User
 from sportressources.accounts.passwords import (
     verify_password,
 )
 from sportressources.accounts.services import DELETED_NAME, count_admins
+from sportressources.accounts.sessions import revoke_all_sessions
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Forbidden, ValidationFailed
 from sportressources.core.mail import send_mail
@@ -77,7 +78,7 @@ def delete_account(user: User, password: str) -> None:
     user.home_commune_insee = None
     user.home_commune_legacy = None
     user.password_hash = "!deleted"
-    user.session_token = new_session_token()
+    revoke_all_sessions(user)
     user.last_login_at = None
     user.role = Role.RESIDENT.value
     user.deleted_at = utcnow()

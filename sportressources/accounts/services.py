@@ -15,13 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from sportressources.accounts.models import User, new_session_token
+from sportressources.accounts.models import User
 from sportressources.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
     verify_password,
 )
+from sportressources.accounts.sessions import revoke_all_sessions
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
@@ -95,15 +96,6 @@ def find_user_by_email(email: str) -> User | None:
     )
 
 
-def load_user_from_session(token: str) -> User | None:
-    """Flask-Login loader: the session holds the rotating session token, not the id."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(
-        select(User).where(User.session_token == token, User.deleted_at.is_(None))
-    )
-
-
 def get_public_profile(user_id: int) -> User:
     """A member's public profile; raises NotFound for unknown, deleted or unconfirmed accounts."""
     user = db.session.get(User, user_id)
@@ -168,6 +160,8 @@ def register_user(data: Registration) -> User | None:
     home_commune = _check_commune(data.home_commune)
     _check_password(data.password, email, display_name)
 
+    # Hashed on both paths, so that the time taken does not tell whether the address is known
+    password_hash = hash_password(data.password)
     existing = find_user_by_email(email)
     if existing is not None:
         _tell_owner_address_taken(existing)
@@ -177,7 +171,7 @@ def register_user(data: Registration) -> User | None:
     user = User(
         email=email,
         display_name=display_name,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         home_commune_insee=home_commune,
         locale=data.locale if data.locale in current_app.config["LANGUAGES"] else "fr",
         role=Role.RESIDENT.value,
@@ -277,7 +271,7 @@ def _dummy_hash() -> str:
 
 def sign_out_everywhere(user: User) -> None:
     """Invalidate every session and "remember me" cookie of the account."""
-    user.session_token = new_session_token()
+    revoke_all_sessions(user)
     db.session.flush()
 
 
@@ -285,9 +279,14 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if a live account has this address; silent otherwise."""
+    """Email a reset link if a live account has this address, else a note that none has.
+
+    Both paths queue one email, so that the time taken does not tell whether the address is
+    known; a malformed address gets nothing.
+    """
     user = find_user_by_email(email)
     if user is None:
+        _tell_no_account(email)
         return
     token = make_token(RESET, {"u": user.id, "f": fingerprint(user.password_hash)})
     send_mail(
@@ -298,6 +297,20 @@ def request_password_reset(email: str) -> None:
         user=user,
         reset_url=external_url("accounts.reset_password", token=token),
         max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+
+
+def _tell_no_account(email: str) -> None:
+    try:
+        address = normalise_email(email)
+    except ValidationFailed:
+        return
+    send_mail(
+        address,
+        _l("Réinitialisation de mot de passe demandée"),
+        "accounts/reset_no_account",
+        register_url=external_url("accounts.register"),
+        reset_url=external_url("accounts.forgot_password"),
     )
 
 
@@ -343,7 +356,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    revoke_all_sessions(user)
     send_mail(
         user.email,
         _l("Votre mot de passe a été modifié"),

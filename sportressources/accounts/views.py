@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from sportressources.accounts import personal_data as rights
 from sportressources.accounts import profile as profiles
-from sportressources.accounts import services
+from sportressources.accounts import services, sessions, throttle
 from sportressources.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -59,7 +59,9 @@ def _offer_communes(form) -> None:
 
 
 def _sign_in(user, remember: bool) -> None:
+    """Inside ``act``: opens this device's session, whose token the cookies carry."""
     _restart_session()
+    sessions.start_session(user, remember, request.headers.get("User-Agent"))
     login_user(user, remember=remember)
 
 
@@ -137,11 +139,19 @@ def login():
     elif form.validate_on_submit():
 
         def sign_in():
+            throttle.check_sign_in(form.email.data)
             user = services.authenticate(form.email.data, form.password.data)
+            throttle.clear_failures(form.email.data)
             _sign_in(user, remember=form.remember.data)
             return user
 
         done = act(sign_in, form=form)
+        if isinstance(done.error, services.InvalidCredentials):
+            # In its own transaction: the refused attempt rolled back
+            act(lambda: throttle.record_failure(form.email.data))
+        if isinstance(done.error, throttle.SignInRefused):
+            page = render_template("accounts/login.html", form=form, unconfirmed=False)
+            return page, 429, {"Retry-After": str(done.error.retry_after)}
         if done:
             flash(
                 _("Bonjour %(name)s, vous êtes connecté.", name=done.value.display_name), "success"
@@ -154,6 +164,8 @@ def login():
 
 @bp.route("/compte/deconnexion", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        act(lambda: sessions.end_current_session(current_user))
     logout_user()
     _restart_session()
     flash(_("Vous êtes déconnecté. À bientôt !"), "success")
@@ -261,13 +273,14 @@ def confirm_email_change(token: str):
 def change_password():
     form = ChangePasswordForm()
     everywhere = SignOutEverywhereForm(prefix="everywhere")
-    if form.validate_on_submit() and act(
-        lambda: services.change_password(
-            current_user, form.current_password.data, form.new_password.data
-        ),
-        form=form,
-    ):
-        _sign_in(current_user._get_current_object(), remember=False)
+
+    def change():
+        # Every session ends, this device's too: it signs in again with a new one
+        user = current_user._get_current_object()
+        services.change_password(user, form.current_password.data, form.new_password.data)
+        _sign_in(user, remember=False)
+
+    if form.validate_on_submit() and act(change, form=form):
         flash(_("Votre mot de passe est modifié."), "success")
         return redirect(url_for("accounts.account"))
     return render_template(
@@ -283,6 +296,32 @@ def sign_out_everywhere():
         logout_user()
         flash(_("Vous êtes déconnecté de tous vos appareils."), "success")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/compte/appareils")
+@login_required
+def devices():
+    return render_template(
+        "accounts/devices.html",
+        devices=sessions.live_sessions(current_user),
+        form=SignOutEverywhereForm(),
+    )
+
+
+@bp.route("/compte/appareils/<int:session_id>/deconnecter", methods=["POST"])
+@login_required
+def end_device(session_id: int):
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.devices"))
+    done = act(lambda: sessions.end_session(current_user, session_id))
+    if done.value:
+        logout_user()
+        _restart_session()
+        flash(_("Vous êtes déconnecté. À bientôt !"), "success")
+        return redirect(url_for("pages.home"))
+    flash(_("Cet appareil est déconnecté."), "success")
+    return redirect(url_for("accounts.devices"))
 
 
 # --- personal data (RGPD) -------------------------------------------------------------------------

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -69,6 +72,15 @@ def respond(status: int, detail: str | None = None, code: str | None = None, tit
     return make_response(html, status)
 
 
+def retry_after(error: RateLimitExceeded) -> int:
+    """Seconds until the limit that refused this request lets it through again."""
+    for limiter in current_app.extensions.get("limiter", ()):
+        current = limiter.current_limit
+        if current is not None and current.breached:
+            return max(1, math.ceil(current.reset_at - time.time()))
+    return int(error.limit.limit.get_expiry())
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -84,7 +96,19 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):
-        return respond(429, code="rate_limited")
+        seconds = retry_after(error)
+        minutes = max(1, math.ceil(seconds / 60))
+        response = respond(
+            429,
+            ngettext(
+                "Vous avez fait trop de demandes en peu de temps. Réessayez dans %(num)s minute.",
+                "Vous avez fait trop de demandes en peu de temps. Réessayez dans %(num)s minutes.",
+                minutes,
+            ),
+            code="rate_limited",
+        )
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
