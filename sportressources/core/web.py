@@ -138,11 +138,12 @@ def act(
 
     ``form``: the form the view renders again after a refusal; ``back``: where a refusal that is
     not about fields sends the member. ``expect``: error classes the view shows its own way; they
-    are returned, not shown. ``undo``: what to clean up when the call fails (files written before
-    the transaction). ``write``: for a GET that writes, end the read-only transaction the page
-    opened, so that the write lock is taken before anything is read again. A call opens its
-    transaction as a write one (``core.db.begin_write``): a second call in the same request is
-    as safe as the first. The module docstring lists the outcomes.
+    are returned, not shown. ``undo``: what to clean up when the call fails (a file that goes
+    with a row needs none: ``core.storage.save_after_commit`` writes it with the transaction).
+    ``write``: for a GET that writes, end the read-only transaction the page opened, so that the
+    write lock is taken before anything is read again. A call opens its transaction as a write
+    one (``core.db.begin_write``): a second call in the same request is as safe as the first.
+    Any other exception rolls back too, and propagates. The module docstring lists the outcomes.
     """
     from sportressources.core.db import db
 
@@ -161,6 +162,7 @@ def act(
             rule.show(error, rule.status or 422, form, back)
         return Result(error=error)
     except BaseException:
+        db.session.rollback()
         if undo is not None:
             undo()
         raise

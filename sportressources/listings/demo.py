@@ -259,7 +259,8 @@ def _photo_maker() -> Callable[[str, int], object] | None:
         buffer = io.BytesIO()
         image.save(buffer, "PNG")
         processed = photos.process_upload(buffer.getvalue(), f"demo-{number}.png")
-        return photos.store(processed), processed.width, processed.height
+        # Written when the listing that uses it commits
+        return photos.store_after_commit(processed), processed.width, processed.height
 
     return make
 

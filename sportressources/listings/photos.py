@@ -4,8 +4,10 @@ An upload is judged by its content, decoded by Pillow, never by its name or the 
 type. What is stored is always a JPEG made by us, in three sizes (``<key>.jpg``, ``<key>-m.jpg``,
 ``<key>-s.jpg``), with no EXIF, GPS position, XMP, comment or ICC profile. Keys are random and never
 reused, so a photo's URL never changes content (``core.views`` serves them cached for a year).
-Uploads are stored before their listing exists: the form carries them as signed keys, and
-``purge_orphans`` deletes those never attached to a listing.
+The photos sent with a listing form are written with the listing's transaction
+(``store_after_commit``): a failure leaves no file. When the form is sent back instead (a field to
+correct, a refusal), the view stores them at once as pending uploads (``store``): the form carries
+them as signed keys, and ``purge_orphans`` deletes those never attached to a listing.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlalchemy import select
 
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import ValidationFailed
-from sportressources.core.storage import get_storage
+from sportressources.core.storage import get_storage, read_in_transaction, save_after_commit
 from sportressources.core.tokens import InvalidToken, make_token, read_token
 from sportressources.listings.models import ListingPhoto
 
@@ -267,13 +269,14 @@ def photo_name(key: str, size: str = "large") -> str:
 
 
 def dimensions(key: str) -> tuple[int, int]:
-    """Width and height of the large size of the stored photo ``key``.
+    """Width and height of the large size of the photo ``key``, stored or written with the
+    current transaction.
 
     Raises ``ValidationFailed`` on field ``photos`` if its files are gone (purged), ``ValueError``
     for a malformed key.
     """
     try:
-        data = get_storage().read(photo_name(key))
+        data = read_in_transaction(photo_name(key))
     except FileNotFoundError as exc:
         raise ValidationFailed({FIELD: _EXPIRED_UPLOAD}, code="photo_missing") from exc
     with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
@@ -285,20 +288,41 @@ def _check_key(key: str) -> None:
         raise ValueError(f"not a photo key: {key!r}")
 
 
-def store(photo: ProcessedPhoto) -> str:
-    """Write the three sizes of ``photo`` under a new random key, and return the key.
+def new_key() -> str:
+    """A new random photo key (``secrets.token_hex(16)``): it cannot be guessed."""
+    return secrets.token_hex(16)
 
-    The key (``secrets.token_hex(16)``) cannot be guessed. If a write fails, the files already
-    written are deleted and the error propagates.
+
+def _encodings(photo: ProcessedPhoto) -> zip:
+    return zip(SIZES, (photo.large, photo.medium, photo.small), strict=True)
+
+
+def store(photo: ProcessedPhoto, key: str | None = None) -> str:
+    """Write the three sizes of ``photo`` at once, under ``key`` or a new one, and return the key.
+
+    For a pending upload, which no row references yet; a photo that goes with a row is written
+    by ``store_after_commit``. If a write fails, the files already written are deleted and the
+    error propagates. Raises ``ValueError`` for a malformed key.
     """
-    key = secrets.token_hex(16)
+    key = key if key is not None else new_key()
+    _check_key(key)
     storage = get_storage()
     try:
-        for size, data in zip(SIZES, (photo.large, photo.medium, photo.small), strict=True):
+        for size, data in _encodings(photo):
             storage.save(photo_name(key, size), data, "image/jpeg")
     except BaseException:
         delete_files(key)
         raise
+    return key
+
+
+def store_after_commit(photo: ProcessedPhoto, key: str | None = None) -> str:
+    """Write the three sizes of ``photo`` when the current transaction commits, under ``key`` or
+    a new one, and return the key; nothing is left if it rolls back (``core.storage``)."""
+    key = key if key is not None else new_key()
+    _check_key(key)
+    for size, data in _encodings(photo):
+        save_after_commit(photo_name(key, size), data, "image/jpeg")
     return key
 
 
@@ -398,3 +422,7 @@ def purge_command(hours: int) -> None:
     """Delete photo files no listing uses, older than HOURS hours (run daily from cron)."""
     count = purge_orphans(timedelta(hours=hours))
     click.echo(f"{count} fichier(s) de photo orpheline(s) supprimé(s).")
+    # Staged files outlive their transaction only when a process died in the middle of it.
+    staged = get_storage().discard_staged_before(utcnow() - timedelta(hours=hours))
+    if staged:
+        click.echo(f"{staged} fichier(s) provisoire(s) supprimé(s).")

@@ -138,13 +138,14 @@ def _data(form: ListingForm, keys: list[str]) -> services.ListingData:
     )
 
 
-def _collect_photos(form: ListingForm, listing: Listing | None) -> list[str]:
-    """The photos of the submitted form, in order: those kept, then the new uploads.
-
-    New uploads that pass are stored at once, so that a form sent back with an error keeps
-    them (as signed keys in hidden fields); a refused file adds its French message to the field.
-    """
+def _collect_photos(
+    form: ListingForm, listing: Listing | None
+) -> tuple[list[str], dict[str, photos.ProcessedPhoto]]:
+    """The photos of the submitted form, in order (those kept, then the new uploads), and the new
+    uploads that passed, by key, not stored yet; a refused file adds its French message to the
+    field."""
     keys: list[str] = []
+    uploads: dict[str, photos.ProcessedPhoto] = {}
     own = {photo.key for photo in listing.photos} if listing is not None else set()
     for key in request.form.getlist("existing_photos"):
         if key in own and key not in keys:
@@ -164,10 +165,14 @@ def _collect_photos(form: ListingForm, listing: Listing | None) -> list[str]:
             form.photos.errors = [*form.photos.errors, _("Six photos au plus.")]
             break
         try:
-            keys.append(photos.store(photos.process_upload(upload.stream, upload.filename)))
+            processed = photos.process_upload(upload.stream, upload.filename)
         except ValidationFailed as error:
             form.photos.errors = [*form.photos.errors, str(error.message)]
-    return keys
+            continue
+        key = photos.new_key()
+        uploads[key] = processed
+        keys.append(key)
+    return keys, uploads
 
 
 def _render_form(form: ListingForm, listing: Listing | None, keys: list[str]):
@@ -183,11 +188,14 @@ def _render_form(form: ListingForm, listing: Listing | None, keys: list[str]):
 
 def _save(form: ListingForm, listing: Listing | None):
     valid = form.validate()  # first: validation resets each field's errors
-    keys = _collect_photos(form, listing)
+    keys, uploads = _collect_photos(form, listing)
     submit = request.form.get("action") != "draft"
     if valid and not form.photos.errors:
 
         def save() -> Listing:
+            # Written with the listing: a failure of any kind leaves no file behind.
+            for key, processed in uploads.items():
+                photos.store_after_commit(processed, key)
             data = _data(form, keys)
             if listing is None:
                 return services.create_listing(current_user, data, submit=submit)
@@ -196,6 +204,10 @@ def _save(form: ListingForm, listing: Listing | None):
         if done := act(save, form=form):
             flash(_saved_message(done.value), "success")
             return redirect(url_for("listings.detail", listing_id=done.value.id))
+    # The form goes back with its new photos as pending uploads, so that they need not be sent
+    # again; ``flask uploads purge`` deletes those never attached to a listing.
+    for key, processed in uploads.items():
+        photos.store(processed, key)
     return _render_form(form, listing, keys)
 
 

@@ -1,11 +1,14 @@
 """Listing pages as members use them: publish with photos, errors that lose nothing, who may act."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from sportressources.core.db import db
+from sportressources.core.errors import Conflict
+from sportressources.listings import services
 from sportressources.listings.models import Listing
 from tests.factories import make_listing
 from tests.fixtures.web import sign_in, text
@@ -55,6 +58,79 @@ def test_a_form_error_keeps_the_text_and_the_photos_already_sent(resident_client
     )
     assert response.status_code == 302
     assert only_listing().photo_count == 1
+
+
+def uploaded_files(app) -> list[str]:
+    """Every file under UPLOAD_DIR, staged ones included."""
+    return sorted(p.name for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file())
+
+
+def photo_files(key: str) -> list[str]:
+    return sorted([f"{key}.jpg", f"{key}-m.jpg", f"{key}-s.jpg"])
+
+
+def test_a_crash_after_the_upload_leaves_no_photo_file_and_no_listing(
+    app, resident_client, monkeypatch
+):
+    real = services.create_listing
+
+    def create_then_crash(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("crash after the service")
+
+    monkeypatch.setattr(services, "create_listing", create_then_crash)
+    with pytest.raises(RuntimeError):
+        resident_client.post(
+            "/annonces/nouvelle",
+            data={**form_data(), "photos": [upload("a.jpg"), upload("b.jpg")]},
+            content_type="multipart/form-data",
+        )
+
+    assert only_listing() is None
+    assert uploaded_files(app) == []
+
+
+def test_a_listing_commits_with_exactly_its_photo_files(app, resident_client):
+    response = resident_client.post(
+        "/annonces/nouvelle",
+        data={**form_data(), "photos": [upload("a.jpg"), upload("b.jpg")]},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 302
+    keys = [photo.key for photo in only_listing().photos]
+    assert uploaded_files(app) == sorted(photo_files(keys[0]) + photo_files(keys[1]))
+
+
+def test_a_refused_listing_keeps_its_new_photos_as_pending_uploads(
+    app, resident_client, monkeypatch
+):
+    real = services.create_listing
+
+    def create_then_refuse(*args, **kwargs):
+        real(*args, **kwargs)
+        raise Conflict("Refusé pour l’essai.")
+
+    monkeypatch.setattr(services, "create_listing", create_then_refuse)
+    response = resident_client.post(
+        "/annonces/nouvelle",
+        data={**form_data(), "photos": [upload("a.jpg")]},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 409 and "Refusé pour l’essai." in text(response)
+    assert only_listing() is None
+    # The form came back carrying the photo: its files wait for the next submission
+    tokens = re.findall(r'name="kept_photos" value="([^"]+)"', text(response))
+    assert len(tokens) == 1 and len(uploaded_files(app)) == 3
+    monkeypatch.undo()
+    response = resident_client.post(
+        "/annonces/nouvelle",
+        data={**form_data(), "kept_photos": tokens},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert uploaded_files(app) == photo_files(only_listing().cover_photo)
 
 
 def test_a_hostile_file_is_refused_in_french_and_nothing_is_created(resident_client):

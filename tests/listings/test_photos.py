@@ -656,3 +656,16 @@ def test_purge_command(app, uploads):
     assert result.exit_code == 0, result.output
     assert result.output == "3 fichier(s) de photo orpheline(s) supprimé(s).\n"
     assert stored_keys() == {uploads["attached"], uploads["recent"]}
+
+
+def test_purge_command_removes_staged_files_a_crashed_process_left(app):
+    storage = get_storage()
+    old, recent = storage.stage(b"old", "image/jpeg"), storage.stage(b"new", "image/jpeg")
+    staging = storage.root / ".staging"
+    os.utime(staging / f"{old}.tmp", (time.time() - 25 * 3600,) * 2)
+
+    result = app.test_cli_runner().invoke(uploads_cli, ["purge"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 fichier(s) provisoire(s) supprimé(s)." in result.output
+    assert [path.name for path in staging.iterdir()] == [f"{recent}.tmp"]

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from flask import url_for
 
-from sportressources.core.storage import get_storage
+from sportressources.core.storage import save_after_commit
 from sportressources.listings.photos import ProcessedPhoto, process_upload
 
 PREFIX = "pret-"
@@ -20,29 +20,14 @@ SUFFIXES = {"large": "", "medium": "-m", "small": "-s"}
 
 
 def store_handover_photo(source: bytes | BinaryIO, filename: str = "") -> str:
-    """Check an upload (see ``listings.photos.process_upload``), store its three sizes and return
-    its key. Raises ``PhotoRejected`` (a ValidationFailed on field ``photos``)."""
+    """Check an upload (see ``listings.photos.process_upload``) and return the key its three
+    sizes are stored under when the current transaction commits; a rollback leaves no file.
+    Raises ``PhotoRejected`` (a ValidationFailed on field ``photos``)."""
     photo: ProcessedPhoto = process_upload(source, filename)
     key = PREFIX + secrets.token_hex(16)
-    storage = get_storage()
-    written = []
-    try:
-        for size, data in zip(SUFFIXES, (photo.large, photo.medium, photo.small), strict=True):
-            name = f"{key}{SUFFIXES[size]}.jpg"
-            storage.save(name, data, "image/jpeg")
-            written.append(name)
-    except BaseException:
-        for name in written:
-            storage.delete(name)
-        raise
+    for size, data in zip(SUFFIXES, (photo.large, photo.medium, photo.small), strict=True):
+        save_after_commit(f"{key}{SUFFIXES[size]}.jpg", data, "image/jpeg")
     return key
-
-
-def delete_handover_photo(key: str | None) -> None:
-    """Delete the files of a photo stored for a step that did not happen (nothing for None)."""
-    if key:
-        for suffix in SUFFIXES.values():
-            get_storage().delete(f"{key}{suffix}.jpg")
 
 
 def handover_photo_url(key: str, size: str = "medium") -> str:

@@ -49,7 +49,6 @@ from sportressources.trade.loans.forms import (
 )
 from sportressources.trade.loans.models import Loan
 from sportressources.trade.loans.photos import (
-    delete_handover_photo,
     handover_photo_url,
     store_handover_photo,
 )
@@ -402,7 +401,7 @@ def extend(loan_id: int):
 
 
 def _handover_step(loan: Loan, stage: str):
-    """Pickup or return: the check-list form, with an optional photo stored before the step."""
+    """Pickup or return: the check-list form, with an optional photo stored with the step."""
     form = _with_checklist(
         HandoverForm(prefix="pickup") if stage == "pickup" else ReturnForm(prefix="return"), loan
     )
@@ -416,7 +415,6 @@ def _handover_step(loan: Loan, stage: str):
         lambda: _confirm(stage, loan, form, photo_key),
         form=form,
         back=back,
-        undo=lambda: delete_handover_photo(photo_key),
     )
     if not done:
         return _render_detail(loan, 422, **{stage: form})
@@ -425,7 +423,8 @@ def _handover_step(loan: Loan, stage: str):
 
 
 def _stored_photo(form: HandoverForm) -> str | None:
-    """Store the form's photo, if any; a refused file puts its message on the field."""
+    """Stage the form's photo, if any, written only if the step commits; a refused file puts
+    its message on the field."""
     upload = form.photo.data
     if not upload or not getattr(upload, "filename", ""):
         return None

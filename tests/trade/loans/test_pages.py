@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sportressources.core.db import db
 from sportressources.trade.loans import handovers, services, terms
@@ -304,6 +305,76 @@ def test_step_forms_with_errors_keep_their_text_with_a_422(
     assert refused.status_code == 422 and "entre 0 et 20 €" in html(refused)
     assert not list(Path(app.config["UPLOAD_DIR"]).rglob("pret-*"))
     assert fresh(loan2).status == "active"
+
+
+def uploaded_files(app) -> list[str]:
+    """Every file under UPLOAD_DIR, staged ones included."""
+    return sorted(p.name for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file())
+
+
+def crash_after(real):
+    """The service runs, then the request crashes before its commit."""
+
+    def confirm(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("crash after the service")
+
+    return confirm
+
+
+def fail_the_commit(real):
+    """The service runs, then a second record of the same step makes the commit fail."""
+
+    def confirm(actor, loan, **kwargs):
+        real(actor, loan, **kwargs)
+        db.session.add(
+            Handover(loan_id=loan.id, stage="pickup", party="borrower", user_id=actor.id)
+        )
+
+    return confirm
+
+
+def locked_database():
+    """The write lock is not obtained (SQLite busy past its timeout): before the service runs."""
+    raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+
+@pytest.mark.parametrize(
+    ("failure", "outcome"),
+    [
+        (crash_after, RuntimeError),
+        (fail_the_commit, IntegrityError),
+        ("lock", 503),  # answered by the database-unavailable page
+    ],
+)
+def test_a_failure_after_the_photo_leaves_no_file_and_no_record(
+    app, owner, borrower, bike, today, client_for, monkeypatch, failure, outcome
+):
+    loan = accepted(owner, borrower, bike, today, 0, 2)
+    taker = client_for(borrower)
+
+    def send_pickup():
+        return taker.post(
+            f"/prets/{loan.id}/retrait",
+            data={"pickup-checklist": ["freins"], "pickup-photo": (io.BytesIO(jpeg()), "v.jpg")},
+            content_type="multipart/form-data",
+        )
+
+    with monkeypatch.context() as patched:
+        if failure == "lock":
+            patched.setattr("sportressources.core.web.begin_write", locked_database)
+            assert send_pickup().status_code == outcome
+        else:
+            patched.setattr(handovers, "confirm_pickup", failure(handovers.confirm_pickup))
+            with pytest.raises(outcome):
+                send_pickup()
+    db.session.rollback()
+    assert uploaded_files(app) == []
+    assert db.session.scalar(select(func.count()).select_from(Handover)) == 0
+
+    assert send_pickup().status_code == 303
+    key = db.session.scalar(select(Handover.photo_key))
+    assert uploaded_files(app) == sorted([f"{key}.jpg", f"{key}-m.jpg", f"{key}-s.jpg"])
 
 
 def test_conflicts_become_a_message_on_the_loan_page(owner, borrower, bike, today, client_for):
