@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from sportressources.config import PROJECT_ROOT, load_config
-from sportressources.core.db import begin_write, db
+from sportressources.core.db import WRITE_METHODS, begin_write, db
 from sportressources.extensions import babel, csrf, limiter, login_manager, migrate
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -102,7 +102,7 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def open_write_transaction() -> None:
         # First of all hooks, before anything reads: see begin_write for why.
-        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        if request.method in WRITE_METHODS:
             begin_write()
 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
