@@ -96,8 +96,8 @@ class FrenchDecimalField(DecimalField):
 
 
 class BoundedIntegerField(IntegerField):
-    """A whole number between ``minimum`` and ``maximum`` (64-bit by default), plain digits;
-    narrower ranges with their own messages stay in validators or services."""
+    """A whole number between ``minimum`` and ``maximum`` (by default, what an INTEGER column
+    holds), plain digits; narrower ranges with their own messages stay in validators or services."""
 
     def __init__(self, *args, minimum=-INT_MAX, maximum=INT_MAX, **kwargs):
         kwargs.setdefault("invalid_value_message", _l("Indiquez un nombre entier."))

@@ -16,8 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import overload
 
-# Ids and cursors: what both SQLite and PostgreSQL (BIGINT) store, signed 64 bits.
-INT_MAX = 2**63 - 1
+# Ids, cursors, counts: every integer column is an INTEGER, 32 bits on PostgreSQL (SQLite takes
+# 64); a larger number would make the query fail, so it is no id and no count at all.
+INT_MAX = 2**31 - 1
 # No date the site deals with is further than this from today: a loan, a block, a history.
 DATE_WINDOW = timedelta(days=10 * 366)
 # Money fields: prices, deposits. Far above any real amount, far below what breaks arithmetic.

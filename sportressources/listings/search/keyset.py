@@ -12,7 +12,7 @@ def parse_cursor(sort: str, cursor: str) -> tuple | None:
     if not cursor or len(cursor) > 60 or not _CURSOR.match(cursor):
         return None
     parts = cursor.split("_")
-    # Integers within 64 bits, or SQLite refuses the query; None if any part is not one.
+    # Integers an INTEGER column holds, or the query fails; None if any part is not one.
     numbers = [parse_int(part, minimum=0) for part in parts]
     if sort == "newest" and len(parts) == 1:
         return (numbers[0],) if numbers[0] is not None else None

@@ -50,8 +50,8 @@ from sportressources.trade.loans.photos import (
     store_handover_photo,
 )
 
-# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
-ID = "int(max=9223372036854775807)"
+# The application's ``int`` converter: ids beyond what the id columns hold are a 404.
+ID = "int"
 
 bp = Blueprint("loans", __name__)
 
