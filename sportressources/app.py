@@ -17,7 +17,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from sportressources.config import PROJECT_ROOT, load_config
-from sportressources.core.db import begin_write, db
+from sportressources.core.db import WRITE_METHODS, begin_write, db
+from sportressources.core.params import INT_MAX
 from sportressources.extensions import babel, csrf, limiter, login_manager, migrate
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -59,8 +60,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 class BoundedIntConverter(IntegerConverter):
+    """Ids in paths, within what the id columns hold (core.params.INT_MAX); beyond, a 404."""
+
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
 
 
@@ -102,7 +105,7 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def open_write_transaction() -> None:
         # First of all hooks, before anything reads: see begin_write for why.
-        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        if request.method in WRITE_METHODS:
             begin_write()
 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -32,6 +32,7 @@ from sportressources.accounts.forms import (
 )
 from sportressources.core.errors import Conflict
 from sportressources.core.forms import grouped_choices
+from sportressources.core.params import text_param
 from sportressources.core.tokens import InvalidToken
 from sportressources.core.web import act, form_status, limit, safe_next
 from sportressources.extensions import limiter
@@ -132,10 +133,14 @@ def resend_confirmation():
 @limiter.limit(limit("RATELIMIT_LOGIN"), methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next"), url_for("accounts.account")))
+        return redirect(
+            safe_next(
+                text_param(request.args, "next", max_length=2000), url_for("accounts.account")
+            )
+        )
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = request.args.get("next", "")
+        form.next.data = text_param(request.args, "next", max_length=2000)
     elif form.validate_on_submit():
 
         def sign_in():

@@ -110,6 +110,10 @@ def _begin_sqlite(connection) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+# Requests whose transaction takes the write lock before anything else (see app.py)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def begin_write() -> None:
     """Open the session's transaction as a write transaction, if none is open yet.
 

@@ -38,7 +38,17 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, NoReturn
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, flash, g, jsonify, redirect, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
@@ -132,7 +142,7 @@ def act(
     back: str | None = None,
     expect: type[DomainError] | tuple[type[DomainError], ...] = (),
     undo: Callable[[], None] | None = None,
-    write: bool = False,
+    write: bool | None = None,
 ) -> Result:
     """Run one service call, commit once if it succeeds, or roll back and show its DomainError.
 
@@ -140,13 +150,17 @@ def act(
     not about fields sends the member. ``expect``: error classes the view shows its own way; they
     are returned, not shown. ``undo``: what to clean up when the call fails (a file that goes
     with a row needs none: ``core.storage.save_after_commit`` writes it with the transaction).
-    ``write``: for a GET that writes, end the read-only transaction the page opened, so that the
-    write lock is taken before anything is read again. A call opens its transaction as a write
-    one (``core.db.begin_write``): a second call in the same request is as safe as the first.
-    Any other exception rolls back too, and propagates. The module docstring lists the outcomes.
+    ``write``: end the read-only transaction the page opened, so that the write lock is taken
+    before anything is read again; by default, for every request whose method did not take it up
+    front (a GET from an email link, say), so that on SQLite concurrent writers queue instead of
+    failing. A call opens its transaction as a write one (``core.db.begin_write``): a second call
+    in the same request is as safe as the first. Any other exception rolls back too, and
+    propagates. The module docstring lists the outcomes.
     """
-    from sportressources.core.db import db
+    from sportressources.core.db import WRITE_METHODS, db
 
+    if write is None:
+        write = has_request_context() and request.method not in WRITE_METHODS
     if write and db.session().in_transaction():
         db.session.commit()
     begin_write()

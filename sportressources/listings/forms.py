@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -15,7 +14,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from sportressources.core.forms import ChoiceField, FrenchDecimalField, max_length
+from sportressources.core.forms import (
+    BoundedIntegerField,
+    ChoiceField,
+    FrenchDecimalField,
+    max_length,
+)
 from sportressources.listings.taxonomy import (
     AGE_GROUPS,
     CATEGORIES,
@@ -118,7 +122,7 @@ class ListingForm(FlaskForm):
         description=_l("Un lieu sportif public où vous proposez de remettre le matériel."),
         validators=[Optional()],
     )
-    safety_age_years = IntegerField(
+    safety_age_years = BoundedIntegerField(
         _l("Âge de l’équipement (années)"),
         description=_l("Pour un casque, un baudrier, un siège vélo enfant : 0 s’il est neuf."),
         validators=[Optional(), NumberRange(min=0, max=50, message=_l("Entre 0 et 50 ans."))],

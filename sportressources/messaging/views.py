@@ -17,8 +17,8 @@ from sportressources.listings.models import Listing
 from sportressources.messaging import services as messaging
 from sportressources.trade.exchanges.models import ExchangeRequest
 
-# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
-ID = "int(max=9223372036854775807)"
+# The application's ``int`` converter: ids beyond what the id columns hold are a 404.
+ID = "int"
 
 bp = Blueprint("messages", __name__)
 

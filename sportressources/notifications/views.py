@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_login import current_user, login_required
 
+from sportressources.core.params import int_param
 from sportressources.core.web import act, header_count
 from sportressources.notifications import services
 
@@ -26,7 +27,7 @@ def register_template_globals(state) -> None:
 @bp.get("/notifications")
 @login_required
 def index():
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    page = int_param(request.args, "page", minimum=1, maximum=MAX_PAGE, default=1)
 
     def show():
         shown, has_more = services.list_notifications(current_user, page)

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import re
 
+from sportressources.core.params import parse_int
+
 
 def parse_cursor(sort: str, cursor: str) -> tuple | None:
     """The key in a cursor for this sort order, or None if it is not one."""
     if not cursor or len(cursor) > 60 or not _CURSOR.match(cursor):
         return None
     parts = cursor.split("_")
-    try:
-        if sort == "newest" and len(parts) == 1:
-            return (int(parts[0]),)
-        if sort == "cheapest" and len(parts) == 2:
-            return (int(parts[0]), int(parts[1]))
-        if sort == "nearest" and len(parts) == 2:
+    # Integers an INTEGER column holds, or the query fails; None if any part is not one.
+    numbers = [parse_int(part, minimum=0) for part in parts]
+    if sort == "newest" and len(parts) == 1:
+        return (numbers[0],) if numbers[0] is not None else None
+    if sort == "cheapest" and len(parts) == 2:
+        return tuple(numbers) if None not in numbers else None
+    if sort == "nearest" and len(parts) == 2 and numbers[1] is not None:
+        try:
             distance = float(parts[0])
-            if distance != distance or distance < 0 or distance > 40_000:
-                return None
-            return (distance, int(parts[1]))
-    except ValueError:
-        return None
+        except ValueError:
+            return None
+        if distance != distance or distance < 0 or distance > 40_000:
+            return None
+        return (distance, numbers[1])
     return None
 
 

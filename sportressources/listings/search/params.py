@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from sqlalchemy import (
 )
 
 from sportressources.core.db import db
+from sportressources.core.params import parse_money, text_param
 from sportressources.geo.distance import RADII_KM
 from sportressources.geo.models import Commune, Zone, ZoneKind
 from sportressources.listings.models import Condition, ListingKind
@@ -27,6 +27,8 @@ SORTS = ("newest", "nearest", "cheapest")
 
 
 QUERY_MAX_LENGTH = 200
+# Longer values, or values with control characters, are not read at all
+ARG_MAX_LENGTH = 1000
 
 
 MAX_PRICE_EUROS = 100_000
@@ -129,8 +131,7 @@ class SearchParams:
 
 
 def _first(args: Mapping, name: str) -> str:
-    value = args.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return text_param(args, name, max_length=ARG_MAX_LENGTH)
 
 
 def parse_search_args(args: Mapping) -> tuple[SearchParams, dict[str, str]]:
@@ -279,13 +280,5 @@ def at_least(condition: str) -> tuple[str, ...]:
 
 def parse_euros(text: str) -> int | None:
     """Cents from « 12 », « 12,5 » or « 12.50 € »; None if not a price between 0 and the maximum."""
-    cleaned = text.replace("€", "").replace(" ", "").replace("\u202f", "").replace(",", ".")
-    if not cleaned or len(cleaned) > 12:
-        return None
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount < 0 or amount > MAX_PRICE_EUROS:
-        return None
-    return int((amount * 100).to_integral_value())
+    amount = parse_money(text, maximum=MAX_PRICE_EUROS, places=None)
+    return None if amount is None else int((amount * 100).to_integral_value())

@@ -21,8 +21,8 @@ from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.trade.forms import RatingForm
 
-# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
-ID = "int(max=9223372036854775807)"
+# The application's ``int`` converter: ids beyond what the id columns hold are a 404.
+ID = "int"
 
 bp = Blueprint("exchanges", __name__)
 

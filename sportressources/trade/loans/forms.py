@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
-    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -15,24 +13,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.validators import Optional as OptionalValue
 
-from sportressources.core.forms import NO_MAXLENGTH, FrenchDecimalField, max_length
+from sportressources.core.forms import (
+    NO_MAXLENGTH,
+    BoundedIntegerField,
+    FrenchDateField,
+    FrenchDecimalField,
+    max_length,
+)
 from sportressources.trade.loans import handovers, services, terms
-
-
-class FrenchDateField(DateField):
-    """A date typed as the browser's date picker sends it (2027-03-27) or as people write it
-    (27/03/2027); empty means none, and the service says the date is missing."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        kwargs.setdefault("invalid_value_message", _l("Indiquez une date, par exemple 27/03/2027."))
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not "".join(valuelist).strip():
-            self.data = None
-            return
-        super().process_formdata([value.strip() for value in valuelist])
 
 
 class CheckboxesField(SelectMultipleField):
@@ -137,13 +125,13 @@ class ReturnForm(HandoverForm):
 
 
 class TermsForm(FlaskForm):
-    min_days = IntegerField(
+    min_days = BoundedIntegerField(
         _l("Durée minimale (jours)"),
         validators=[InputRequired(message=_l("Indiquez une durée minimale, en jours."))],
         invalid_value_message=_l("Indiquez un nombre entier de jours."),
         render_kw={"min": 1, "max": terms.LONGEST_LOAN_DAYS},
     )
-    max_days = IntegerField(
+    max_days = BoundedIntegerField(
         _l("Durée maximale (jours)"),
         description=_l("Une saison sportive compte environ 300 jours."),
         validators=[InputRequired(message=_l("Indiquez une durée maximale, en jours."))],

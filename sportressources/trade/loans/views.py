@@ -24,6 +24,7 @@ from wtforms import SelectChoice
 
 from sportressources.core.db import db
 from sportressources.core.errors import Forbidden, ValidationFailed
+from sportressources.core.params import date_param
 from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
 from sportressources.listings.policies import can_view_listing
@@ -53,8 +54,8 @@ from sportressources.trade.loans.photos import (
     store_handover_photo,
 )
 
-# Ids beyond 64 bits would overflow SQLite: such addresses simply do not exist (404).
-ID = "int(max=9223372036854775807)"
+# The application's ``int`` converter: ids beyond what the id columns hold are a 404.
+ID = "int"
 
 bp = Blueprint("loans", __name__)
 
@@ -65,8 +66,10 @@ bp = Blueprint("loans", __name__)
 def new_request_form(listing: Listing) -> LoanRequestForm:
     """An empty request form, its first day taken from ``?debut=`` (a free day's link)."""
     form = LoanRequestForm(prefix="loan", formdata=None)
-    start = _iso_date(request.args.get("debut"))
-    if start is not None and start >= paris_today():
+    today = paris_today()
+    horizon = today + timedelta(days=terms.HORIZON_DAYS)
+    start = date_param(request.args, "debut", earliest=today, latest=horizon)
+    if start is not None:
         form.start_date.data = start
         form.end_date.data = start + timedelta(days=terms.terms_of(listing).min_days - 1)
     return form
@@ -74,13 +77,6 @@ def new_request_form(listing: Listing) -> LoanRequestForm:
 
 def new_waitlist_form() -> WaitlistForm:
     return WaitlistForm(prefix="waitlist", formdata=None)
-
-
-def _iso_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value and len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def weekday_names() -> list[tuple[str, str]]:
