@@ -8,13 +8,13 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import data_cli
     from sportressources.core.errors import DomainError
     from sportressources.core.mail.cli import mail_cli
-    from sportressources.core.params import refuse_nul_characters
+    from sportressources.core.params import refuse_nul_in_path
     from sportressources.core.security import register_security_headers
     from sportressources.core.views import bp as media_bp
     from sportressources.core.web import error_response
 
     errorpages.register(app)
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_nul_in_path)
     # A DomainError no view caught answers by the request boundary's one table
     app.register_error_handler(DomainError, error_response)
     requestlog.register(app)
