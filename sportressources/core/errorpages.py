@@ -74,11 +74,14 @@ def respond(status: int, detail: str | None = None, code: str | None = None, tit
 
 def retry_after(error: RateLimitExceeded) -> int:
     """Seconds until the limit that refused this request lets it through again."""
+    # Never longer than the window of the limit that refused it (the limiter's current limit
+    # may be another of the same rule, with a later reset)
+    expiry = int(error.limit.limit.get_expiry())
     for limiter in current_app.extensions.get("limiter", ()):
         current = limiter.current_limit
         if current is not None and current.breached:
-            return max(1, math.ceil(current.reset_at - time.time()))
-    return int(error.limit.limit.get_expiry())
+            return min(expiry, max(1, math.ceil(current.reset_at - time.time())))
+    return expiry
 
 
 def register(app: Flask) -> None:
