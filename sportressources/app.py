@@ -33,6 +33,7 @@ DOMAINS = (
     "alerts",
     "trade",
     "messaging",
+    "moderation",
     "pages",
     "dev",
 )

@@ -43,6 +43,10 @@ class User(TimestampMixin, Base):
     terms_accepted_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Set by moderation sanctions (the history is moderation_sanctions): a suspended member
+    # cannot sign in until then, a banned one never again
+    suspended_until: Mapped[datetime | None]
+    banned_at: Mapped[datetime | None]
 
     home_commune: Mapped[Commune | None] = relationship()
 

@@ -38,6 +38,9 @@ class ListingStatus(enum.StrEnum):
     SOLD = "sold"
     WITHDRAWN = "withdrawn"
     REJECTED = "rejected"
+    CHANGES_REQUESTED = "changes_requested"  # a moderator asked the owner to change it
+    REMOVED = "removed"  # taken down by a moderator after publication
+    HIDDEN = "hidden"  # its owner is suspended or banned
 
 
 # Statuses a visitor can find: published ones, and reserved ones shown as such
@@ -47,17 +50,32 @@ _S = ListingStatus
 # action: (statuses it may start from, status it leads to). A new listing starts as a draft,
 # awaiting review, or (LISTINGS_AUTO_APPROVE, development only) published.
 LISTING_TRANSITIONS = {
-    "submit": ({_S.DRAFT, _S.REJECTED}, _S.AWAITING_REVIEW),
-    "auto_publish": ({_S.DRAFT, _S.REJECTED}, _S.PUBLISHED),  # LISTINGS_AUTO_APPROVE
+    "submit": ({_S.DRAFT, _S.REJECTED, _S.CHANGES_REQUESTED}, _S.AWAITING_REVIEW),
+    "auto_publish": ({_S.DRAFT, _S.REJECTED, _S.CHANGES_REQUESTED}, _S.PUBLISHED),
     "send_back_to_review": ({_S.PUBLISHED}, _S.AWAITING_REVIEW),  # a substantive edit
     "approve": ({_S.AWAITING_REVIEW}, _S.PUBLISHED),
     "reject": ({_S.AWAITING_REVIEW}, _S.REJECTED),
+    "request_changes": ({_S.AWAITING_REVIEW}, _S.CHANGES_REQUESTED),
+    # Moderation: taken down after a report; put back when an appeal is granted
+    "remove": ({_S.AWAITING_REVIEW, _S.PUBLISHED, _S.RESERVED}, _S.REMOVED),
+    "reinstate": ({_S.REMOVED, _S.REJECTED, _S.CHANGES_REQUESTED}, _S.PUBLISHED),
+    # The owner is suspended or banned; shown again when the sanction ends
+    "hide": ({_S.PUBLISHED, _S.RESERVED}, _S.HIDDEN),
+    "unhide": ({_S.HIDDEN}, _S.PUBLISHED),
     "reserve": ({_S.PUBLISHED}, _S.RESERVED),
     "release": ({_S.RESERVED}, _S.PUBLISHED),
     "mark_given": ({_S.PUBLISHED, _S.RESERVED}, _S.GIVEN),
     "mark_sold": ({_S.PUBLISHED, _S.RESERVED}, _S.SOLD),
     "withdraw": (
-        {_S.DRAFT, _S.AWAITING_REVIEW, _S.PUBLISHED, _S.RESERVED, _S.REJECTED},
+        {
+            _S.DRAFT,
+            _S.AWAITING_REVIEW,
+            _S.PUBLISHED,
+            _S.RESERVED,
+            _S.REJECTED,
+            _S.CHANGES_REQUESTED,
+            _S.HIDDEN,
+        },
         _S.WITHDRAWN,
     ),
 }
@@ -67,6 +85,9 @@ LISTING_STAMPS = {
     "auto_publish": _PUBLISHED_AT,
     "approve": (_REVIEWED, _PUBLISHED_AT),
     "reject": _REVIEWED,
+    "request_changes": _REVIEWED,
+    "remove": (_REVIEWED, Stamp(at="closed_at")),
+    "reinstate": (_REVIEWED, _PUBLISHED_AT),
     "mark_given": Stamp(at="closed_at"),
     "mark_sold": Stamp(at="closed_at"),
     "withdraw": Stamp(at="closed_at"),
@@ -181,6 +202,15 @@ class ListingPhoto(Base):
     width: Mapped[int]
     height: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # For the moderators' duplicate-photo flag: SHA-256 of the stored file, and a 64-bit
+    # difference hash (hex) cut into four 16-bit bands, so that near-identical photos (at most 3
+    # bits apart) share at least one band and are found through an index
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    dhash_band0: Mapped[int | None] = mapped_column(index=True)
+    dhash_band1: Mapped[int | None] = mapped_column(index=True)
+    dhash_band2: Mapped[int | None] = mapped_column(index=True)
+    dhash_band3: Mapped[int | None] = mapped_column(index=True)
 
     listing: Mapped[Listing] = relationship(back_populates="photos")
 

@@ -46,6 +46,8 @@ class Rating(Base):
     score: Mapped[int]
     comment: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The comment was taken down by a moderator; the score still counts
+    comment_removed_at: Mapped[datetime | None]
 
     rater: Mapped[User] = relationship(foreign_keys=[rater_id])
     ratee: Mapped[User] = relationship(foreign_keys=[ratee_id])

@@ -1,0 +1,5 @@
+"""Moderation pages: sanctions."""
+
+from __future__ import annotations
+
+from sportressources.moderation.views import bp  # noqa: F401
