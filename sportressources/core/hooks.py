@@ -23,7 +23,10 @@ templates through these slots:
   page (``listing``, ``action_form``);
 - ``search.results_head``: above search results (``params``);
 - ``my_space.buttons``, ``my_space.nav``, ``my_space.sections``: « Mon espace »;
-- ``exchanges.my_requests.links``: under the member's requests.
+- ``exchanges.my_requests.links``: under the member's requests;
+- ``profile.actions``, ``profile.sections``: a member's public profile (``member``);
+- ``account.nav``, ``account.sections``: « Mon compte », its menu and below the profile form;
+- ``message.actions``: under each message of a conversation (``message``).
 """
 
 from __future__ import annotations

@@ -15,3 +15,8 @@ def register(app: Flask) -> None:
 def listing_flags(listing) -> list[dict[str, Any]]:
     """The flags a listing raises when it is submitted or edited."""
     return []
+
+
+def explain(flag: dict[str, Any]) -> str:
+    """The French explanation of a flag for moderators (« Coordonnées dans le texte : … »)."""
+    return str(flag.get("detail") or flag.get("code", ""))
