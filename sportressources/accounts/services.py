@@ -22,6 +22,7 @@ from sportressources.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from sportressources.accounts.restrictions import check_sign_in
 from sportressources.accounts.sessions import revoke_all_sessions
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -243,8 +244,9 @@ def confirm_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User:
     """The account matching these credentials, its hash upgraded if the parameters changed.
 
-    Raises InvalidCredentials (same message whether the address or the password is wrong) and
-    EmailNotConfirmed once the password is right but the address is unconfirmed.
+    Raises InvalidCredentials (same message whether the address or the password is wrong),
+    EmailNotConfirmed once the password is right but the address is unconfirmed, and
+    AccountRestricted for a suspended or banned member (``restrictions.check_sign_in``).
     """
     user = find_user_by_email(email)
     if user is None:
@@ -255,6 +257,7 @@ def authenticate(email: str, password: str) -> User:
         raise InvalidCredentials()
     if not user.is_confirmed:
         raise EmailNotConfirmed()
+    check_sign_in(user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

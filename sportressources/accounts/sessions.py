@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from sportressources.accounts.models import MemberSession, User
+from sportressources.accounts.policies import is_restricted
 from sportressources.core.db import begin_write, db, utcnow
 from sportressources.core.errors import NotFound
 
@@ -87,7 +88,8 @@ def start_session(user: User, remember: bool, user_agent: str | None) -> MemberS
 
 
 def load_user(token: str) -> User | None:
-    """Flask-Login loader: the live account of a live session with this token, or None."""
+    """Flask-Login loader: the live account of a live session with this token, or None (also
+    for a suspended or banned member, whatever session survived)."""
     if not token or len(token) > 64:
         return None
     row = db.session.execute(
@@ -102,7 +104,7 @@ def load_user(token: str) -> User | None:
     if row is None:
         return None
     session, user = row
-    if _is_expired(session, utcnow()):
+    if _is_expired(session, utcnow()) or is_restricted(user):
         return None
     user.current_session_token = token
     user.current_session_id = session.id

@@ -30,6 +30,7 @@ from sportressources.accounts.forms import (
     ResetPasswordForm,
     SignOutEverywhereForm,
 )
+from sportressources.accounts.restrictions import AccountRestricted
 from sportressources.core.errors import Conflict
 from sportressources.core.forms import grouped_choices
 from sportressources.core.params import text_param
@@ -150,7 +151,16 @@ def login():
             _sign_in(user, remember=form.remember.data)
             return user
 
-        done = act(sign_in, form=form)
+        done = act(sign_in, form=form, expect=AccountRestricted)
+        if isinstance(done.error, AccountRestricted):
+            page = render_template(
+                "accounts/login.html",
+                form=form,
+                unconfirmed=False,
+                restriction=done.error.restriction,
+                restriction_message=done.error.message,
+            )
+            return page, 403
         if isinstance(done.error, services.InvalidCredentials):
             # In its own transaction: the refused attempt rolled back
             act(lambda: throttle.record_failure(form.email.data))

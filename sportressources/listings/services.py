@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.signals import (
@@ -290,11 +291,13 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
     """Create a listing owned by ``actor``: a draft, or submitted for review (published at once
     only where LISTINGS_AUTO_APPROVE is set, in development).
 
-    A submitted listing needs 1 to 6 photos. Raises Forbidden for visitors and ValidationFailed
-    naming each bad field (price above the cap, hygiene and safety rules, unknown commune…).
+    A submitted listing needs 1 to 6 photos. Raises Forbidden for visitors and suspended or
+    banned members, ValidationFailed naming each bad field (price above the cap, hygiene and
+    safety rules, unknown commune…).
     """
     if not can_publish_listing(actor):
         raise Forbidden(_l("Connectez-vous pour publier une annonce."))
+    require_unrestricted(actor, _l("publier d’annonce"))
     data = _check(data, require_photos=submit)
     listing = Listing(owner_id=actor.id, photo_count=0, status=ListingStatus.DRAFT.value)
     with db.session.no_autoflush:
@@ -310,10 +313,12 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
     """Change a listing (its owner only). A substantive change to a published listing sends it
     back to review; a price, place or size change does not.
 
-    Raises Forbidden, Conflict (given, sold or withdrawn listings are closed), ValidationFailed.
+    Raises Forbidden (not the owner, or a suspended or banned one), Conflict (given, sold or
+    withdrawn listings are closed), ValidationFailed.
     """
     if not can_edit_listing(actor, listing):
         raise Forbidden(_l("Seul l’auteur de l’annonce peut la modifier."))
+    require_unrestricted(actor, _l("modifier ni publier d’annonce"))
     if listing.status in CLOSED_STATUSES:
         raise Conflict(_l("Cette annonce est close : elle ne peut plus être modifiée."))
     data = _check(data, require_photos=submit or listing.status != ListingStatus.DRAFT.value)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from sportressources.accounts.models import User
+from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url
@@ -203,10 +204,11 @@ def send_message(actor, conversation: Conversation, body: str) -> Message:
     unread messages.
 
     The body is plain text, trimmed, 1 to 2,000 characters. Sending marks the sender's side read.
-    Raises NotFound (not a participant), ValidationFailed on ``body``, Conflict when the other
-    member deleted their account.
+    Raises NotFound (not a participant), Forbidden (a suspended or banned sender),
+    ValidationFailed on ``body``, Conflict when the other member deleted their account.
     """
     side = _require_participant(actor, conversation)
+    require_unrestricted(actor, _l("envoyer de message"))
     text = clean_text(body)
     if not text:
         raise ValidationFailed({"body": _l("Écrivez un message avant de l’envoyer.")})

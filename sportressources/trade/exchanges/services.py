@@ -15,10 +15,11 @@ index on accepted requests and the unique rating per rater stay as the database'
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import (
     Conflict,
@@ -141,9 +142,10 @@ def request_item(actor, listing: Listing, message: str = "") -> ExchangeRequest:
 
     One active request per member and listing: asking again after withdrawing (or after the
     owner chose someone else) reactivates the same request. The owner is emailed. Raises
-    Forbidden, NotFound or Conflict (see ``ensure_requestable``), ValidationFailed on
-    ``message``.
+    Forbidden (also for a suspended or banned member), NotFound or Conflict (see
+    ``ensure_requestable``), ValidationFailed on ``message``.
     """
+    require_unrestricted(actor, _l("demander d’article"))
     text = checked_text(message, "message", MESSAGE_MAX)
     lock_listing(listing.id)
     earlier = ensure_requestable(actor, listing)
@@ -436,3 +438,45 @@ def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
         profile_url=external_url("accounts.profile", user_id=ratee.id),
     )
     return rating
+
+
+# --- sanctions -----------------------------------------------------------------------------------
+
+# Why the system ends a request, in the audit log
+RESTRICTED_REASON = "member suspended or banned"
+
+
+def cancel_requests_of_restricted_member(member) -> list[ExchangeRequest]:
+    """A member is suspended or banned: their pending and accepted requests are withdrawn (a
+    listing reserved for them is published again) and those on their listings declined.
+
+    Nothing has changed hands in a pending or accepted request (the handover completes the
+    exchange), so each is cancelled. Returns the requests cancelled, for the caller to tell
+    each counterpart; tells nobody itself. Flushes.
+    """
+    requests = db.session.scalars(
+        select(ExchangeRequest)
+        .join(Listing, Listing.id == ExchangeRequest.listing_id)
+        .where(
+            or_(ExchangeRequest.requester_id == member.id, Listing.owner_id == member.id),
+            ExchangeRequest.status.in_(ACTIVE_STATUSES),
+        )
+        .order_by(ExchangeRequest.listing_id, ExchangeRequest.id)
+    ).all()
+    cancelled = []
+    for request in requests:
+        listing = _lock_request(request)
+        if request.status not in ACTIVE_STATUSES:
+            continue
+        was_accepted = request.status == RequestStatus.ACCEPTED.value
+        if request.requester_id == member.id:
+            apply_transition(request, "withdraw", actor=None, reason=RESTRICTED_REASON)
+            if was_accepted and listing.status == ListingStatus.RESERVED.value:
+                apply_transition(listing, "release", actor=None, reason=RESTRICTED_REASON)
+        else:
+            # The member's listing itself is hidden by the sanction
+            apply_transition(request, "decline_on_close", actor=None, reason=RESTRICTED_REASON)
+        request.owner_confirmed_at = request.requester_confirmed_at = None
+        cancelled.append(request)
+    db.session.flush()
+    return cancelled

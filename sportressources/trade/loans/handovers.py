@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
+from sportressources.accounts.policies import is_restricted
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.mail import external_url
@@ -133,7 +134,8 @@ def confirm_return(
     """One party confirms the gear came back, with the same check-list, notes, an optional photo
     and damage report; the owner also records how much of the deposit they kept (0: all given
     back; keeping any needs a damage report). Once both have confirmed, the loan is returned, its
-    remaining days freed and the waiting list told.
+    remaining days freed and the waiting list told; so it is at once when the other party is
+    suspended or banned, and cannot sign in to confirm.
 
     Raises Forbidden (not a party), Conflict (gear never picked up, loan not active, already
     confirmed), ValidationFailed (check-list, texts over 1,000 characters, deposit amount).
@@ -180,7 +182,9 @@ def confirm_return(
     if side == Party.LENDER and loan.deposit_cents:
         loan.deposit_kept_cents = deposit_kept_cents or 0
     other_side = Party.BORROWER if side == Party.LENDER else Party.LENDER
-    finished = _confirmed(loan, HandoverStage.RETURN, other_side)
+    finished = _confirmed(loan, HandoverStage.RETURN, other_side) or is_restricted(
+        other_party(loan, side)
+    )
     freed: list[int] = []
     if finished:
         apply_transition(loan, "return", actor=actor, now=now)

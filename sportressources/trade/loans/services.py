@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.models import User
+from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound
 from sportressources.core.mail import external_url
@@ -43,6 +44,7 @@ from sportressources.trade.loans.availability import (
 from sportressources.trade.loans.models import (
     OPEN_STATUSES,
     Booking,
+    HandoverStage,
     Loan,
     LoanStatus,
     Party,
@@ -156,12 +158,14 @@ def request_loan(
     Rules: not the owner; dates valid (``check_dates``); the dates free of bookings and blocked
     periods (for a kit, those of every item too); the borrower has no overdue loan and fewer
     than ``LOANS_MAX_ACTIVE`` open loans; one waiting request per listing and borrower. The owner
-    is told. Raises Forbidden (the owner), NotFound (listing not visible), ValidationFailed
-    (dates, message over 1,000 characters), Conflict (``DatesTaken`` when booked, then the
-    waiting list applies; unavailable listing; borrower's limits; request already waiting).
+    is told. Raises Forbidden (the owner, a suspended or banned member), NotFound (listing not
+    visible), ValidationFailed (dates, message over 1,000 characters), Conflict (``DatesTaken``
+    when booked, then the waiting list applies; unavailable listing; borrower's limits; request
+    already waiting).
     """
     if not is_member(actor):
         raise Forbidden(_l("Connectez-vous pour emprunter du matériel."))
+    require_unrestricted(actor, _l("emprunter de matériel"))
     if actor.id == listing.owner_id:
         raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas vous la prêter."))
     _ensure_lendable(listing)
@@ -417,3 +421,54 @@ def rate_loan(actor, loan: Loan, score, comment: str = "") -> Rating:
     )
     tell(ratee, "loan_rated", loan, actor=actor, rating=rating)
     return rating
+
+
+# --- sanctions -----------------------------------------------------------------------------------
+
+# Why the system ends or starts a loan, in the audit log
+RESTRICTED_REASON = "member suspended or banned"
+
+
+def settle_loans_of_restricted_member(
+    member, now: datetime | None = None
+) -> tuple[list[Loan], list[Loan]]:
+    """A member is suspended or banned: their loans, on either side, are settled.
+
+    Loans whose gear has not changed hands (requested, or accepted with no pickup confirmed)
+    are cancelled, their days freed and the waiting lists told. Loans whose gear has changed
+    hands continue, so that it can come back: a pickup only the other party confirmed starts
+    the loan now, and the other party's confirmation of the return is then enough
+    (``handovers.confirm_return``). Returns (cancelled, continuing), for the caller to tell
+    each counterpart; tells nobody itself. Flushes.
+    """
+    loans = db.session.scalars(
+        select(Loan)
+        .where(
+            or_(Loan.borrower_id == member.id, Loan.lender_id == member.id),
+            Loan.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Loan.listing_id, Loan.id)
+    ).all()
+    cancelled: list[Loan] = []
+    continuing: list[Loan] = []
+    freed: set[int] = set()
+    for loan in loans:
+        lock_loan(loan)
+        if loan.status not in OPEN_STATUSES:
+            continue
+        if loan.status == LoanStatus.ACTIVE.value or pickup_started(loan):
+            other = Party.LENDER if loan.borrower_id == member.id else Party.BORROWER
+            confirmed_by_other = any(
+                handover.stage == HandoverStage.PICKUP.value and handover.party == other.value
+                for handover in loan.handovers
+            )
+            if loan.status == LoanStatus.ACCEPTED.value and confirmed_by_other:
+                apply_transition(loan, "start", actor=None, reason=RESTRICTED_REASON, now=now)
+            continuing.append(loan)
+            continue
+        apply_transition(loan, "cancel", actor=None, reason=RESTRICTED_REASON, now=now)
+        freed.update(free_bookings(loan) or [loan.listing_id])
+        cancelled.append(loan)
+    db.session.flush()
+    waitlist.release(sorted(freed), now)
+    return cancelled, continuing
