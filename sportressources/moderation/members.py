@@ -1,5 +1,6 @@
-"""Reads for the moderators' member pages: finding a member by name or email, and a member's
-history (listings, decisions on their items, reports against them, sanctions, statements)."""
+"""Reads about members for moderation: finding a member by name or email, a member's history
+(listings, decisions on their items, reports against them, sanctions, statements), and their
+sanctions."""
 
 from __future__ import annotations
 
@@ -135,3 +136,45 @@ def member_history(member: User) -> MemberHistory:
             )
         ),
     )
+
+
+# --- sanctions ----------------------------------------------------------------------------------
+
+
+def sanctions_of(member) -> list[Sanction]:
+    """Every sanction of ``member``, the latest first."""
+    return list(
+        db.session.scalars(
+            select(Sanction).where(Sanction.member_id == member.id).order_by(Sanction.id.desc())
+        )
+    )
+
+
+def active_sanctions(member) -> list[Sanction]:
+    """The sanctions of ``member`` in force, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Sanction)
+            .where(
+                Sanction.member_id == member.id,
+                Sanction.status == SanctionStatus.ACTIVE.value,
+            )
+            .order_by(Sanction.id)
+        )
+    )
+
+
+def statements_of(sanctions: list[Sanction]) -> dict[int, Statement]:
+    """The statement of reasons of each sanction, by sanction id (one query)."""
+    ids = [sanction.id for sanction in sanctions]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Statement)
+        .where(Statement.sanction_id.in_(ids), Statement.appeal_of_id.is_(None))
+        .order_by(Statement.id)
+    )
+    found: dict[int, Statement] = {}
+    for statement in rows:
+        found.setdefault(statement.sanction_id, statement)
+    return found

@@ -23,69 +23,46 @@ from sqlalchemy import select
 from sportressources.accounts.models import User
 from sportressources.accounts.policies import is_restricted, is_suspended
 from sportressources.accounts.restrictions import PARIS, Restriction, until_label
-from sportressources.accounts.sessions import revoke_all_sessions
 from sportressources.core.audit import record_entry
 from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.hooks import add_to_slot, partial
-from sportressources.core.mail import external_url
 from sportressources.core.security import Role, actor_of
 from sportressources.core.signals import account_restriction_requested
 from sportressources.core.states import apply_transition, state_changed
-from sportressources.core.templating import member_name
 from sportressources.core.text import clean_text
-from sportressources.listings.models import VISIBLE_STATUSES, Listing, ListingStatus
+from sportressources.listings.models import Listing
 from sportressources.moderation import grounds
 from sportressources.moderation.cli import moderation_cli
+from sportressources.moderation.members import active_sanctions, sanctions_of, statements_of
 from sportressources.moderation.models import (
     Sanction,
     SanctionKind,
     SanctionStatus,
-    Statement,
     TargetType,
 )
 from sportressources.moderation.policies import can_administer, can_moderate, can_sanction
+from sportressources.moderation.sanction_effects import (
+    KIND_LABELS,
+    NOTICES,
+    hide_listing_of_restricted_owner,
+    release_member,
+    restrict_member,
+    tell_member_freed,
+)
 from sportressources.moderation.statements import issue_statement
-from sportressources.notifications.services import Email, register_kind, site_path, tell_member
-from sportressources.trade.exchanges.services import cancel_requests_of_restricted_member
-from sportressources.trade.loans.services import settle_loans_of_restricted_member
+from sportressources.notifications.services import register_kind, site_path
 
 # The longest a suspension lasts; beyond, an admin closes the account
 MAX_SUSPENSION = timedelta(days=366)
 REASON_MAX = 2000
-# Why the system hides, shows or ends, in the audit log
-HIDE_REASON = "owner suspended or banned"
-UNHIDE_REASON = "owner's sanction over"
+# Why the system ends a suspension, in the audit log
 END_REASON = "suspension period over"
 
-KIND_LABELS = {
-    SanctionKind.WARNING.value: _l("Avertissement"),
-    SanctionKind.SUSPENSION.value: _l("Suspension"),
-    SanctionKind.BAN.value: _l("Fermeture du compte"),
-}
 STATUS_LABELS = {
     SanctionStatus.ACTIVE.value: _l("En vigueur"),
     SanctionStatus.ENDED.value: _l("Terminée"),
     SanctionStatus.LIFTED.value: _l("Levée"),
-}
-
-# Notice kind -> in-app message (lazy, written in the reader's language)
-NOTICES = {
-    "moderation_booking_cancelled": _l(
-        "« %(title)s » : la demande ou la réservation avec %(actor)s est annulée, car son compte "
-        "n’est plus actif."
-    ),
-    "moderation_loan_continues": _l(
-        "« %(title)s » : le compte de %(actor)s n’est plus actif, mais le prêt continue pour que "
-        "le matériel soit rendu. Voici comment le terminer."
-    ),
-    "moderation_sanction_ended": _l(
-        "Votre suspension est terminée : vous pouvez de nouveau vous connecter, et vos annonces "
-        "sont de nouveau visibles."
-    ),
-    "moderation_sanction_lifted": _l(
-        "L’équipe de modération a levé une sanction qui vous concernait : %(sanction)s."
-    ),
 }
 
 
@@ -106,48 +83,6 @@ def register(app: Flask) -> None:
         can_sanction_member=can_sanction,
         account_is_suspended=is_suspended,
     )
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def sanctions_of(member) -> list[Sanction]:
-    """Every sanction of ``member``, the latest first."""
-    return list(
-        db.session.scalars(
-            select(Sanction).where(Sanction.member_id == member.id).order_by(Sanction.id.desc())
-        )
-    )
-
-
-def active_sanctions(member) -> list[Sanction]:
-    """The sanctions of ``member`` in force, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Sanction)
-            .where(
-                Sanction.member_id == member.id,
-                Sanction.status == SanctionStatus.ACTIVE.value,
-            )
-            .order_by(Sanction.id)
-        )
-    )
-
-
-def statements_of(sanctions: list[Sanction]) -> dict[int, Statement]:
-    """The statement of reasons of each sanction, by sanction id (one query)."""
-    ids = [sanction.id for sanction in sanctions]
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(Statement)
-        .where(Statement.sanction_id.in_(ids), Statement.appeal_of_id.is_(None))
-        .order_by(Statement.id)
-    )
-    found: dict[int, Statement] = {}
-    for statement in rows:
-        found.setdefault(statement.sanction_id, statement)
-    return found
 
 
 def can_lift_sanction(actor, sanction: Sanction) -> bool:
@@ -318,7 +253,7 @@ def _impose(actor, member, kind: SanctionKind, reason, rule, until, now) -> Sanc
         now=now,
     )
     if kind != SanctionKind.WARNING:
-        _restrict(member, moderator, now)
+        restrict_member(member, moderator, now)
     with force_locale(member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = gettext("votre compte")
     issue_statement(
@@ -334,112 +269,6 @@ def _impose(actor, member, kind: SanctionKind, reason, rule, until, now) -> Sanc
         ends_at=ends_at,
     )
     return sanction
-
-
-# --- what a suspension or a ban does ------------------------------------------------------------
-
-
-def _mirror(member) -> None:
-    """Set the account's marks from the sanctions in force."""
-    active = active_sanctions(member)
-    ends = [s.ends_at for s in active if s.kind == SanctionKind.SUSPENSION.value]
-    bans = [s.starts_at for s in active if s.kind == SanctionKind.BAN.value]
-    member.suspended_until = max(ends) if ends else None
-    member.banned_at = min(bans) if bans else None
-    db.session.flush()
-
-
-def _restrict(member, moderator, now: datetime) -> None:
-    _mirror(member)
-    revoke_all_sessions(member)
-    requests = cancel_requests_of_restricted_member(member)
-    for listing in db.session.scalars(
-        select(Listing)
-        .where(Listing.owner_id == member.id, Listing.status.in_(VISIBLE_STATUSES))
-        .order_by(Listing.id)
-    ).all():
-        apply_transition(listing, "hide", actor=moderator, reason=HIDE_REASON, now=now)
-    cancelled, continuing = settle_loans_of_restricted_member(member, now)
-    for request in requests:
-        _tell_exchange_cancelled(member, request)
-    for loan in cancelled:
-        _tell_loan(member, loan, "moderation_booking_cancelled")
-    for loan in continuing:
-        _tell_loan(member, loan, "moderation_loan_continues")
-
-
-def _release(member, actor, now: datetime) -> None:
-    """After a sanction ended or was lifted: the marks follow what is left in force and, once
-    nothing restricts the member, their hidden listings are shown again."""
-    _mirror(member)
-    if is_restricted(member, now):
-        return
-    for listing in db.session.scalars(
-        select(Listing)
-        .where(Listing.owner_id == member.id, Listing.status == ListingStatus.HIDDEN.value)
-        .order_by(Listing.id)
-    ).all():
-        apply_transition(listing, "unhide", actor=actor, reason=UNHIDE_REASON, now=now)
-
-
-def hide_listing_of_restricted_owner(sender, obj=None, after=None, actor=None, **_extra) -> None:
-    """Receiver of ``state_changed`` for listings: one of a suspended or banned member that
-    becomes public (approved while they are suspended, reinstated on appeal) is hidden at
-    once."""
-    if "moderation" not in current_app.blueprints:
-        return  # an app built without moderation (in tests): no sanction applies
-    if after in VISIBLE_STATUSES and is_restricted(obj.owner):
-        apply_transition(obj, "hide", actor=actor, reason=HIDE_REASON)
-
-
-def _tell_exchange_cancelled(member, request) -> None:
-    listing = request.listing
-    if request.requester_id == member.id:
-        counterpart, role = listing.owner, "owner"
-        page = ("exchanges.listing_requests", {"listing_id": listing.id})
-    else:
-        counterpart, role = request.requester, "requester"
-        page = ("exchanges.my_requests", {})
-    _tell_counterpart(counterpart, "moderation_booking_cancelled", page, member, listing, role)
-
-
-def _tell_loan(member, loan, kind: str) -> None:
-    if loan.borrower_id == member.id:
-        counterpart, role = loan.lender, "lender"
-    else:
-        counterpart, role = loan.borrower, "borrower"
-    page = ("loans.detail", {"loan_id": loan.id})
-    _tell_counterpart(counterpart, kind, page, member, loan.listing, role, loan=loan)
-
-
-def _tell_counterpart(counterpart, kind, page, member, listing, role, loan=None) -> None:
-    """Tell the other party of a request or a loan what happens to it, by notice and email
-    (``templates/email/moderation/sanction_<what>.txt``); ``page`` is (endpoint, values)."""
-    endpoint, values = page
-    if kind == "moderation_booking_cancelled":
-        subject = _l("Réservation annulée : « %(title)s »", title=listing.title)
-    else:
-        subject = _l("Le prêt de « %(title)s » continue", title=listing.title)
-    tell_member(
-        counterpart,
-        kind,
-        site_path(endpoint, **values),
-        email=Email(
-            subject,
-            f"moderation/sanction_{kind.removeprefix('moderation_')}",
-            {
-                "listing": listing,
-                "loan": loan,
-                "role": role,
-                "other_name": member_name(member),
-                "page_url": external_url(endpoint, **values),
-                "search_url": external_url("listings.search"),
-                "contact_email": current_app.config["CONTACT_EMAIL"],
-            },
-        ),
-        title=listing.title,
-        actor_id=member.id,
-    )
 
 
 # --- ending and lifting -------------------------------------------------------------------------
@@ -475,8 +304,8 @@ def lift_sanction(actor, sanction: Sanction, reason: str, *, now: datetime | Non
     sanction.lift_reason = text
     apply_transition(sanction, "lift", actor=moderator, reason=text, now=now)
     if sanction.kind != SanctionKind.WARNING.value:
-        _release(member, moderator, now)
-    _tell_member_freed(member, sanction, "moderation_sanction_lifted", now)
+        release_member(member, moderator, now)
+    tell_member_freed(member, sanction, "moderation_sanction_lifted", now)
 
 
 def end_expired_sanctions(now: datetime | None = None, member=None) -> int:
@@ -503,36 +332,9 @@ def end_expired_sanctions(now: datetime | None = None, member=None) -> int:
         apply_transition(sanction, "end", actor=None, reason=END_REASON, now=now)
     for sanction in expired:
         freed = db.session.get(User, sanction.member_id)
-        _release(freed, None, now)
-        _tell_member_freed(freed, sanction, "moderation_sanction_ended", now)
+        release_member(freed, None, now)
+        tell_member_freed(freed, sanction, "moderation_sanction_ended", now)
     return len(expired)
-
-
-def _tell_member_freed(member, sanction: Sanction, kind: str, now: datetime) -> None:
-    with force_locale(member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        label = str(KIND_LABELS[sanction.kind]).lower()
-    subject = (
-        _l("Votre suspension est terminée")
-        if kind == "moderation_sanction_ended"
-        else _l("Une sanction est levée")
-    )
-    tell_member(
-        member,
-        kind,
-        site_path("accounts.account"),
-        email=Email(
-            subject,
-            f"moderation/sanction_{kind.removeprefix('moderation_sanction_')}",
-            {
-                "sanction": sanction,
-                "kind_label": KIND_LABELS[sanction.kind],
-                "still_restricted": is_restricted(member, now),
-                "login_url": external_url("accounts.login"),
-                "account_url": external_url("accounts.account"),
-            },
-        ),
-        sanction=label,
-    )
 
 
 # --- signing in and the scheduled job -----------------------------------------------------------
