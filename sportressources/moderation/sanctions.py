@@ -28,7 +28,7 @@ from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.hooks import add_to_slot, partial
 from sportressources.core.security import Role, actor_of
-from sportressources.core.signals import account_restriction_requested
+from sportressources.core.signals import account_restriction_requested, personal_data_requested
 from sportressources.core.states import apply_transition, state_changed
 from sportressources.core.text import clean_text
 from sportressources.listings.models import Listing
@@ -71,6 +71,7 @@ def register(app: Flask) -> None:
     for kind, message in NOTICES.items():
         register_kind(kind, message)
     account_restriction_requested.connect(answer_restriction_request, weak=False)
+    personal_data_requested.connect(export_sanctions, weak=False)
     state_changed.connect(hide_listing_of_restricted_owner, sender=Listing, weak=False)
     add_to_slot(app, "account.sections", partial("moderation/_sanctions_account.html"), order=20)
     app.jinja_env.globals.update(
@@ -83,6 +84,28 @@ def register(app: Flask) -> None:
         can_sanction_member=can_sanction,
         account_is_suspended=is_suspended,
     )
+
+
+def export_sanctions(user, **_extra) -> tuple[str, list]:
+    """RGPD export: the member's warnings and sanctions, with what the member was told (the
+    moderators who decided are not named)."""
+
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return "sanctions", [
+        {
+            "kind": sanction.kind,
+            "status": sanction.status,
+            "rule": sanction.terms_rule,
+            "reason": sanction.reason,
+            "starts_at": iso(sanction.starts_at),
+            "ends_at": iso(sanction.ends_at),
+            "ended_at": iso(sanction.ended_at),
+            "lift_reason": sanction.lift_reason,
+        }
+        for sanction in sanctions_of(user)
+    ]
 
 
 def can_lift_sanction(actor, sanction: Sanction) -> bool:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from sportressources.accounts import personal_data
 from sportressources.accounts.models import MemberSession
 from sportressources.accounts.sessions import start_session
 from sportressources.core.audit import AuditEntry
@@ -400,3 +401,20 @@ def test_flask_moderation_end_sanctions_ends_the_expired_suspensions(app, modera
     assert db.session.get(Listing, listing_id).status == "published"
     again = app.test_cli_runner().invoke(args=["moderation", "end-sanctions"])
     assert "0 suspension(s) terminée(s)." in again.output
+
+
+def test_the_members_sanctions_are_in_their_personal_data_export(moderator, resident):
+    committed(sanctions.warn_member(moderator, resident, REASON, "3.6"))
+    exported = personal_data.export_personal_data(resident)["sanctions"]
+    assert exported == [
+        {
+            "kind": "warning",
+            "status": "active",
+            "rule": "3.6",
+            "reason": REASON,
+            "starts_at": exported[0]["starts_at"],
+            "ends_at": None,
+            "ended_at": None,
+            "lift_reason": "",
+        }
+    ]
