@@ -42,6 +42,7 @@ from sportressources.moderation.models import (
 from sportressources.moderation.reports_queries import (
     ReporterRecord,
     has_open_report,
+    open_report_count,
     slowed_until,
 )
 from sportressources.moderation.reports_targets import (
@@ -155,7 +156,9 @@ def register(app: Flask) -> None:
         can_report=can_report,
         report_reason_label=reason_label,
         report_target_name=target_name,
+        open_report_count=open_report_count,
     )
+    add_to_slot(app, "nav.moderation", partial("moderation/_reports_nav_item.html"), order=6)
     for slot, template in (
         ("listing.sections", "moderation/_report_listing.html"),
         ("profile.actions", "moderation/_report_profile.html"),

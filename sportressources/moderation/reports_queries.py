@@ -124,6 +124,13 @@ def slowed_until(
     return last + SLOW_DOWN_INTERVAL, record
 
 
+def open_report_count() -> int:
+    """How many reports wait for a decision (the moderators' menu)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Report).where(Report.status == ReportStatus.OPEN.value)
+    )
+
+
 @dataclass(frozen=True)
 class ReportGroup:
     """The open reports of one item, for the moderators."""

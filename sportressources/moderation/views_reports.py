@@ -19,7 +19,6 @@ from sportressources.extensions import limiter
 from sportressources.moderation import reports as reporting
 from sportressources.moderation.policies import can_moderate
 from sportressources.moderation.reports_queries import (
-    SLOW_DOWN_AFTER,
     open_report_groups,
     record_of,
     records_for,
@@ -138,7 +137,6 @@ def report(target_type: str, target_id: int):
         target=target,
         back=back,
         slowed=record is not None and record.slowed,
-        slow_down_after=SLOW_DOWN_AFTER,
     ), form_status(form)
 
 
