@@ -237,7 +237,16 @@ def _checked(acting, data: ReportData) -> tuple[Ground, str, str, str]:
     return ground, explanation, name, email
 
 
-def _open_case(target: Target) -> ModerationCase:
+def _join_case(target: Target) -> ModerationCase:
+    """The item's open case, locked until commit and counting one more report; opened if none.
+
+    Taking the lock before anything is checked makes two reports of one item at the same moment
+    run one after the other: both are counted, and a second report by the same person finds
+    the first. Where two reports open the case at once (PostgreSQL), the second joins it.
+    """
+    case = queue.open_case_for(target.type, target.id)
+    if case is not None:
+        queue.lock_case(case.id)
     try:
         with db.session.begin_nested():
             return queue.open_case(
@@ -248,7 +257,9 @@ def _open_case(target: Target) -> ModerationCase:
                 reports=1,
             )
     except IntegrityError:
-        # Another report opened the item's case at the same moment (PostgreSQL): join it
+        opened = queue.open_case_for(target.type, target.id)
+        if opened is not None:
+            queue.lock_case(opened.id)
         return queue.open_case(
             target.type,
             target.id,
@@ -270,10 +281,10 @@ def submit_report(actor, target: Target, data: ReportData) -> Report:
     """
     acting = actor_of(actor)
     ground, explanation, name, email = _checked(acting, data)
+    case = _join_case(target)
     refused = refusal(acting, target, email=email or None)
     if refused is not None:
-        raise refused
-    case = _open_case(target)
+        raise refused  # the request rolls back: the case is left as it was
     languages = current_app.config["LANGUAGES"]
     report = Report(
         target_type=target.type,
