@@ -27,6 +27,7 @@ from sportressources.core.errors import Conflict, DomainError, ValidationFailed
 from sportressources.core.hooks import add_to_slot, partial
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import actor_of
+from sportressources.core.signals import personal_data_requested
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text
 from sportressources.moderation import queue
@@ -41,6 +42,7 @@ from sportressources.moderation.models import (
 )
 from sportressources.moderation.reports_queries import (
     ReporterRecord,
+    export_reports,
     has_open_report,
     open_report_count,
     slowed_until,
@@ -159,6 +161,7 @@ def register(app: Flask) -> None:
         open_report_count=open_report_count,
     )
     add_to_slot(app, "nav.moderation", partial("moderation/_reports_nav_item.html"), order=6)
+    personal_data_requested.connect(export_reports)
     for slot, template in (
         ("listing.sections", "moderation/_report_listing.html"),
         ("profile.actions", "moderation/_report_profile.html"),

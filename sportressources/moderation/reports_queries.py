@@ -124,6 +124,25 @@ def slowed_until(
     return last + SLOW_DOWN_INTERVAL, record
 
 
+def export_reports(user, **_extra) -> tuple[str, list]:
+    """RGPD export: the reports the member sent, with what became of them."""
+    rows = db.session.scalars(
+        select(Report).where(Report.reporter_id == user.id).order_by(Report.id)
+    ).all()
+    return "moderation_reports", [
+        {
+            "target_type": report.target_type,
+            "target_id": report.target_id,
+            "reason": report.reason,
+            "explanation": report.explanation,
+            "status": report.status,
+            "sent_at": report.created_at.isoformat(),
+            "decided_at": report.decided_at.isoformat() if report.decided_at else None,
+        }
+        for report in rows
+    ]
+
+
 def open_report_count() -> int:
     """How many reports wait for a decision (the moderators' menu)."""
     return db.session.scalar(

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from sportressources.accounts import personal_data
 from sportressources.core.audit import AuditEntry
 from sportressources.core.db import db, utcnow
 from sportressources.moderation import dsa, reports
@@ -138,6 +139,7 @@ def test_a_rejected_report_says_the_content_stays_online(case, resident, moderat
     assert "Votre signalement n’a pas été retenu." in mail.text
     assert "n’enfreint ni la loi ni les conditions d’utilisation : il reste en ligne" in mail.text
     assert "Motif de la décision" not in mail.text
+    assert "sans décision automatisée" in mail.text
     assert "organisme de règlement extrajudiciaire des litiges" in mail.text
     assert outbox.last("valerie@example.org").subject == "Your report was not upheld"
 
@@ -158,6 +160,18 @@ def test_reports_are_settled_once_and_later_reports_wait_for_the_next_decision(
     assert new_case.previous_case_id == case.id
     decide(new_case, "remove", moderator, upheld=True)
     assert [r.status for r in all_reports()] == ["rejected", "rejected", "upheld", "upheld"]
+
+
+def test_a_members_reports_are_in_their_personal_data_export(case, resident, moderator):
+    decide(case, "dismiss", moderator, upheld=False)
+    [sent] = personal_data.export_personal_data(resident)["moderation_reports"]
+    assert (sent["target_type"], sent["reason"], sent["status"]) == (
+        "listing",
+        "rule:3.4",
+        "rejected",
+    )
+    assert sent["explanation"] == "Numéro de téléphone dans la description."
+    assert sent["decided_at"] is not None
 
 
 def test_a_reporter_whose_account_is_gone_is_told_nothing(case, resident, moderator, outbox):
