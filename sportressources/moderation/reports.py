@@ -355,8 +355,9 @@ def settle_reports(case: ModerationCase, *, upheld: bool, actor) -> list[Report]
     Every open report on the case's item is settled, through the Report transitions (uphold or
     reject, an audit row each). A member gets a notice and an email, a visitor an email in the
     language they reported in; each says what was decided in plain French (and the ground, once
-    the case has its statement of reasons), and ``outcome_sent_at`` is set. A reporter whose
-    account is gone is told nothing. Flushes; returns the reports settled.
+    the case has its statement of reasons: call this after ``issue_statement``), and
+    ``outcome_sent_at`` is set. A reporter whose account is gone is told nothing. ``actor`` is
+    the deciding moderator (a user or an Actor). Flushes; returns the reports settled.
     """
     reports = db.session.scalars(
         select(Report)
@@ -378,10 +379,11 @@ def settle_reports(case: ModerationCase, *, upheld: bool, actor) -> list[Report]
         select(Statement).where(Statement.case_id == case.id).order_by(Statement.id.desc())
     )
     ground = ground_for(_ground_code(statement)) if upheld and statement is not None else None
+    moderator = actor_of(actor).user  # a user or an Actor
     now = utcnow()
     for report in reports:
         apply_transition(
-            report, "uphold" if upheld else "reject", actor=actor, reason=case.decision or None
+            report, "uphold" if upheld else "reject", actor=moderator, reason=case.decision or None
         )
         if _tell_outcome(report, case, upheld, label, ground):
             report.outcome_sent_at = now
