@@ -9,7 +9,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from sportressources.trade import exchanges, loans
+    from sportressources.core.hooks import add_to_slot
+    from sportressources.trade import exchanges, loans, slots
 
     exchanges.init_app(app)
     loans.init_app(app)
+    add_to_slot(app, "profile.sections", slots.profile_ratings, order=20)

@@ -18,6 +18,8 @@ from sportressources.trade.models import Rating, RatingKind
 
 SCORES = (1, 2, 3, 4, 5)
 COMMENT_MAX = 500
+# Ratings shown on a member's public profile, the latest first
+RECEIVED_SHOWN = 20
 SCORE_MESSAGE = _l("Choisissez une note de 1 à 5.")
 SCORE_LABELS = {
     "5": _l("5 – Excellent"),
@@ -80,6 +82,19 @@ def ratings_of(user, kind: RatingKind) -> list[Rating]:
                 or_(Rating.rater_id == user.id, Rating.ratee_id == user.id),
             )
             .order_by(Rating.id)
+        )
+    )
+
+
+def received_by(user, limit: int = RECEIVED_SHOWN) -> list[Rating]:
+    """The latest ratings ``user`` received, newest first, for their public profile (a comment
+    taken down by moderation is still a rating: its score counts)."""
+    return list(
+        db.session.scalars(
+            select(Rating)
+            .where(Rating.ratee_id == user.id)
+            .order_by(Rating.created_at.desc(), Rating.id.desc())
+            .limit(limit)
         )
     )
 
