@@ -57,6 +57,8 @@ TARGET_TYPES: dict[str, LazyString] = {
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SYSTEM_WORDS = {"systeme", "système", "system"}
+FILTER_NAMES = ("action", "acteur", "cible", "numero", "du", "au")
+UNREADABLE = "\x00"  # what a value that is too long or holds control characters reads as
 
 
 @dataclass
@@ -77,12 +79,15 @@ def parse_journal_args(args: Mapping) -> JournalQuery:
     ``acteur`` (an email address, a member number or « système »), ``cible`` (a target type)
     and ``numero`` (its id), ``du`` and ``au`` (Paris days, both included). A wrong value is
     left out of the query with a French message; an actor nobody matches gives no row."""
-    values = {
-        name: text_param(args, name, max_length=254)
-        for name in ("action", "acteur", "cible", "numero", "du", "au")
-    }
+    values: dict[str, str] = {}
     errors: dict[str, str] = {}
     criteria: dict = {}
+    for name in FILTER_NAMES:
+        value = text_param(args, name, max_length=254, default=UNREADABLE)
+        if value == UNREADABLE and name in args:
+            errors[name] = _("Critère illisible ou trop long : il est ignoré.")
+            value = ""
+        values[name] = "" if value == UNREADABLE else value
 
     action = values["action"]
     if action and (len(action) > 60 or not ACTION_PATTERN.match(action)):

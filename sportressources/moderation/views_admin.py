@@ -224,8 +224,12 @@ def withdraw_moderator(member_id: int):
 @bp.route("/transparence")
 def transparency():
     years = figures.years_with_data()
-    asked = text_param(request.args, "annee", max_length=10)
-    year = parse_int(asked, minimum=1, maximum=9999) if asked else years[0]
+    # A year asked for but unreadable (too long, not a number) is no year at all: a 404 too
+    asked = text_param(request.args, "annee", max_length=40, default="?")
+    if "annee" not in request.args or not asked:
+        year = years[0]
+    else:
+        year = parse_int(asked, minimum=1, maximum=9999)
     if year not in years:
         raise NotFound(
             _l(

@@ -75,7 +75,7 @@ def paris_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(PARIS).date()
 
 
-def median_seconds(start, end, *conditions) -> tuple[float | None, int]:
+def median_seconds(start, end, *conditions) -> tuple[int | None, int]:
     """The median of ``end - start`` in seconds over the rows meeting ``conditions``, and how
     many rows there are; one statement (window functions, on both backends)."""
     duration = seconds_between(start, end)
@@ -93,4 +93,5 @@ def median_seconds(start, end, *conditions) -> tuple[float | None, int]:
     row = db.session.execute(
         select(func.avg(ranked.c.seconds), func.max(ranked.c.total)).where(middle)
     ).one()
-    return (float(row[0]) if row[0] is not None else None), int(row[1] or 0)
+    # To the second: SQLite's julianday arithmetic is a float, a few microseconds off
+    return (round(float(row[0])) if row[0] is not None else None), int(row[1] or 0)
