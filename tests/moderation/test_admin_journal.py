@@ -314,3 +314,15 @@ def test_the_export_reads_in_batches(app, admin, monkeypatch, count_queries):
         rows = list(queries.journal_rows(queries.JournalFilter(), limit=100))
     assert [row.target_id for row in rows] == [4, 3, 2, 1, 0]
     assert len(seen) == 3
+
+
+def test_hostile_values_in_every_filter_never_break_the_admin_pages(admin_client, log):
+    from tests.test_hostile_input import HOSTILE
+
+    keys = ("action", "acteur", "cible", "numero", "du", "au", "after", "before", "email")
+    for value in HOSTILE:
+        query = dict.fromkeys(keys, value) | {"annee": value}
+        for url in ("/moderation/journal", "/moderation/journal.csv", "/moderation/equipe"):
+            response = admin_client.get(url, query_string=query)
+            assert response.status_code in {200, 302}, (url, value)
+        assert admin_client.get("/transparence", query_string=query).status_code in {200, 404}
