@@ -162,6 +162,8 @@ def journal_csv():
 
 
 def _team_page(form: RoleChangeForm, *, failed_id: int | None = None, found=None, status=200):
+    # The text area of the form that was refused, for the error summary's link
+    action = request.endpoint.rsplit(".", 1)[-1]
     email = text_param(request.args, "email", max_length=254)
     if found is None and email:
         found = queries.member_by_email(email)
@@ -173,6 +175,7 @@ def _team_page(form: RoleChangeForm, *, failed_id: int | None = None, found=None
             found=found,
             form=form,
             failed_id=failed_id,
+            failed_field_id=f"reason-{action}-{failed_id}",
             can_change_role=team.can_change_role,
         ),
         status,
@@ -187,15 +190,15 @@ def team_page():
 
 def _change_role(member_id: int, change, done_message):
     form = RoleChangeForm()
-    if form.validate_on_submit():
-        result = act(lambda: change(current_user, member_id, form.reason.data), form=form)
+    member = db.session.get(User, member_id)
+    # What the actor may not do at all is refused by the service before any word on the reason
+    if form.validate_on_submit() or not team.can_change_role(current_user, member):
+        result = act(lambda: change(current_user, member_id, form.reason.data or ""), form=form)
         if result:
             flash(done_message(result.value.display_name), "success")
             return redirect(url_for("moderation.team"))
-    found = db.session.get(User, member_id)
-    if found is None or found.is_deleted:
-        raise NotFound()
-    return _team_page(form, failed_id=member_id, found=found, status=form_status(form))
+        db.session.refresh(member)
+    return _team_page(form, failed_id=member_id, found=member, status=form_status(form))
 
 
 @bp.route("/moderation/equipe/<int:member_id>/nommer", methods=["POST"])

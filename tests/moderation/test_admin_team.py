@@ -89,12 +89,14 @@ def test_an_unknown_address_finds_nobody(admin_client):
     assert "Aucun membre n’a l’adresse « personne@example.org »." in page
 
 
-def test_an_admin_cannot_change_their_own_role(admin, admin_client):
+@pytest.mark.parametrize("reason", ["Essai", ""])
+def test_an_admin_cannot_change_their_own_role(admin, admin_client, reason):
     for action in ("nommer", "retirer"):
         response = admin_client.post(
-            f"/moderation/equipe/{admin.id}/{action}", data={"reason": "Essai"}
+            f"/moderation/equipe/{admin.id}/{action}", data={"reason": reason}
         )
         assert response.status_code == 403
+        assert "Vous ne pouvez pas changer votre propre rôle." in text(response)
     assert role_of(admin) == "admin" and role_changes(admin) == []
 
 
@@ -137,6 +139,8 @@ def test_a_role_change_needs_a_reason_and_keeps_what_was_typed(admin_client, res
     assert response.status_code == 422
     page = text(response)
     assert "500 caractères" in page and long_reason.strip() in page
+    assert f'href="#reason-grant_moderator-{resident.id}"' in page
+    assert f'id="reason-grant_moderator-{resident.id}"' in page
     assert role_of(resident) == "resident" and role_changes(resident) == []
 
 
@@ -145,7 +149,9 @@ def test_granting_the_role_twice_is_a_conflict_logged_once(admin, admin_client, 
         f"/moderation/equipe/{moderator.id}/nommer", data={"reason": "Encore"}
     )
     assert response.status_code == 409
-    assert "fait déjà partie de l’équipe" in text(response)
+    page = text(response)
+    assert "Le rôle n’a pas été changé" in page
+    assert "Ce membre fait déjà partie de l’équipe de modération." in page
     assert role_changes(moderator) == []
 
 
