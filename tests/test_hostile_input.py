@@ -43,6 +43,15 @@ QUERY_KEYS = sorted(
         "next",
         "debut",
         "near",
+        # moderation: the transparency year, the team search, the audit log's filters
+        "annee",
+        "email",
+        "action",
+        "acteur",
+        "cible",
+        "numero",
+        "du",
+        "au",
     }
 )
 FORM_PREFIXES = ("loan", "waitlist")

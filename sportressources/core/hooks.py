@@ -26,7 +26,9 @@ templates through these slots:
 - ``exchanges.my_requests.links``: under the member's requests;
 - ``profile.actions``, ``profile.sections``: a member's public profile (``member``);
 - ``account.nav``, ``account.sections``: « Mon compte », its menu and below the profile form;
-- ``message.actions``: under each message of a conversation (``message``).
+- ``message.actions``: under each message of a conversation (``message``);
+- ``footer.links``: links of the footer and of the sitemap's « Informations » (the transparency
+  report).
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from sportressources.core.security import role_required
 from sportressources.moderation import queries
-from sportressources.moderation.policies import can_moderate
+from sportressources.moderation.policies import can_administer, can_moderate
 
 bp = Blueprint("moderation", __name__)
 
@@ -15,4 +16,8 @@ bp = Blueprint("moderation", __name__)
 @bp.route("/moderation/")
 @role_required(can_moderate)
 def home():
-    return render_template("moderation/home.html", counts=queries.waiting_counts())
+    return render_template(
+        "moderation/home.html",
+        counts=queries.waiting_counts(),
+        is_admin=can_administer(current_user),
+    )

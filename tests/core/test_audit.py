@@ -52,6 +52,24 @@ def test_the_database_refuses_to_change_or_delete_an_audit_row(app, moderator, s
     assert stored_rows(db.engine) == before
 
 
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_the_orm_cannot_change_or_delete_an_audit_row_either(app, admin, change):
+    entry = record_entry(
+        "user.role_change", "user", 5, actor=admin, before="resident", after="moderator"
+    )
+    db.session.commit()
+    before = stored_rows(db.engine)
+
+    if change == "edit":
+        entry.after = "admin"
+    else:
+        db.session.delete(entry)
+    with pytest.raises(IntegrityError, match="audit_entries_append_only"):
+        db.session.flush()
+    db.session.rollback()
+    assert stored_rows(db.engine) == before
+
+
 def test_erasing_a_user_keeps_their_audit_rows_without_their_id(app):
     never_confirmed = make_user(confirmed=False)
     record_entry("listing.withdraw", "listing", 3, actor=never_confirmed, reason="Plus besoin")
