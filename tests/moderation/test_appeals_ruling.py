@@ -359,3 +359,33 @@ def test_tokenless_posts_are_refused(app, client_for, resident, second_moderator
     )
     assert contested.status_code == 400
     assert fresh(appeal).status == "open" and rulings() == []
+
+
+def test_the_appeal_pages_are_english_for_an_english_moderator(client, resident, moderator):
+    from tests.core.test_i18n import assert_english_only
+    from tests.fixtures.web import sign_in
+
+    # What members and moderators wrote stays as written: here in English
+    statement = rejected_listing_statement(
+        resident, moderator, title="Tennis racket", facts="A phone number in the text."
+    )
+    appeal = filed_appeal(resident, statement, "That number is the club's.")
+
+    english = make_user(email="en-modo@example.org", role="moderator", locale="en")
+    client.post("/langue", data={"locale": "en"})
+    browser = sign_in(client, english)
+    for path in ("/moderation/contestations", f"/moderation/contestations/{appeal.id}"):
+        response = browser.get(path)
+        assert response.status_code == 200
+        assert_english_only(response)
+    refused = browser.post(f"/moderation/contestations/{appeal.id}", data={"note": ""})
+    assert refused.status_code == 422
+    assert_english_only(refused)
+    assert "Choose to reject or to grant the appeal." in text(refused)
+    # The deciding moderator, in English, is told why they cannot rule
+    client.post("/compte/deconnexion")
+    mine = sign_in(client, moderator)
+    client.post("/langue", data={"locale": "en"})
+    response = mine.get(f"/moderation/contestations/{appeal.id}")
+    assert_english_only(response)
+    assert "You took the decision under appeal" in text(response)

@@ -182,3 +182,29 @@ def test_statements_store_the_reasons_in_french_whatever_the_moderators_language
         statement = rejected_listing_statement(resident, moderator)
     stored = fresh(statement)
     assert stored.explanation == "Pas de coordonnées ni de liens dans une annonce"
+
+
+# --- in English ---------------------------------------------------------------------------------
+
+
+def test_the_decision_pages_are_english_for_an_english_member(app, client, moderator):
+    from tests.core.test_i18n import assert_english_only
+    from tests.fixtures.web import sign_in
+
+    member = make_user(email="english@example.org", locale="en")
+    statement = rejected_listing_statement(
+        member, moderator, ground="illegal:counterfeit", title="Tennis racket"
+    )
+    client.post("/langue", data={"locale": "en"})  # before signing in: its message too
+    browser = sign_in(client, member)
+    for path in ("/compte/", "/compte/decisions", f"/compte/decisions/{statement.id}"):
+        response = browser.get(path)
+        assert response.status_code == 200
+        assert_english_only(response)
+    page = text(browser.get(f"/compte/decisions/{statement.id}"))
+    assert "Illegal content: Counterfeit." in page
+    assert 'Legal basis: <span lang="fr">Code de la propriété intellectuelle' in page
+    invalid = browser.post(f"/compte/decisions/{statement.id}/contester", data={"explanation": ""})
+    assert invalid.status_code == 422
+    assert_english_only(invalid)
+    assert "Explain why you are appealing this decision." in text(invalid)
