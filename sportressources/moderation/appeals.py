@@ -209,6 +209,13 @@ def why_cannot_rule(actor, appeal: Appeal) -> LazyString | None:
             "Vous avez pris la décision contestée : un autre membre de l’équipe de modération "
             "doit examiner cette contestation."
         )
+    if appeal.statement.member_id is not None and appeal.statement.member_id == getattr(
+        actor, "id", None
+    ):
+        return _l(
+            "Cette contestation est la vôtre : un autre membre de l’équipe de modération doit "
+            "l’examiner."
+        )
     return None
 
 
@@ -224,14 +231,15 @@ def _lock(appeal: Appeal) -> Appeal:
 
 
 def rule_on_appeal(actor, appeal: Appeal, grant: bool, note: str) -> Statement:
-    """A moderator other than the one who decided rules on an open appeal; flushes.
+    """A moderator other than the one who decided, and other than the member, rules on an
+    open appeal; flushes.
 
     Granting reverses the decision: a sanction still active is lifted
     (``sanctions.lift_sanction``), a content decision undone (``decisions.reverse_decision``).
     Either way the ruling is a new statement, emailed to the member, that cannot be contested
-    on the site. The first ruling wins. Raises Forbidden (not a moderator, or the moderator who
-    took the contested decision), Conflict (already ruled: says by whom and how) or
-    ValidationFailed on ``note`` (empty, over 4000 characters).
+    on the site. The first ruling wins. Raises Forbidden (not a moderator, the moderator who
+    took the contested decision, or the member who appeals), Conflict (already ruled: says
+    by whom and how) or ValidationFailed on ``note`` (empty, over 4000 characters).
     """
     reason = why_cannot_rule(actor, appeal)
     if reason is not None:

@@ -9,7 +9,9 @@ Paris time), « Yes »/« No » for ``automated_detection``, and a ``puid`` that
 one export to the next (« sr62-statement-42 »), so that the database refuses a statement sent
 twice. Statements that restrict nothing (a warning, the ruling on an appeal) are not exported:
 the database only takes decisions with a visibility, monetary, service or account restriction.
-Texts longer than the API allows are cut, ending with « … ».
+Texts longer than the API allows are cut, ending with « … »; email addresses and phone numbers
+quoted in them are blanked (the database is public and takes no personal data). Moderators
+write the facts without naming anyone.
 """
 
 from __future__ import annotations
@@ -46,8 +48,22 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(_zone()).date()
 
 
+# The database is public and must hold no personal data (API documentation, « Statement
+# Attributes »): contact details quoted in the facts are blanked
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(
+    r"(?<!\d)(?:(?:\+|00)33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+)
+REDACTED = "[coordonnées retirées]"
+
+
+def without_contact_details(text: str) -> str:
+    """``text`` with email addresses and French phone numbers blanked."""
+    return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, text))
+
+
 def _cut(text: str, limit: int) -> str:
-    text = (text or "").strip()
+    text = without_contact_details((text or "").strip())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

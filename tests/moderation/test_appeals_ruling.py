@@ -389,3 +389,16 @@ def test_the_appeal_pages_are_english_for_an_english_moderator(client, resident,
     response = mine.get(f"/moderation/contestations/{appeal.id}")
     assert_english_only(response)
     assert "You took the decision under appeal" in text(response)
+
+
+def test_a_moderator_cannot_rule_on_their_own_appeal(client_for, moderator):
+    sanctioned = make_user(display_name="Modo Sanctionné", role="moderator")
+    appeal = filed_appeal(sanctioned, rejected_listing_statement(sanctioned, moderator))
+    browser = client_for(sanctioned)
+    page = text(browser.get(f"/moderation/contestations/{appeal.id}"))
+    assert "Cette contestation est la vôtre" in page and 'name="outcome"' not in page
+    response = browser.post(
+        f"/moderation/contestations/{appeal.id}", data={"outcome": "grant", "note": NOTE}
+    )
+    assert response.status_code == 403
+    assert fresh(appeal).status == "open" and rulings() == []

@@ -468,3 +468,16 @@ def test_illegal_grounds_cite_distinct_laws():
     # A statement keeps the law it cites, from which its ground is found again
     laws = [ground.law for ground in grounds.ILLEGAL_KINDS]
     assert len(laws) == len(set(laws))
+
+
+def test_contact_details_quoted_in_the_facts_are_not_exported(app, tmp_path, resident, moderator):
+    rejected_listing_statement(
+        resident,
+        moderator,
+        facts="L’annonce donne le 06 12 34 56 78, le +33 6 12 34 56 78 et jean.dupont@example.org.",
+    )
+    [item] = exported(app, tmp_path, "--since", "2020-01-01")
+    assert item["decision_facts"] == (
+        "L’annonce donne le [coordonnées retirées], le [coordonnées retirées] et "
+        "[coordonnées retirées]."
+    )
