@@ -40,22 +40,22 @@ def _illegal(kind: str, label: LazyString, category: str, law: str) -> Ground:
 
 C = dsa.Category
 TERMS_RULES: tuple[Ground, ...] = (
-    _rule("2.1", _l("Un compte par personne, sous une identité honnête"), C.SCOPE),
+    _rule("2.1", _l("Un compte par personne, sous une identité honnête"), C.OTHER_TERMS),
     _rule("2.2", _l("Un nom de profil correct, qui n’usurpe l’identité de personne"), C.SPEECH),
     _rule(
         "3.1", _l("Du matériel qui vous appartient, décrit honnêtement, photos réelles"), C.SCAMS
     ),
-    _rule("3.2", _l("Un don est gratuit et un prix de vente respecte le plafond"), C.SCOPE),
+    _rule("3.2", _l("Un don est gratuit et un prix de vente respecte le plafond"), C.OTHER_TERMS),
     _rule("3.3", _l("Les règles d’hygiène et de sécurité du matériel"), C.UNSAFE),
-    _rule("3.4", _l("Pas de coordonnées ni de liens dans une annonce"), C.SCOPE),
-    _rule("3.5", _l("Du matériel de sport uniquement"), C.SCOPE),
+    _rule("3.4", _l("Pas de coordonnées ni de liens dans une annonce"), C.OTHER_TERMS),
+    _rule("3.5", _l("Du matériel de sport uniquement"), C.OTHER_TERMS),
     _rule("3.6", _l("Pas d’annonce fictive, en double ou publiée en masse"), C.SCAMS),
-    _rule("4.1", _l("Tenir ses engagements lors des échanges et des prêts"), C.SCOPE),
+    _rule("4.1", _l("Tenir ses engagements lors des échanges et des prêts"), C.OTHER_TERMS),
     _rule("5.1", _l("Pas de propos injurieux, discriminatoires ou harcelants"), C.BULLYING),
-    _rule("5.2", _l("Pas de démarchage commercial ni de publicité"), C.SCOPE),
-    _rule("5.3", _l("Pas de revente de matériel reçu en don"), C.SCOPE),
+    _rule("5.2", _l("Pas de démarchage commercial ni de publicité"), C.OTHER_TERMS),
+    _rule("5.3", _l("Pas de revente de matériel reçu en don"), C.OTHER_TERMS),
     _rule("5.4", _l("Pas d’arnaque ni de demande de paiement hors du site"), C.SCAMS),
-    _rule("5.5", _l("Pas d’utilisation automatisée du site"), C.SCOPE),
+    _rule("5.5", _l("Pas d’utilisation automatisée du site"), C.OTHER_TERMS),
 )
 
 ILLEGAL_KINDS: tuple[Ground, ...] = (
@@ -110,7 +110,7 @@ ILLEGAL_KINDS: tuple[Ground, ...] = (
     _illegal(
         "other",
         _l("Autre contenu illicite"),
-        C.SCOPE,
+        C.UNSPECIFIED_ILLEGAL,
         "",
     ),
 )
