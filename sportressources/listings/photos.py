@@ -308,6 +308,9 @@ def _read_large(key: str) -> bytes:
 
 DHASH_BANDS = 4
 DHASH_BAND_BITS = 16
+# Neighbours this close count as equal: in a plain area (a sky, a wall) their order is noise that
+# a new compression or a resize reverses, and the hash of a copy would drift away
+DHASH_MARGIN = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,14 +364,15 @@ def _fingerprint(data: bytes, image: Image.Image) -> Fingerprint:
 
 def difference_hash(image: Image.Image) -> int:
     """The 64-bit difference hash (dHash) of an image: shrunk to 9 x 8 grey pixels, one bit per
-    pair of horizontal neighbours, set when the left one is brighter."""
+    pair of horizontal neighbours, set when the left one is brighter by more than
+    ``DHASH_MARGIN`` grey levels."""
     grey = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
     pixels = grey.tobytes()
     value = 0
     for row in range(8):
         for column in range(8):
-            left = pixels[row * 9 + column]
-            value = (value << 1) | (left > pixels[row * 9 + column + 1])
+            left, right = pixels[row * 9 + column], pixels[row * 9 + column + 1]
+            value = (value << 1) | (left > right + DHASH_MARGIN)
     return value
 
 

@@ -345,11 +345,10 @@ def explain(flag: dict[str, Any]) -> str:
     if code == "listing_burst" and re.fullmatch(r"\d+/\d+", detail):
         count, minutes = map(int, detail.split("/"))
         return ngettext(
-            "Rafale d’annonces : %(num)d annonces envoyées en %(minutes)d minute.",
-            "Rafale d’annonces : %(num)d annonces envoyées en %(minutes)d minutes.",
+            "Rafale d’annonces : %(count)d annonces envoyées en %(num)d minute.",
+            "Rafale d’annonces : %(count)d annonces envoyées en %(num)d minutes.",
             minutes,
-            num=count,
-            minutes=minutes,
+            count=count,
         )
     if code == "young_account" and detail.isdigit():
         days = int(detail)
@@ -402,7 +401,11 @@ def add_forbidden_word(actor, word: str) -> ForbiddenWord:
         raise ValidationFailed({"word": _l("Saisissez un mot ou une expression.")})
     if len(word) > FORBIDDEN_WORD_MAX:
         raise ValidationFailed(
-            {"word": _l("%(limit)s caractères au plus.", limit=FORBIDDEN_WORD_MAX)}
+            {
+                "word": _l(
+                    "Ce texte ne peut pas dépasser %(limit)s caractères.", limit=FORBIDDEN_WORD_MAX
+                )
+            }
         )
     if len(letters) < 2:
         raise ValidationFailed(

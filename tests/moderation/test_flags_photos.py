@@ -30,7 +30,7 @@ def scene(seed: int, size=(1200, 900)) -> Image.Image:
         box = (x, y, x + rng.randrange(80, width // 2), y + rng.randrange(80, height // 2))
         colour = tuple(rng.randrange(256) for _ in range(3))
         (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour)
-    grain = Image.effect_noise(size, 30).convert("RGB")
+    grain = Image.frombytes("L", size, rng.randbytes(width * height)).convert("RGB")
     return Image.blend(image, grain, 0.15)
 
 
