@@ -5,9 +5,8 @@ A flag's ``detail`` is the evidence, in no language (the passage found, amounts,
 a count); ``explain`` words it for the moderator reading it. Every rule is cheap: it reads the
 listing, its owner, its own photos and a few indexed rows, never all listings or photos.
 
-Also here: the list of forbidden words moderators keep (functions flush, never commit), and
-``flask moderation hash-photos``, which fingerprints the photos stored before the duplicate-photo
-rule existed.
+Also here: ``flask moderation hash-photos``, which fingerprints the photos stored before the
+duplicate-photo rule existed. The list of forbidden words is kept in ``forbidden_words``.
 """
 
 from __future__ import annotations
@@ -23,21 +22,17 @@ from flask import Flask, current_app
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
-from sqlalchemy.exc import IntegrityError
 
-from sportressources.accounts.models import User
 from sportressources.config import ConfigurationError
-from sportressources.core.audit import AuditEntry, record_entry
+from sportressources.core.audit import AuditEntry
 from sportressources.core.db import db, transaction, utcnow
-from sportressources.core.errors import Forbidden, NotFound, ValidationFailed
-from sportressources.core.text import clean_line, fold
+from sportressources.core.errors import ValidationFailed
 from sportressources.listings import photos as photo_files
 from sportressources.listings.models import Listing, ListingKind, ListingPhoto
 from sportressources.listings.services import euros, price_cap_cents
 from sportressources.moderation import flag_text
 from sportressources.moderation.cli import moderation_cli
 from sportressources.moderation.models import ForbiddenWord
-from sportressources.moderation.policies import can_moderate
 
 Flag = dict[str, str]
 
@@ -53,16 +48,14 @@ SETTINGS = {
 
 # Duplicate photos: hashes at most this many bits apart show the same picture
 DHASH_MAX_DISTANCE = 3
-# A band all black or all white (a plain background) is shared by too many photos to tell anything
+# A band whose bits are all alike (two rows of a plain area) is shared by too many photos to
+# tell anything
 _UNINFORMATIVE_BANDS = frozenset({0, (1 << photo_files.DHASH_BAND_BITS) - 1})
 # A hash with almost all bits alike is a plain picture: only its exact copies count
 _DHASH_MIN_BITS, _DHASH_MAX_BITS = 8, 56
 # Rows read at most when looking for another member's photo
 DUPLICATE_CANDIDATES_MAX = 200
 DUPLICATES_SHOWN = 5
-
-FORBIDDEN_WORD_MAX = 80
-FORBIDDEN_WORDS_MAX = 500
 
 # Short names of the flags, for filters and lists
 LABELS: dict[str, LazyString] = {
@@ -372,93 +365,6 @@ def explain(flag: dict[str, Any]) -> str:
     if label is not None:
         return f"{label} : {detail}" if detail else str(label)
     return detail or code
-
-
-# --- the forbidden words list --------------------------------------------------------------------
-
-
-def forbidden_word_list() -> list[tuple[ForbiddenWord, User | None]]:
-    """The forbidden words in alphabetical order (accents aside), each with the moderator who
-    added it (None once their account is gone)."""
-    rows = db.session.execute(
-        select(ForbiddenWord, User).outerjoin(User, User.id == ForbiddenWord.added_by_id)
-    ).all()
-    return sorted(((word, user) for word, user in rows), key=lambda row: fold(row[0].word))
-
-
-def add_forbidden_word(actor, word: str) -> ForbiddenWord:
-    """Add a word or phrase to the list the ``forbidden_word`` rule looks for; audited.
-
-    Raises Forbidden (not a moderator) and ValidationFailed on field ``word``: empty, longer
-    than ``FORBIDDEN_WORD_MAX``, fewer than two letters or digits, already listed (accents and
-    case aside), or the list is full (``FORBIDDEN_WORDS_MAX``).
-    """
-    if not can_moderate(actor):
-        raise Forbidden(_l("Seule l’équipe de modération gère les mots interdits."))
-    word = clean_line(word)
-    letters = re.findall(r"[^\W_]", fold(word))
-    if not word:
-        raise ValidationFailed({"word": _l("Saisissez un mot ou une expression.")})
-    if len(word) > FORBIDDEN_WORD_MAX:
-        raise ValidationFailed(
-            {
-                "word": _l(
-                    "Ce texte ne peut pas dépasser %(limit)s caractères.", limit=FORBIDDEN_WORD_MAX
-                )
-            }
-        )
-    if len(letters) < 2:
-        raise ValidationFailed(
-            {"word": _l("Un mot interdit doit compter au moins deux lettres ou chiffres.")}
-        )
-    existing = db.session.scalars(select(ForbiddenWord.word)).all()
-    if any(_same_words(word, other) for other in existing):
-        raise ValidationFailed({"word": _l("« %(word)s » est déjà dans la liste.", word=word)})
-    if len(existing) >= FORBIDDEN_WORDS_MAX:
-        raise ValidationFailed(
-            {
-                "word": _l(
-                    "La liste compte déjà %(limit)s mots : retirez-en avant d’en ajouter.",
-                    limit=FORBIDDEN_WORDS_MAX,
-                )
-            }
-        )
-    entry = ForbiddenWord(word=word, added_by_id=actor.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-    except IntegrityError as exc:  # the same word added at the same moment by someone else
-        raise ValidationFailed(
-            {"word": _l("« %(word)s » est déjà dans la liste.", word=word)}
-        ) from exc
-    record_entry(
-        "forbidden_word.add", "forbidden_word", entry.id, actor=actor, details={"word": word}
-    )
-    return entry
-
-
-def remove_forbidden_word(actor, word_id: int) -> ForbiddenWord:
-    """Take a word off the list; audited. Listings already flagged keep their flag.
-
-    Raises Forbidden (not a moderator) and NotFound (no such word, or already removed).
-    """
-    if not can_moderate(actor):
-        raise Forbidden(_l("Seule l’équipe de modération gère les mots interdits."))
-    entry = db.session.get(ForbiddenWord, word_id)
-    if entry is None:
-        raise NotFound(_l("Ce mot n’est plus dans la liste."))
-    db.session.delete(entry)
-    db.session.flush()
-    details = {"word": entry.word}
-    record_entry("forbidden_word.remove", "forbidden_word", word_id, actor=actor, details=details)
-    return entry
-
-
-def _same_words(first: str, second: str) -> bool:
-    def words(text: str) -> list[str]:
-        return re.findall(r"[^\W_]+", fold(text))
-
-    return words(first) == words(second)
 
 
 # --- fingerprints of photos stored before --------------------------------------------------------

@@ -8,7 +8,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired
 
 from sportressources.core.forms import max_length
-from sportressources.moderation.flags import FORBIDDEN_WORD_MAX
+from sportressources.moderation.forbidden_words import FORBIDDEN_WORD_MAX
 
 
 class ForbiddenWordForm(FlaskForm):

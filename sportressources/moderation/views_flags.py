@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from sportressources.core.security import role_required
 from sportressources.core.web import act, form_status
-from sportressources.moderation import flags
+from sportressources.moderation import forbidden_words as forbidden
 from sportressources.moderation.forms_flags import ForbiddenWordForm, RemoveForbiddenWordForm
 from sportressources.moderation.policies import can_moderate
 from sportressources.moderation.views import bp
@@ -19,7 +19,7 @@ from sportressources.moderation.views import bp
 def forbidden_words():
     form = ForbiddenWordForm()
     if request.method == "POST" and form.validate():
-        done = act(lambda: flags.add_forbidden_word(current_user, form.word.data), form=form)
+        done = act(lambda: forbidden.add_word(current_user, form.word.data), form=form)
         if done:
             flash(_("« %(word)s » est ajouté aux mots interdits.", word=done.value.word), "success")
             return redirect(url_for("moderation.forbidden_words"), code=303)
@@ -27,8 +27,8 @@ def forbidden_words():
         "moderation/flags_words.html",
         form=form,
         remove_form=RemoveForbiddenWordForm(),
-        words=flags.forbidden_word_list(),
-        word_max=flags.FORBIDDEN_WORDS_MAX,
+        words=forbidden.listed_words(),
+        word_max=forbidden.FORBIDDEN_WORDS_MAX,
     ), form_status(form)
 
 
@@ -39,6 +39,6 @@ def remove_forbidden_word(word_id: int):
     if not RemoveForbiddenWordForm().validate_on_submit():
         flash(_("La demande a expiré : recommencez."), "error")
         return redirect(back, code=303)
-    if done := act(lambda: flags.remove_forbidden_word(current_user, word_id), back=back):
+    if done := act(lambda: forbidden.remove_word(current_user, word_id), back=back):
         flash(_("« %(word)s » est retiré des mots interdits.", word=done.value.word), "success")
     return redirect(back, code=303)

@@ -14,7 +14,7 @@ from sportressources.core.db import db
 from sportressources.core.storage import get_storage
 from sportressources.listings import photos, services
 from sportressources.listings.models import ListingPhoto
-from sportressources.moderation import flags
+from sportressources.moderation import flags, forbidden_words
 from sportressources.moderation.queue import open_case_for
 from tests.listings.helpers import listing_data
 
@@ -151,7 +151,7 @@ def test_the_rules_read_through_indexes_not_whole_tables(
     picture = scene(9)
     submit(resident, jpeg(picture))
     listing = submit(other_resident, resaved(picture))
-    flags.add_forbidden_word(moderator, "contrefaçon")
+    forbidden_words.add_word(moderator, "contrefaçon")
     db.session.commit()
     statements = []
 

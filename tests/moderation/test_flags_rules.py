@@ -10,7 +10,7 @@ from sportressources.core.db import db, utcnow
 from sportressources.core.states import apply_transition
 from sportressources.listings import services
 from sportressources.listings.models import Listing
-from sportressources.moderation import flags
+from sportressources.moderation import flags, forbidden_words
 from sportressources.moderation.models import ForbiddenWord
 from sportressources.moderation.queue import open_case_for
 from tests.factories import make_listing, make_user
@@ -107,8 +107,8 @@ def test_a_link_to_the_site_itself_is_not_flagged(app):
 
 
 def test_a_forbidden_word_is_flagged_accents_and_case_aside(app, moderator):
-    flags.add_forbidden_word(moderator, "Contrefaçon")
-    flags.add_forbidden_word(moderator, "arme blanche")
+    forbidden_words.add_word(moderator, "Contrefaçon")
+    forbidden_words.add_word(moderator, "arme blanche")
     db.session.commit()
     listing = draft(title="Maillot CONTREFACON", description="Avec une arme-blanche")
     assert flags.forbidden_word(listing) == {
@@ -118,7 +118,7 @@ def test_a_forbidden_word_is_flagged_accents_and_case_aside(app, moderator):
 
 
 def test_a_word_only_containing_a_forbidden_one_is_not_flagged(app, moderator):
-    flags.add_forbidden_word(moderator, "arme")
+    forbidden_words.add_word(moderator, "arme")
     db.session.commit()
     assert flags.forbidden_word(draft(description="Des armes, un armement, une larme")) is None
     assert db.session.scalar(db.select(db.func.count()).select_from(ForbiddenWord)) == 1

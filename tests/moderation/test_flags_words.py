@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from sportressources.core.audit import AuditEntry
 from sportressources.core.db import db
-from sportressources.moderation import flags
+from sportressources.moderation import forbidden_words
 from sportressources.moderation.models import ForbiddenWord
 from tests.fixtures.web import text
 
@@ -39,7 +39,7 @@ def test_a_moderator_adds_a_word_and_the_change_is_audited(moderator_client, mod
 
 
 def test_a_moderator_removes_a_word_and_the_change_is_audited(app, moderator_client, moderator):
-    word_id = flags.add_forbidden_word(moderator, "arme blanche").id
+    word_id = forbidden_words.add_word(moderator, "arme blanche").id
     db.session.commit()
     response = moderator_client.post(f"{PAGE}/{word_id}/supprimer")
     assert response.status_code == 303
@@ -60,7 +60,7 @@ def test_removing_a_word_already_gone_is_a_404(moderator_client):
 
 
 def test_a_word_already_listed_accents_and_case_aside_is_refused(moderator_client, moderator):
-    flags.add_forbidden_word(moderator, "contrefacon")
+    forbidden_words.add_word(moderator, "contrefacon")
     db.session.commit()
     response = add(moderator_client, "CONTREFAÇON")
     assert response.status_code == 422
@@ -98,9 +98,9 @@ def test_markup_in_a_word_is_shown_as_text(moderator_client):
 
 
 def test_the_list_has_a_limit(app, moderator_client, moderator, monkeypatch):
-    monkeypatch.setattr(flags, "FORBIDDEN_WORDS_MAX", 2)
+    monkeypatch.setattr(forbidden_words, "FORBIDDEN_WORDS_MAX", 2)
     for word in ("premier", "second"):
-        flags.add_forbidden_word(moderator, word)
+        forbidden_words.add_word(moderator, word)
     db.session.commit()
     response = add(moderator_client, "troisième")
     assert response.status_code == 422
@@ -109,7 +109,7 @@ def test_the_list_has_a_limit(app, moderator_client, moderator, monkeypatch):
 
 
 def test_residents_cannot_see_or_change_the_list(app, client_for, resident, moderator):
-    word = flags.add_forbidden_word(moderator, "arnaque")
+    word = forbidden_words.add_word(moderator, "arnaque")
     db.session.commit()
     resident_client = client_for(resident)
     assert resident_client.get(PAGE).status_code == 403
@@ -132,7 +132,7 @@ def test_the_menu_shows_the_page_to_moderators_only(client_for, resident, modera
 
 
 def test_a_post_without_csrf_token_is_refused(app, moderator_client, moderator):
-    word = flags.add_forbidden_word(moderator, "arnaque")
+    word = forbidden_words.add_word(moderator, "arnaque")
     db.session.commit()
     app.config["WTF_CSRF_ENABLED"] = True
     assert add(moderator_client, "autre").status_code == 400
