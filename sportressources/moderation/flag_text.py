@@ -218,7 +218,7 @@ _AT = (
 )
 _DOT = r"(?:\s*\.\s*|\s*[\(\[\{<]\s*(?:dot|point|\.)\s*[\)\]\}>]\s*|\s+(?:dot|point)\s+)"
 _MAIL_TLDS = r"(?:com|fr|net|org|eu|be|ch|info|io|me|biz|de|uk|lu)"
-_PLAIN_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}")
+_PLAIN_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}")
 # An address written around the filter must end with a known top-level domain
 _DISGUISED_EMAIL = re.compile(
     rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*?{_DOT}{_MAIL_TLDS}(?![^\W_])"
@@ -331,7 +331,8 @@ _ORDINAL_FOLLOWS = re.compile(
     r"\s*(?:main|etage|place|age|division|saison|edition|siecle|anniversaire|fois|tour|jour"
     r"|mois|annee|categorie|serie|taille|rang|ligne|manche|set)(?![^\W_])"
 )
-# An amount after these words is what the gear cost new, not what is asked for it
+# An amount after these words (within 25 characters of the same sentence) is what the gear cost
+# new, not what is asked for it
 _NEW_VALUE_BEFORE = re.compile(
     r"(?<![^\W_])(?:neuf|neuve|neufs|neuves|valeur|achete|achetee|achetes|achetees|paye|payee"
     r"|payes|payees|cote|magasin)(?![^\W_])[^.!?\n]{0,25}$"
@@ -352,7 +353,7 @@ def prices(text: str) -> list[str]:
         ordinal = amount < 5 or _ORDINAL_FOLLOWS.match(folded.text, match.end())
         if match.group("a") and match.group().endswith("e") and ordinal:
             continue
-        if _NEW_VALUE_BEFORE.search(folded.text, 0, match.start()):
+        if _NEW_VALUE_BEFORE.search(folded.text, max(0, match.start() - 40), match.start()):
             continue
         spans.append(match.span())
     return _excerpts(folded, spans)
