@@ -274,8 +274,7 @@ def _claim_photo(listing: Listing, key: str) -> ListingPhoto:
 
     if db.session.scalar(select(ListingPhoto.id).where(ListingPhoto.key == key)) is not None:
         raise ValidationFailed({"photos": _l("Cette photo appartient déjà à une autre annonce.")})
-    width, height = photo_files.dimensions(key)
-    photo = ListingPhoto(key=key, position=0, width=width, height=height)
+    photo = ListingPhoto(key=key, position=0, **photo_files.stored_photo_columns(key))
     listing.photos.append(photo)
     return photo
 
