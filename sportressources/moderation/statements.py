@@ -124,7 +124,8 @@ def issue_statement(
                 "moderation/statement",
                 {
                     "statement": statement,
-                    "subject": subject,
+                    # not « subject »: send_mail takes the email's subject under that name
+                    "item": subject,
                     "decision_label": DECISION_LABELS.get(decision, decision),
                     "ground": ground,
                     "statement_url": external_url(
