@@ -297,7 +297,7 @@ def test_a_listing_decided_outside_the_queue_leaves_it(app, owner):
     assert listing.status == "awaiting_review"
 
 
-# --- undoing a decision (an appeal was granted) ----------------------------------------------------
+# --- undoing a decision (an appeal was granted) --------------------------------------------------
 
 
 def test_reversing_puts_each_kind_of_item_back(app, owner, asker, moderator):
