@@ -75,7 +75,7 @@ def decision_label(case_or_decision, target_type: str | None = None) -> str:
     target_type = getattr(case_or_decision, "target_type", target_type)
     if decision == Decision.REMOVE and target_type == TargetType.LISTING:
         return str(LISTING_REMOVED)
-    label = DECISION_LABELS.get(decision)
+    label = DECISION_LABELS.get(decision) or statements.DECISION_LABELS.get(decision)
     return str(label) if label is not None else str(decision or "")
 
 
