@@ -205,3 +205,49 @@ def test_the_checks_catch_a_violation(tmp_path, monkeypatch, domain, source, che
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     with pytest.raises(AssertionError, match=expected):
         check()
+
+
+def route_paths(tree):
+    """The paths of the routes a module declares (``@bp.route("/x")``, ``@bp.post("/x")``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr in ROUTE_DECORATORS
+                    and decorator.args
+                    and isinstance(decorator.args[0], ast.Constant)
+                ):
+                    yield node.lineno, decorator.args[0].value
+
+
+def test_moderation_pages_belong_to_the_moderation_package():
+    """The moderation package owns what moderators do: no other package (listings kept the
+    review queue until issue 11) declares a page under /moderation."""
+    problems = [
+        f"{path}:{lineno}: route {route} outside the moderation package"
+        for path, domain, _, tree in modules()
+        if domain != "moderation"
+        for lineno, route in route_paths(tree)
+        if route == "/moderation" or route.startswith("/moderation/")
+    ]
+    moderation_routes = [
+        route
+        for _, domain, _, tree in modules()
+        if domain == "moderation"
+        for _, route in route_paths(tree)
+    ]
+    assert not problems, "\n".join(problems)
+    assert "/moderation/file" in moderation_routes
+
+
+def test_the_moderation_check_catches_a_listing_route(tmp_path, monkeypatch):
+    fake = tmp_path / "sportressources"
+    (fake / "listings").mkdir(parents=True)
+    (fake / "listings" / "views.py").write_text(
+        "@bp.route('/moderation/annonces')\ndef review_queue():\n    return ''\n"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    with pytest.raises(AssertionError, match="route /moderation/annonces outside the moderation"):
+        test_moderation_pages_belong_to_the_moderation_package()

@@ -115,7 +115,7 @@ def test_a_listing_given_through_an_exchange_leaves_one_row_per_step(app, modera
     owner, asker, rival, late = (make_user() for _ in range(4))
     listing = committed(listings.create_listing(owner, listing_data(), submit=False))
     committed(listings.update_listing(owner, listing, listing_data(), submit=True))
-    committed(listing_review.review_listing(moderator, listing, accept=True))
+    committed(listing_review.approve_listing(moderator, listing))
     chosen = committed(exchanges.request_item(asker, listing))
     passed_over = committed(exchanges.request_item(rival, listing))
     refused = committed(exchanges.request_item(late, listing))
@@ -145,7 +145,7 @@ def test_a_listing_given_through_an_exchange_leaves_one_row_per_step(app, modera
 def test_a_rejected_listing_leaves_its_submission_and_the_reason(app, moderator):
     owner = make_user()
     listing = committed(listings.create_listing(owner, listing_data()))
-    committed(listing_review.review_listing(moderator, listing, accept=False, note="Photo floue."))
+    committed(listing_review.reject_listing(moderator, listing, "Photo floue."))
 
     assert trail("listing", listing) == [
         ("listing.submit", "draft", "awaiting_review", owner.id, None),

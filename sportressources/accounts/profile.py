@@ -19,6 +19,7 @@ from sportressources.accounts.services import (
     find_user_by_email,
     normalise_email,
 )
+from sportressources.core.audit import record_entry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
@@ -140,3 +141,49 @@ def confirm_email_change(token: str) -> User:
     user.email_confirmed_at = utcnow()
     db.session.flush()
     return user
+
+
+# --- moderation ----------------------------------------------------------------------------------
+
+NAME_RESET = "profile.reset_name"
+
+
+def neutral_name(user: User) -> str:
+    """The name a member gets when moderators remove theirs: « Membre n°42 »."""
+    return f"Membre n°{user.id}"
+
+
+def reset_display_name(actor, user: User, reason: str = "", details: dict | None = None) -> str:
+    """Replace a member's public name by a neutral one (a moderator's decision; the caller
+    checked that ``actor`` may). The old name is kept in the audit row's details, so that
+    ``restore_display_name`` can put it back. Returns the old name."""
+    old = user.display_name
+    user.display_name = neutral_name(user)
+    db.session.flush()
+    record_entry(
+        NAME_RESET,
+        "user",
+        user.id,
+        actor=actor,
+        reason=reason,
+        details={**(details or {}), "display_name": old},
+    )
+    return old
+
+
+def restore_display_name(actor, user: User, name: str, reason: str = "") -> bool:
+    """Give a member back the name moderators removed (an appeal was granted), unless they chose
+    another one since; recorded in the audit log. Returns whether the name was put back."""
+    if user.display_name != neutral_name(user) or not name:
+        return False
+    user.display_name = name
+    db.session.flush()
+    record_entry(
+        "profile.restore_name",
+        "user",
+        user.id,
+        actor=actor,
+        reason=reason,
+        details={"display_name": name},
+    )
+    return True

@@ -29,7 +29,6 @@ def init_app(app: Flask) -> None:
         demo_only=True,
     )
     add_to_slot(app, "nav.main", partial("listings/_nav_items.html"), order=10)
-    add_to_slot(app, "nav.moderation", partial("listings/_moderation_nav_items.html"), order=10)
     add_to_slot(app, "header.account", partial("listings/_header_link.html"), order=40)
     add_to_slot(app, "my_space.nav", partial("listings/_my_space_nav.html"), order=30)
     add_to_slot(app, "my_space.sections", partial("listings/_my_space_favourites.html"), order=30)

@@ -139,14 +139,5 @@ class ListingForm(FlaskForm):
     )
 
 
-class ReviewListingForm(FlaskForm):
-    note = TextAreaField(
-        _l("Message à l’auteur"),
-        description=_l("Obligatoire en cas de refus."),
-        validators=[Optional(), max_length(1000)],
-        render_kw={"rows": 3},
-    )
-
-
 class ActionForm(FlaskForm):
     """A button-only form: its CSRF token is all it carries."""

@@ -1,75 +1,97 @@
-"""The review of listings: the queue of listings waiting for a moderator, publishing or
-rejecting one, and telling its owner (``notices``: an in-app notice and an email, in their
-language). Functions flush and never commit."""
+"""What a moderator's decision does to a listing: publish it, refuse it, ask its owner for a
+change, take it down, or put it back (an appeal was granted). The queue, the reasons and the
+statement of reasons are moderation's; these functions change the listing only, each through
+its transition (which writes the audit row). Functions flush and never commit."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from sportressources.core.db import db
-from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
+from sportressources.core.errors import Forbidden
 from sportressources.core.mail import external_url
+from sportressources.core.signals import listing_closing
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_text
-from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings.models import Listing
 from sportressources.listings.notices import KINDS
 from sportressources.listings.policies import can_review_listings
 from sportressources.notifications.services import Email, site_path, tell_member
 
-
-def review_queue() -> list[Listing]:
-    """Listings waiting for review, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.status == ListingStatus.AWAITING_REVIEW.value)
-            .order_by(Listing.updated_at, Listing.id)
-        )
-    )
+NOT_A_MODERATOR = _l("Seule l’équipe de modération peut examiner les annonces.")
 
 
-def review_listing(actor, listing: Listing, accept: bool, note: str = "") -> None:
-    """Publish or reject a listing awaiting review and tell its owner.
-
-    Raises Forbidden (not a moderator), Conflict (already reviewed) or ValidationFailed (a
-    refusal needs a reason).
-    """
+def _check(actor) -> None:
     if not can_review_listings(actor):
-        raise Forbidden(_l("Seule l’équipe de modération peut examiner les annonces."))
-    if listing.status != ListingStatus.AWAITING_REVIEW.value:
-        raise Conflict(_l("Cette annonce a déjà été examinée."))
+        raise Forbidden(NOT_A_MODERATOR)
+
+
+def _moderate(actor, listing: Listing, action: str, note: str) -> None:
+    _check(actor)
     note = clean_text(note)
-    if not accept and not note:
-        raise ValidationFailed({"note": _l("Expliquez à l’auteur pourquoi l’annonce est refusée.")})
-    if len(note) > 1000:
-        raise ValidationFailed({"note": _l("Ce texte ne peut pas dépasser 1000 caractères.")})
+    apply_transition(listing, action, actor=actor, reason=note or None)
     listing.review_note = note
-    apply_transition(listing, "approve" if accept else "reject", actor=actor, reason=note)
-    kind = "listing_published" if accept else "listing_rejected"
-    subject, _message = KINDS[kind]
+
+
+def approve_listing(actor, listing: Listing, note: str = "") -> None:
+    """Publish a listing awaiting review and tell its owner (notice and email).
+
+    Raises Forbidden (not a moderator) or Conflict (no longer awaiting review).
+    """
+    _moderate(actor, listing, "approve", note)
+    listing.review_note = ""
+    subject, _message = KINDS["listing_published"]
     email = Email(
         subject,
         "listings/listing_reviewed",
         {
             "listing": listing,
-            "accepted": accept,
+            "accepted": True,
             "listing_url": external_url("listings.detail", listing_id=listing.id),
         },
     )
-    params = {"title": listing.title} | ({} if accept else {"reason": note})
     tell_member(
         listing.owner,
-        kind,
+        "listing_published",
         site_path("listings.detail", listing_id=listing.id),
         email=email,
-        **params,
+        title=listing.title,
     )
 
 
-def count_awaiting_review() -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Listing)
-        .where(Listing.status == ListingStatus.AWAITING_REVIEW.value)
-    )
+def reject_listing(actor, listing: Listing, note: str) -> None:
+    """Refuse a listing awaiting review; ``note`` (the reason) stays on it for its owner, who may
+    edit it and send it again. Moderation tells the owner through the statement of reasons.
+
+    Raises Forbidden or Conflict (no longer awaiting review).
+    """
+    _moderate(actor, listing, "reject", note)
+
+
+def request_changes(actor, listing: Listing, note: str) -> None:
+    """Ask the owner of a listing awaiting review to change it (``note`` says what) before it is
+    published; the owner edits it and sends it again. Raises Forbidden or Conflict."""
+    _moderate(actor, listing, "request_changes", note)
+
+
+def remove_listing(actor, listing: Listing, note: str) -> None:
+    """Take down a listing awaiting review or public; its open requests and loans not started
+    are cancelled as when it is withdrawn (their authors told).
+
+    Raises Forbidden, or Conflict (already closed, or the item is out on loan).
+    """
+    _check(actor)
+    listing_closing.send(listing, actor=actor)
+    _moderate(actor, listing, "remove", note)
+
+
+def reinstate_listing(actor, listing: Listing, note: str = "") -> None:
+    """Publish again a listing that was removed, refused or sent back for changes (an appeal
+    against that decision was granted). Raises Forbidden or Conflict."""
+    _moderate(actor, listing, "reinstate", note)
+    listing.review_note = ""
+
+
+def can_reinstate(listing: Listing) -> bool:
+    """Whether the listing is still as a moderator's decision left it (not edited and sent back,
+    withdrawn or closed since), so that putting it back makes sense."""
+    return Listing.transitions.allows(listing.status, "reinstate")

@@ -320,10 +320,17 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
     require_unrestricted(actor, _l("modifier ni publier d’annonce"))
     if listing.status in CLOSED_STATUSES:
         raise Conflict(_l("Cette annonce est close : elle ne peut plus être modifiée."))
+    if listing.status == ListingStatus.REMOVED.value:
+        raise Conflict(
+            _l(
+                "Cette annonce a été retirée par l’équipe de modération : elle ne peut plus être "
+                "modifiée. Vous pouvez contester cette décision depuis votre compte."
+            )
+        )
     data = _check(data, require_photos=submit or listing.status != ListingStatus.DRAFT.value)
     with db.session.no_autoflush:
         changed = _apply(listing, data)
-    if listing.status in (ListingStatus.DRAFT.value, ListingStatus.REJECTED.value):
+    if listing.status in RESUBMITTABLE_STATUSES:
         if submit:
             _submit(actor, listing)
     elif (
@@ -347,6 +354,12 @@ CLOSED_STATUSES = (
     ListingStatus.GIVEN.value,
     ListingStatus.SOLD.value,
     ListingStatus.WITHDRAWN.value,
+)
+# Not public yet: the owner edits them and sends them (again) to review
+RESUBMITTABLE_STATUSES = (
+    ListingStatus.DRAFT.value,
+    ListingStatus.REJECTED.value,
+    ListingStatus.CHANGES_REQUESTED.value,
 )
 
 

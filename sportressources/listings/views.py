@@ -9,17 +9,14 @@ from flask_login import current_user, login_required
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
-from sportressources.core.security import role_required
 from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
 from sportressources.listings import favourites, photos, services
-from sportressources.listings import review as reviews
-from sportressources.listings.forms import ActionForm, ListingForm, ReviewListingForm
+from sportressources.listings.forms import ActionForm, ListingForm
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.policies import (
     can_contact_owner,
     can_edit_listing,
-    can_review_listings,
     can_view_listing,
 )
 from sportressources.listings.search.form import filter_options
@@ -51,7 +48,6 @@ def register_template_globals(state) -> None:
         photo_url=photo_url,
         can_edit_listing=can_edit_listing,
         can_contact_owner=can_contact_owner,
-        listings_awaiting_review=reviews.count_awaiting_review,
         listing_page_url=listing_page_url,
     )
     state.app.jinja_env.filters["euros"] = services.euros
@@ -69,6 +65,9 @@ def status_labels() -> dict:
         ListingStatus.SOLD: _l("Vendue"),
         ListingStatus.WITHDRAWN: _l("Retirée"),
         ListingStatus.REJECTED: _l("Refusée"),
+        ListingStatus.CHANGES_REQUESTED: _l("Modification demandée"),
+        ListingStatus.REMOVED: _l("Retirée par la modération"),
+        ListingStatus.HIDDEN: _l("Masquée"),
     }
 
 
@@ -362,41 +361,3 @@ def favourite(listing_id: int):
             "success",
         )
     return redirect(url_for("listings.detail", listing_id=listing.id))
-
-
-# --- review ---------------------------------------------------------------------------------------
-
-
-@bp.route("/moderation/annonces")
-@role_required(can_review_listings)
-def review_queue():
-    return render_template(
-        "listings/review_queue.html", listings=reviews.review_queue(), form=ReviewListingForm()
-    )
-
-
-@bp.route("/moderation/annonces/<int:listing_id>", methods=["POST"])
-@role_required(can_review_listings)
-def review(listing_id: int):
-    listing = services.get_listing(listing_id, current_user)
-    form = ReviewListingForm()
-    decision = request.form.get("decision")
-    if decision not in {"accept", "reject"}:
-        raise ValidationFailed(message=_("Choisissez de publier ou de refuser l’annonce."))
-    if form.validate_on_submit():
-        if act(
-            lambda: reviews.review_listing(
-                current_user, listing, decision == "accept", form.note.data
-            )
-        ):
-            flash(
-                _("« %(title)s » est publiée.", title=listing.title)
-                if decision == "accept"
-                else _("« %(title)s » est refusée ; son auteur est prévenu.", title=listing.title),
-                "success",
-            )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return redirect(url_for("listings.review_queue"))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from sportressources.accounts.models import User
 from sportressources.accounts.restrictions import require_unrestricted
+from sportressources.core.audit import record_entry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url
@@ -38,6 +39,8 @@ ACCOUNT_CLOSED_MESSAGE = _l(
     "Ce membre a supprimé son compte : il ne peut plus recevoir de messages."
 )
 NOT_FOUND_MESSAGE = _l("Cette conversation n’existe pas ou ne vous concerne pas.")
+# What both sides read instead of a message the moderators took down
+REMOVED_MESSAGE = _l("Message retiré par la modération")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class ConversationSummary:
     def preview(self) -> str:
         if self.last_message is None:
             return ""
+        if self.last_message.removed_at is not None:
+            return str(REMOVED_MESSAGE)
         text = " ".join(self.last_message.body.split())
         return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
 
@@ -364,6 +369,48 @@ def unread_count(user) -> int:
     )
 
 
+# --- moderation --------------------------------------------------------------------------------
+
+
+def remove_message(actor, message: Message, reason: str = "") -> None:
+    """Take a message down (a moderator's decision; the caller checked that ``actor`` may): both
+    sides then read « Message retiré par la modération » instead of its text, which is kept for
+    an appeal. Recorded in the audit log. Raises Conflict if it is already removed."""
+    if message.removed_at is not None:
+        raise Conflict(_l("Ce message a déjà été retiré."))
+    message.removed_at = utcnow()
+    db.session.flush()
+    record_entry(
+        "message.remove",
+        "message",
+        message.id,
+        actor=actor,
+        before="visible",
+        after="removed",
+        reason=reason,
+        details={"conversation_id": message.conversation_id},
+    )
+
+
+def restore_message(actor, message: Message, reason: str = "") -> None:
+    """Show a removed message again (an appeal against its removal was granted); recorded in
+    the audit log. A message that is not removed stays as it is."""
+    if message.removed_at is None:
+        return
+    message.removed_at = None
+    db.session.flush()
+    record_entry(
+        "message.restore",
+        "message",
+        message.id,
+        actor=actor,
+        before="removed",
+        after="visible",
+        reason=reason,
+        details={"conversation_id": message.conversation_id},
+    )
+
+
 # --- personal data -------------------------------------------------------------------------------
 
 
@@ -393,6 +440,7 @@ def export_messages(user, **_extra) -> tuple[str, list]:
                     "sent_at": message.created_at.isoformat(),
                     "from_me": message.sender_id == user.id,
                     "body": message.body,
+                    "removed_by_moderation": message.removed_at is not None,
                 }
                 for message in conversation.messages
             ],

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from sportressources.core.audit import record_entry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.text import checked_text
@@ -132,3 +133,48 @@ def add_rating(
     except IntegrityError as exc:
         raise Conflict(already_rated) from exc
     return rating
+
+
+# --- moderation ----------------------------------------------------------------------------------
+
+
+def shown_comment(rating: Rating) -> str:
+    """The comment as others read it: empty once a moderator removed it."""
+    return "" if rating.comment_removed_at is not None else rating.comment
+
+
+def remove_comment(actor, rating: Rating, reason: str = "") -> None:
+    """Take a rating's comment down (a moderator's decision; the caller checked that ``actor``
+    may): it is no longer shown, is kept for an appeal, and the score still counts. Recorded in
+    the audit log. Raises Conflict if it is already removed."""
+    if rating.comment_removed_at is not None:
+        raise Conflict(_l("Ce commentaire a déjà été retiré."))
+    rating.comment_removed_at = utcnow()
+    db.session.flush()
+    record_entry(
+        "rating.remove_comment",
+        "rating",
+        rating.id,
+        actor=actor,
+        before="visible",
+        after="removed",
+        reason=reason,
+    )
+
+
+def restore_comment(actor, rating: Rating, reason: str = "") -> None:
+    """Show a removed comment again (an appeal against its removal was granted); recorded in
+    the audit log. A comment that is not removed stays as it is."""
+    if rating.comment_removed_at is None:
+        return
+    rating.comment_removed_at = None
+    db.session.flush()
+    record_entry(
+        "rating.restore_comment",
+        "rating",
+        rating.id,
+        actor=actor,
+        before="removed",
+        after="visible",
+        reason=reason,
+    )

@@ -69,11 +69,13 @@ def test_publish_review_find_talk_give_and_rate(page, photo_file):
     listing_url = page.url
     logout(page)
 
-    # A moderator publishes it
+    # A moderator publishes it from the review queue
     login(page, "modo@example.org")
-    page.get_by_role("link", name="Annonces à relire").click()
-    page.get_by_role("button", name="Publier").click()
-    expect(page.get_by_role("status")).to_contain_text("est publiée")
+    page.get_by_role("link", name="File de modération").click()
+    page.get_by_role("link", name="Annonce : Vélo enfant 20 pouces").click()
+    page.get_by_label("Publier l’annonce").check()
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_role("status")).to_contain_text("annonce publiée")
     logout(page)
 
     # Someone finds it by « velo » without accent, within 10 km of Lens

@@ -26,7 +26,7 @@ def test_a_submitted_listing_waits_for_review_then_is_published(app, resident, m
     lievin = db.session.get(Commune, "62510")
     assert (listing.latitude, listing.longitude) == (lievin.latitude, lievin.longitude)
 
-    review.review_listing(moderator, listing, accept=True)
+    review.approve_listing(moderator, listing)
     db.session.commit()
     assert listing.status == "published" and listing.published_at is not None
     mail = outbox.last(resident.email)
@@ -245,7 +245,7 @@ def test_a_price_or_place_change_keeps_a_listing_published(app, resident, modera
         resident,
         listing_data(kind="sale", price_cents=1000, new_price_cents=4000, photo_keys=[key]),
     )
-    review.review_listing(moderator, listing, accept=True)
+    review.approve_listing(moderator, listing)
     db.session.commit()
     services.update_listing(
         resident,
@@ -296,16 +296,49 @@ def test_moderators_see_hidden_listings(app, resident, moderator):
 
 def test_review_rules(app, resident, moderator, outbox):
     listing = make_listing(owner=resident, status="awaiting_review")
-    with pytest.raises(Forbidden):
-        review.review_listing(resident, listing, accept=True)
-    with pytest.raises(ValidationFailed):
-        review.review_listing(moderator, listing, accept=False, note=" ")
-    review.review_listing(moderator, listing, accept=False, note="Photo floue.")
+    for decide in (review.approve_listing, review.reject_listing, review.request_changes):
+        with pytest.raises(Forbidden):
+            decide(resident, listing, "")
+    review.reject_listing(moderator, listing, "Photo floue.")
     db.session.commit()
-    assert listing.status == "rejected"
-    assert "Photo floue." in outbox.last(resident.email).text
+    assert (listing.status, listing.review_note, listing.reviewed_by_id) == (
+        "rejected",
+        "Photo floue.",
+        moderator.id,
+    )
+    # The reason reaches the owner in moderation's statement of reasons, not from here
+    assert outbox.to(resident.email) == []
     with pytest.raises(Conflict):
-        review.review_listing(moderator, listing, accept=True)
+        review.approve_listing(moderator, listing)
+
+
+def test_a_listing_sent_back_for_changes_is_edited_and_resubmitted(app, resident, moderator):
+    listing = make_listing(owner=resident, status="awaiting_review")
+    review.request_changes(moderator, listing, "Ajoutez une photo de la semelle.")
+    db.session.commit()
+    assert listing.status == "changes_requested"
+    services.update_listing(resident, listing, listing_data(photo_keys=[stored_photo()]))
+    db.session.commit()
+    assert listing.status == "awaiting_review"
+
+
+def test_a_removed_listing_can_no_longer_be_edited_but_can_be_reinstated(
+    app, resident, other_resident, moderator
+):
+    listing = make_listing(owner=resident)
+    db.session.add(ExchangeRequest(listing_id=listing.id, requester_id=other_resident.id))
+    db.session.commit()
+    review.remove_listing(moderator, listing, "Contrefaçon manifeste.")
+    db.session.commit()
+    assert listing.status == "removed"
+    request = db.session.scalars(select(ExchangeRequest)).one()
+    assert request.status == "declined"
+    with pytest.raises(Conflict, match="retirée par l’équipe de modération"):
+        services.update_listing(resident, listing, listing_data())
+    assert review.can_reinstate(listing)
+    review.reinstate_listing(moderator, listing)
+    db.session.commit()
+    assert (listing.status, listing.review_note) == ("published", "")
 
 
 # --- closing, favourites, deletion ----------------------------------------------------------------

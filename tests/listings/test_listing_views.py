@@ -10,6 +10,7 @@ from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings import services
 from sportressources.listings.models import Listing
+from sportressources.moderation.models import ModerationCase
 from tests.factories import make_listing
 from tests.fixtures.web import sign_in, text
 from tests.listings.helpers import form_data, jpeg_bytes, upload
@@ -200,10 +201,15 @@ def test_listing_pages_need_the_right_person(app, client, resident, other_reside
     db.session.rollback()
     assert db.session.get(Listing, published.id).status == "published"
     assert intruder.get("/moderation/annonces").status_code == 403
+    assert intruder.get("/moderation/file").status_code == 403
 
     moderation = sign_in(app.test_client(), moderator)
     assert moderation.get(f"/annonces/{draft.id}").status_code == 200
-    assert moderation.get("/moderation/annonces").status_code == 200
+    # The listings' old queue now leads to the moderation queue, filtered on listings
+    old_queue = moderation.get("/moderation/annonces")
+    assert old_queue.status_code == 301
+    assert old_queue.headers["Location"].endswith("/moderation/file?type=listing")
+    assert moderation.get("/moderation/file?type=listing").status_code == 200
 
 
 def test_the_owner_withdraws_and_marks_availability(resident_client, resident):
@@ -222,12 +228,17 @@ def test_the_owner_withdraws_and_marks_availability(resident_client, resident):
 
 def test_the_review_queue_publishes_and_refuses(app, moderator_client, resident):
     waiting = make_listing(owner=resident, status="awaiting_review", title="Vélo enfant 20 pouces")
-    page = text(moderator_client.get("/moderation/annonces"))
+    [case] = db.session.scalars(select(ModerationCase)).all()
+    page = text(moderator_client.get("/moderation/file?type=listing"))
     assert "Vélo enfant 20 pouces" in page
-    moderator_client.post(f"/moderation/annonces/{waiting.id}", data={"decision": "reject"})
+    # A refusal without a reason is refused
+    response = moderator_client.post(
+        f"/moderation/file/{case.id}/decision", data={"decision": "reject"}
+    )
+    assert response.status_code == 422
     db.session.rollback()
     assert db.session.get(Listing, waiting.id).status == "awaiting_review"
-    moderator_client.post(f"/moderation/annonces/{waiting.id}", data={"decision": "accept"})
+    moderator_client.post(f"/moderation/file/{case.id}/decision", data={"decision": "approve"})
     db.session.rollback()
     assert db.session.get(Listing, waiting.id).status == "published"
 
@@ -267,12 +278,12 @@ def test_the_rules_page_lists_hygiene_and_safety_categories(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/annonces/nouvelle", "/moderation/annonces/1", "/annonces/1/favori", "/annonces/1/retirer"],
+    ["/annonces/nouvelle", "/annonces/1/favori", "/annonces/1/retirer"],
 )
 def test_listing_forms_refuse_a_post_without_csrf_token(app, moderator_client, path):
     make_listing()
     app.config["WTF_CSRF_ENABLED"] = True
-    response = moderator_client.post(path, data=form_data() | {"decision": "accept"})
+    response = moderator_client.post(path, data=form_data())
     assert response.status_code == 400
     assert "Formulaire expiré" in text(response)
 

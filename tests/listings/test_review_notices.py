@@ -1,5 +1,6 @@
-"""The review of a listing tells its owner once: an in-app notice and an email, both in their
-language, written in the review's transaction and dropped with it."""
+"""Publishing a listing tells its owner once: an in-app notice and an email, both in their
+language, written in the review's transaction and dropped with it. (A refusal tells them through
+moderation's statement of reasons: tests/moderation/test_queue_decisions.py.)"""
 
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -20,26 +21,10 @@ def notices_shown_to(user) -> list[tuple[str, str]]:
         return [(item.message, item.notification.url) for item in shown]
 
 
-def test_a_rejection_tells_the_owner_why_in_their_language(app, moderator, outbox):
-    owner = make_user(email="owner@example.org", locale="en")
-    listing = make_listing(owner=owner, title=TITLE, status="awaiting_review")
-    review.review_listing(moderator, listing, accept=False, note="Photo floue.")
-    db.session.commit()
-    assert notices_shown_to(owner) == [
-        (
-            f"Your listing “{TITLE}” was not accepted. Reason: Photo floue.",
-            f"/annonces/{listing.id}",
-        )
-    ]
-    [mail] = outbox.to(owner.email)
-    assert mail.subject == "Your listing was not accepted"
-    assert "Photo floue." in mail.text
-
-
 def test_publishing_tells_the_owner_once(app, moderator, outbox):
     owner = make_user(email="owner@example.org")
     listing = make_listing(owner=owner, title=TITLE, status="awaiting_review")
-    review.review_listing(moderator, listing, accept=True)
+    review.approve_listing(moderator, listing)
     db.session.commit()
     assert notices_shown_to(owner) == [
         (
@@ -52,7 +37,7 @@ def test_publishing_tells_the_owner_once(app, moderator, outbox):
 
 def test_a_rolled_back_review_tells_nobody(app, moderator, outbox):
     listing = make_listing(title=TITLE, status="awaiting_review")
-    review.review_listing(moderator, listing, accept=True)
+    review.approve_listing(moderator, listing)
     assert counts() == (1, 1)  # written in the action's transaction...
     db.session.rollback()
     assert counts() == (0, 0)  # ...and gone with it
