@@ -3,8 +3,7 @@ word, is told when it is already listed, and removes it."""
 
 import pytest
 
-from tests.e2e.test_listing_journey import login
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tests.fixtures.browser import expect
 
 pytestmark = pytest.mark.e2e
@@ -13,6 +12,14 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def app_overrides():
     return {"WTF_CSRF_ENABLED": True}
+
+
+def login(page, email):
+    page.goto("/compte/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def test_a_moderator_manages_the_forbidden_words(page):
