@@ -27,11 +27,15 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from sportressources.accounts.models import User
 from sportressources.core.db import db
+from sportressources.listings.models import Listing
+from sportressources.messaging.models import Message
 from sportressources.moderation import dsa, grounds
 from sportressources.moderation.cli import moderation_cli
 from sportressources.moderation.models import Statement, TargetType
 from sportressources.moderation.statements import terms_url
+from sportressources.trade.models import Rating
 
 PUID_PREFIX = "sr62-statement-"
 # Organisations have no content type of their own in the API
@@ -93,11 +97,6 @@ def exported_statements(since: date, until: date | None = None) -> list[Statemen
 
 def content_dates(rows: Iterable[Statement]) -> dict[tuple[str, int], date]:
     """When each statement's item was posted (``content_date``), one query per kind of item."""
-    from sportressources.accounts.models import User
-    from sportressources.listings.models import Listing
-    from sportressources.messaging.models import Message
-    from sportressources.trade.models import Rating
-
     models = {
         TargetType.LISTING.value: Listing,
         TargetType.MESSAGE.value: Message,

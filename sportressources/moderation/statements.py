@@ -18,6 +18,7 @@ from sportressources.core.db import db, utcnow
 from sportressources.core.errors import NotFound
 from sportressources.core.mail import external_url
 from sportressources.core.security import actor_of
+from sportressources.listings.models import Listing
 from sportressources.moderation import dsa, grounds
 from sportressources.moderation.grounds import Ground
 from sportressources.moderation.models import (
@@ -287,8 +288,6 @@ class Summary:
 def summaries(rows: Sequence[Statement]) -> list[Summary]:
     """Each statement with its subject, ground, label and appeal, in three queries whatever
     their number (the statements given, their listings, their appeals)."""
-    from sportressources.listings.models import Listing
-
     listing_ids = {
         row.target_id
         for row in rows
@@ -298,15 +297,10 @@ def summaries(rows: Sequence[Statement]) -> list[Summary]:
     if listing_ids:
         query = select(Listing.id, Listing.title).where(Listing.id.in_(listing_ids))
         titles = {listing_id: title for listing_id, title in db.session.execute(query)}
-    ids = [row.id for row in rows]
-    appeals = (
-        {
-            a.statement_id: a
-            for a in db.session.scalars(select(Appeal).where(Appeal.statement_id.in_(ids)))
-        }
-        if ids
-        else {}
-    )
+    appeals: dict[int, Appeal] = {}
+    if rows:
+        query = select(Appeal).where(Appeal.statement_id.in_([row.id for row in rows]))
+        appeals = {appeal.statement_id: appeal for appeal in db.session.scalars(query)}
     result = []
     for row in rows:
         if is_sanction(row):
