@@ -319,7 +319,8 @@ def lift_sanction(actor, sanction: Sanction, reason: str, *, now: datetime | Non
         raise ValidationFailed(errors)
     moderator = actor_of(actor).user
     member = _lock_member(sanction.member)
-    db.session.refresh(sanction)
+    # Locked too: a suspension ended by the scheduled job meanwhile is not lifted as well
+    db.session.refresh(sanction, with_for_update=True)
     if sanction.status != SanctionStatus.ACTIVE.value:
         raise Conflict(
             _l("Cette sanction n’est plus en vigueur : elle a pris fin ou a déjà été levée.")

@@ -1,0 +1,58 @@
+"""Two moderators sanctioning one member at the same moment, on both databases: one decision
+applies, the other is told, nothing is done or told twice."""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from sportressources.core.db import db
+from sportressources.moderation.models import Sanction, Statement
+from sportressources.trade.exchanges import services as exchanges
+from sportressources.trade.loans.availability import paris_today
+from tests.factories import committed, fresh, make_listing, make_user
+
+
+def run_at_once(app, calls) -> list[int]:
+    """Run each (client, path, data) POST in its own thread, all released together."""
+    barrier = threading.Barrier(len(calls))
+    statuses: list[int] = []
+    failures: list[BaseException] = []
+
+    def post(browser, path, data) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                statuses.append(browser.post(path, data=data).status_code)
+        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=post, args=call) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    db.session.rollback()
+    return statuses
+
+
+def test_two_moderators_suspending_one_member_at_once_apply_one_suspension(
+    app, moderator, resident, asker, client_for, outbox
+):
+    other = make_user(email="modo2@example.org", display_name="Autre modo", role="moderator")
+    listing = make_listing(owner=resident, title="Vélo enfant 20 pouces")
+    committed(exchanges.request_item(asker, listing, "Bonjour"))
+    until = (paris_today() + timedelta(days=5)).isoformat()
+    data = {"suspend-rule": "5.1", "suspend-reason": "Propos injurieux.", "suspend-until": until}
+    path = f"/moderation/membres/{resident.id}/suspendre"
+
+    statuses = run_at_once(app, [(client_for(who), path, data) for who in (moderator, other)])
+
+    assert sorted(statuses) == [303, 409]
+    assert db.session.scalar(select(func.count()).select_from(Sanction)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Statement)) == 1
+    assert fresh(listing).status == "hidden"
+    statements = [m for m in outbox.to(resident.email) if "décision de modération" in m.subject]
+    assert len(statements) == 1
+    assert len([m for m in outbox.to(asker.email) if "annulée" in m.subject]) == 1
