@@ -13,7 +13,7 @@ VIEW_MODULES = (
     "views_admin",
 )
 # Each part wires itself (notice kinds, CLI, slots, receivers) through its ``register(app)``
-PARTS = ("decisions", "flags", "reports", "statements", "appeals", "sanctions", "figures")
+PARTS = ("decisions", "flags", "reports", "statement_slots", "appeals", "sanctions", "figures")
 
 
 def init_app(app: Flask) -> None:

@@ -61,7 +61,6 @@ def register(app: Flask) -> None:
 
     for kind, (_subject, message) in KINDS.items():
         register_kind(kind, message)
-    add_to_slot(app, "nav.moderation", partial("moderation/_appeals_nav_items.html"), order=40)
     app.jinja_env.globals.update(
         open_appeal_count=open_appeal_count,
         appeal_outcome_labels=OUTCOME_LABELS,

@@ -105,7 +105,6 @@ def register(app: Flask) -> None:
     if app.config["MODERATION_BURST_MINUTES"] < 1:
         raise ConfigurationError("MODERATION_BURST_MINUTES must be at least 1.")
     app.add_template_global(explain, "explain_flag")
-    add_to_slot(app, "nav.moderation", partial("moderation/flags_nav_items.html"), order=60)
 
 
 def _flag(code: str, detail: str) -> Flag:

@@ -160,7 +160,6 @@ def register(app: Flask) -> None:
         report_target_name=target_name,
         open_report_count=open_report_count,
     )
-    add_to_slot(app, "nav.moderation", partial("moderation/_reports_nav_item.html"), order=6)
     personal_data_requested.connect(export_reports)
     for slot, template in (
         ("listing.sections", "moderation/_report_listing.html"),

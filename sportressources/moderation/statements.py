@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -78,19 +77,6 @@ TARGET_LABELS = {
     TargetType.RATING.value: _l("le commentaire de votre évaluation"),
     TargetType.ORGANISATION.value: _l("votre organisation"),
 }
-
-
-def register(app: Flask) -> None:
-    """Wire this part into the app: the account page's section and menu link, and the CLI
-    command ``flask moderation export-statements``."""
-    from sportressources.core.hooks import add_to_slot
-    from sportressources.moderation import (
-        export,  # noqa: F401  (adds its command to the group)
-        statement_slots,
-    )
-
-    add_to_slot(app, "account.nav", statement_slots.account_nav, order=10)
-    add_to_slot(app, "account.sections", statement_slots.account_section, order=10)
 
 
 def issue_statement(

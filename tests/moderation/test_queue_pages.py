@@ -3,10 +3,11 @@ shows (the item, why it is there, the previous decision, the author's history), 
 form and its errors, hostile input, and the author's side (the reason, editing, resubmitting)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
-from sportressources.core.db import db
+from sportressources.core.db import db, utcnow
 from sportressources.listings import services as listings
 from sportressources.listings.models import Listing
 from sportressources.moderation import decisions, queue
@@ -87,6 +88,7 @@ def test_a_post_without_csrf_token_is_refused(app, moderator_client, owner):
 
 
 def test_flagged_and_reported_items_come_first_then_the_oldest(app, moderator_client, owner):
+    owner.created_at = utcnow() - timedelta(days=90)  # no « recent account » flag
     submitted_listing(owner, title="Ancienne annonce")
     submitted_listing(owner, title="Récente annonce")
     flagged, _case = submitted_listing(owner, title="Annonce avec alerte")
