@@ -55,9 +55,8 @@ OUTCOME_LABELS = {
 
 
 def register(app: Flask) -> None:
-    """Wire this part into the app: the notice kind of an appeal's acknowledgement, the
-    moderators' menu link and what the templates ask."""
-    from sportressources.core.hooks import add_to_slot, partial
+    """Wire this part into the app: the notice kind of an appeal's acknowledgement and what the
+    templates ask (the appeals page is linked from the moderation home)."""
 
     for kind, (_subject, message) in KINDS.items():
         register_kind(kind, message)

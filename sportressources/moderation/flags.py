@@ -93,9 +93,8 @@ _EXPLANATIONS: dict[str, LazyString] = {
 
 def register(app: Flask) -> None:
     """Wire this part into the app: the rules' settings (defaults, checked), a template global
-    to explain a flag, and the moderators' menu item of the forbidden words page. The command
+    to explain a flag (the forbidden words page is linked from the moderation home). The command
     ``flask moderation hash-photos`` is declared on ``moderation_cli`` below."""
-    from sportressources.core.hooks import add_to_slot, partial
 
     for key, default in SETTINGS.items():
         app.config.setdefault(key, default)

@@ -52,6 +52,7 @@ def test_a_member_reads_a_decision_appeals_and_another_moderator_rules(page):
 
     # Another moderator than the one who decided rejects it
     login(page, "modo2@example.org")
+    page.get_by_role("link", name="Modération", exact=True).first.click()  # the team's home
     page.get_by_role("link", name=re.compile("Contestations")).click()
     page.get_by_role("link", name=re.compile("Examiner")).click()
     page.get_by_label("Rejeter la contestation").check()

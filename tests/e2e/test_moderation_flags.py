@@ -25,6 +25,7 @@ def login(page, email):
 def test_a_moderator_manages_the_forbidden_words(page):
     make_user(email="modo@example.org", display_name="Modération", role="moderator")
     login(page, "modo@example.org")
+    page.get_by_role("link", name="Modération", exact=True).first.click()  # the team's home
     page.get_by_role("link", name="Mots interdits").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mots interdits")
     expect(page.get_by_text("La liste est vide")).to_be_visible()

@@ -42,6 +42,7 @@ def test_a_visitor_reports_a_listing_and_a_moderator_sees_it(page, outbox):
     page.get_by_label("Adresse e-mail").fill("modo@example.org")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Modération", exact=True).first.click()  # the team's home
     page.get_by_role("link", name="Signalements").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Raquette de tennis Babolat")
     expect(
