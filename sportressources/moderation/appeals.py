@@ -22,10 +22,16 @@ from sportressources.moderation.models import (
     RESTRICTIVE_DECISIONS,
     Appeal,
     AppealStatus,
+    SanctionKind,
     SanctionStatus,
     Statement,
 )
-from sportressources.moderation.policies import can_appeal, can_moderate, can_rule_on_appeal
+from sportressources.moderation.policies import (
+    can_administer,
+    can_appeal,
+    can_moderate,
+    can_rule_on_appeal,
+)
 from sportressources.notifications.services import (
     Email,
     register_kind,
@@ -34,7 +40,9 @@ from sportressources.notifications.services import (
 )
 
 EXPLANATION_MAX = 4000
-RULING_NOTE_MAX = 4000
+# The note is the new statement's facts and, for a sanction, the reason it is lifted: at most
+# what a sanction's reason and the Transparency Database's explanations hold
+RULING_NOTE_MAX = 2000
 
 # kind -> (email subject, in-app message)
 KINDS: dict[str, tuple[LazyString, LazyString]] = {
@@ -207,13 +215,15 @@ def why_cannot_rule(actor, appeal: Appeal) -> LazyString | None:
             "Vous avez pris la décision contestée : un autre membre de l’équipe de modération "
             "doit examiner cette contestation."
         )
-    if appeal.statement.member_id is not None and appeal.statement.member_id == getattr(
-        actor, "id", None
-    ):
+    statement = appeal.statement
+    if statement.member_id is not None and statement.member_id == getattr(actor, "id", None):
         return _l(
             "Cette contestation est la vôtre : un autre membre de l’équipe de modération doit "
             "l’examiner."
         )
+    if statement.decision == SanctionKind.BAN.value and not can_administer(actor):
+        # Only admins close an account, and only they may reopen it
+        return _l("Seul un administrateur examine la contestation d’une fermeture de compte.")
     return None
 
 
@@ -236,8 +246,9 @@ def rule_on_appeal(actor, appeal: Appeal, grant: bool, note: str) -> Statement:
     (``sanctions.lift_sanction``), a content decision undone (``decisions.reverse_decision``).
     Either way the ruling is a new statement, emailed to the member, that cannot be contested
     on the site. The first ruling wins. Raises Forbidden (not a moderator, the moderator who
-    took the contested decision, or the member who appeals), Conflict (already ruled: says
-    by whom and how) or ValidationFailed on ``note`` (empty, over 4000 characters).
+    took the contested decision, the member who appeals, a moderator for a ban: admins only),
+    Conflict (already ruled: says by whom and how) or ValidationFailed on ``note`` (empty,
+    over 2000 characters).
     """
     reason = why_cannot_rule(actor, appeal)
     if reason is not None:

@@ -46,7 +46,7 @@ class RulingForm(FlaskForm):
         _l("Message au membre"),
         description=_l(
             "Il figure dans la nouvelle décision envoyée au membre : expliquez ce que vous avez "
-            "examiné et pourquoi vous décidez ainsi."
+            "examiné et pourquoi vous décidez ainsi (2000 caractères au plus)."
         ),
         validators=[_MarkedRequired(), max_length(RULING_NOTE_MAX)],
         render_kw={"rows": 6, **NO_MAXLENGTH},

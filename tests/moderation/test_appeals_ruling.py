@@ -211,8 +211,8 @@ def test_granting_an_appeal_lifts_an_active_sanction(resident, moderator, second
         ({"outcome": "reject", "note": ""}, "Expliquez votre décision au membre."),
         ({"outcome": "reject", "note": " \x00 "}, "Expliquez votre décision au membre."),
         (
-            {"outcome": "reject", "note": "n" * 4001},
-            "Ce texte ne peut pas dépasser 4000 caractères.",
+            {"outcome": "reject", "note": "n" * 2001},
+            "Ce texte ne peut pas dépasser 2000 caractères.",
         ),
         ({"outcome": ["reject", "grant"] * 50, "note": NOTE}, None),
     ],
@@ -402,3 +402,46 @@ def test_a_moderator_cannot_rule_on_their_own_appeal(client_for, moderator):
     )
     assert response.status_code == 403
     assert fresh(appeal).status == "open" and rulings() == []
+
+
+def test_only_an_admin_rules_on_the_appeal_of_a_closed_account(
+    client_for, resident, admin, second_moderator
+):
+    other_admin = make_user(display_name="Admin Deux", role="admin")
+    ban = statement_about_a_ban(resident, admin)
+    appeal = filed_appeal(resident, ban, "Je n’ai jamais demandé de virement.")
+    browser = client_for(second_moderator)
+    page = text(browser.get(f"/moderation/contestations/{appeal.id}"))
+    assert "Seul un administrateur examine la contestation d’une fermeture de compte." in page
+    response = browser.post(
+        f"/moderation/contestations/{appeal.id}", data={"outcome": "reject", "note": NOTE}
+    )
+    assert response.status_code == 403 and fresh(appeal).status == "open"
+    response = client_for(other_admin).post(
+        f"/moderation/contestations/{appeal.id}", data={"outcome": "reject", "note": NOTE}
+    )
+    assert response.status_code == 303 and fresh(appeal).status == "rejected"
+
+
+def statement_about_a_ban(member, admin) -> Statement:
+    from sportressources.moderation import grounds
+    from sportressources.moderation.statements import issue_statement
+
+    sanction = Sanction(
+        member_id=member.id, kind="ban", status="active", reason="Arnaque.", created_by_id=admin.id
+    )
+    db.session.add(sanction)
+    db.session.flush()
+    made = issue_statement(
+        member=member,
+        decision="ban",
+        target_type="profile",
+        target_id=member.id,
+        ground=grounds.rule("5.4"),
+        facts="Demandes de virement avant la remise.",
+        moderator=admin,
+        subject="votre compte",
+        sanction=sanction,
+    )
+    db.session.commit()
+    return made
