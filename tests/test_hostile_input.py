@@ -52,6 +52,10 @@ QUERY_KEYS = sorted(
         "numero",
         "du",
         "au",
+        # moderation: the queue's filters by kind and by flag, the members' search
+        "type",
+        "alerte",
+        "q",
     }
 )
 FORM_PREFIXES = ("loan", "waitlist")

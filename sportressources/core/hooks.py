@@ -27,6 +27,7 @@ templates through these slots:
 - ``profile.actions``, ``profile.sections``: a member's public profile (``member``);
 - ``account.nav``, ``account.sections``: « Mon compte », its menu and below the profile form;
 - ``message.actions``: under each message of a conversation (``message``);
+- ``rating.actions``: beside each rating shown on a profile (``rating``).
 - ``footer.links``: links of the footer and of the sitemap's « Informations » (the transparency
   report).
 """

@@ -3,6 +3,7 @@ where a moderator other than the one who decided rejects (the decision stands) o
 reversed), with a note. The ruling is a new statement, emailed to the member; the first ruling
 wins."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -58,7 +59,10 @@ def test_moderators_see_open_appeals_oldest_first_with_the_decision(
     assert page.index("Yanis Voisin") < page.index("Camille Résidente")
     assert "Annonce refusée – Vélo" in page and "Règle 3.4" in page
     assert f'href="/moderation/contestations/{first.id}"' in page
-    assert "Contestations" in page and "2 en attente" in page  # the moderators' menu
+    home = text(client_for(second_moderator).get("/moderation/"))
+    assert "2 contestations en attente" in re.sub(
+        r"<[^>]+>", "", home
+    )  # the moderation home counts them
 
 
 def test_the_list_pins_its_queries(client_for, resident, moderator, count_queries):

@@ -126,9 +126,9 @@ def test_visitors_are_sent_to_the_login_page(client):
     assert words() == []
 
 
-def test_the_menu_shows_the_page_to_moderators_only(client_for, resident, moderator):
-    assert PAGE in text(client_for(moderator).get("/"))
-    assert PAGE not in text(client_for(resident).get("/"))
+def test_the_moderation_home_links_the_page_for_moderators_only(client_for, resident, moderator):
+    assert PAGE in text(client_for(moderator).get("/moderation/"))
+    assert client_for(resident).get("/moderation/").status_code == 403
 
 
 def test_a_post_without_csrf_token_is_refused(app, moderator_client, moderator):

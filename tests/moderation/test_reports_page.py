@@ -47,12 +47,15 @@ def test_only_moderators_open_the_list(client, resident, moderator, admin, clien
     assert "Aucun signalement ouvert." in text(client_for(admin).get(PAGE))
 
 
-def test_the_menu_shows_moderators_the_open_reports(owner, resident, moderator, client_for):
+def test_the_moderation_home_shows_moderators_the_open_reports(
+    owner, resident, moderator, client_for
+):
     listing = listing_by(owner)
     report(resident, "listing", listing.id)
-    page = text(client_for(moderator).get("/"))
-    assert re.search(r'href="/moderation/signalements">Signalements <span class="badge">1<', page)
-    assert PAGE not in text(client_for(resident).get("/"))
+    page = text(client_for(moderator).get("/moderation/"))
+    assert 'href="/moderation/signalements">Signalements</a>' in page
+    assert "1 signalement ouvert" in re.sub(r"<[^>]+>", "", page)
+    assert client_for(resident).get("/moderation/").status_code == 403
 
 
 def test_reports_are_grouped_by_item_most_reported_first(
