@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from sportressources.core.db import db
+from sportressources.core.states import apply_transition
 from sportressources.moderation import sanctions
-from sportressources.moderation.models import Sanction
+from sportressources.moderation.models import Report, Sanction
+from sportressources.moderation.queue import open_case
 from sportressources.trade.loans.availability import paris_today
 from tests.factories import committed, fresh, make_listing, make_user
 from tests.fixtures.web import text
@@ -258,3 +260,38 @@ def test_posting_without_the_csrf_token_fails(app, moderator, resident, client_f
     response = browser.post(f"/moderation/membres/{resident.id}/avertir", data=warn_data())
     assert response.status_code == 400
     assert count() == 0
+
+
+def test_the_member_page_shows_reports_and_decisions_on_their_content(
+    moderator, resident, other_resident, client_for
+):
+    listing = make_listing(owner=resident, title="Vélo enfant 20 pouces")
+    db.session.add(
+        Report(
+            target_type="listing",
+            target_id=listing.id,
+            reporter_id=other_resident.id,
+            reason="rule:3.4",
+            explanation="Un numéro de téléphone dans l’annonce.",
+        )
+    )
+    db.session.add(
+        Report(
+            target_type="profile",
+            target_id=resident.id,
+            reporter_name="Visiteur",
+            reporter_email="visiteur@example.org",
+            reason="illegal:fraud",
+        )
+    )
+    case = open_case("listing", listing.id, author_id=resident.id, reason="reported")
+    case.decision, case.decision_note = "dismiss", "Rien d’illicite."
+    apply_transition(case, "decide", actor=moderator)
+    db.session.commit()
+
+    page = text(client_for(moderator).get(f"/moderation/membres/{resident.id}"))
+
+    assert "Pas de coordonnées ni de liens dans une annonce" in page
+    assert "Escroquerie" in page and "à examiner" in page
+    assert "signalements écartés" in page and "Rien d’illicite." in page
+    assert f"Annonce n° {listing.id}" in page and "Profil" in page
