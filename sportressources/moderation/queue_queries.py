@@ -225,10 +225,16 @@ def flag_options(kind: str | None = None) -> list[tuple[str, str, int]]:
     for case_flags in db.session.scalars(query):
         counter.update({flag.get("code") for flag in case_flags or [] if flag.get("code")})
     return [
-        (code, flags.explain({"code": code, "detail": ""}), count)
+        (code, flag_label(code), count)
         for code, count in sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
         if valid_flag_code(code)
     ]
+
+
+def flag_label(code: str) -> str:
+    """The short name of a flag (``flags.LABELS``), or its code when it has none."""
+    label = getattr(flags, "LABELS", {}).get(code)
+    return str(label) if label is not None else code
 
 
 def open_case_count() -> int:
