@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportressources.core.db import Base, TimestampMixin
+from sportressources.core.db import Base, TimestampMixin, sql_values
 from sportressources.core.security import Role
 from sportressources.geo.models import Commune
 
-ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
+ROLE_VALUES = sql_values(Role)
 
 
 def new_session_token() -> str:

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString, format_date, gettext
 
 from sportressources.accounts.policies import is_banned, is_restricted
+from sportressources.core.dates import PARIS
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Forbidden
 from sportressources.core.security import actor_of
 from sportressources.core.signals import account_restriction_requested
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)

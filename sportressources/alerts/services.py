@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from urllib.parse import parse_qsl
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -26,6 +25,7 @@ from werkzeug.routing import BuildError
 
 from sportressources.accounts.models import User
 from sportressources.alerts.models import SavedSearch
+from sportressources.core.dates import PARIS
 from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import Conflict, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
@@ -41,7 +41,7 @@ from sportressources.venues.models import Venue
 ALERTS_PER_USER = 20
 NAME_MAX = 80
 LISTINGS_PER_ALERT = 10
-TIMEZONE = ZoneInfo("Europe/Paris")
+TIMEZONE = PARIS
 # Listings visible for less than this are left for the next run: a transaction that took a seq
 # just before the run may not have committed yet, and the mark must not jump over it.
 SETTLE_TIME = timedelta(minutes=5)

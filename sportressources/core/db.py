@@ -23,6 +23,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def sql_values(enum_class) -> str:
+    """The values of a string enum as the list of a CHECK constraint: « 'gift', 'loan' »."""
+    return ", ".join(f"'{member.value}'" for member in enum_class)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every backend.
 

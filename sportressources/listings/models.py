@@ -10,17 +10,13 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportressources.core.db import Base, TimestampMixin, utcnow
+from sportressources.core.db import Base, TimestampMixin, sql_values, utcnow
 from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
     from sportressources.geo.models import Commune
     from sportressources.venues.models import Venue
-
-
-def _values(enum_class) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_class)
 
 
 class ListingKind(enum.StrEnum):
@@ -104,9 +100,9 @@ class Condition(enum.StrEnum):
 class Listing(TimestampMixin, Base):
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(ListingKind)})", name="kind_valid"),
-        CheckConstraint(f"status IN ({_values(ListingStatus)})", name="status_valid"),
-        CheckConstraint(f"condition IN ({_values(Condition)})", name="condition_valid"),
+        CheckConstraint(f"kind IN ({sql_values(ListingKind)})", name="kind_valid"),
+        CheckConstraint(f"status IN ({sql_values(ListingStatus)})", name="status_valid"),
+        CheckConstraint(f"condition IN ({sql_values(Condition)})", name="condition_valid"),
         CheckConstraint(
             "(kind = 'sale' AND price_cents IS NOT NULL AND price_cents >= 0) "
             "OR (kind <> 'sale' AND price_cents IS NULL)",

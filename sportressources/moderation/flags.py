@@ -27,6 +27,7 @@ from sportressources.config import ConfigurationError
 from sportressources.core.audit import AuditEntry
 from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import ValidationFailed
+from sportressources.listings import fingerprints
 from sportressources.listings import photos as photo_files
 from sportressources.listings.models import Listing, ListingKind, ListingPhoto
 from sportressources.listings.services import euros, price_cap_cents
@@ -50,7 +51,7 @@ SETTINGS = {
 DHASH_MAX_DISTANCE = 3
 # A band whose bits are all alike (two rows of a plain area) is shared by too many photos to
 # tell anything
-_UNINFORMATIVE_BANDS = frozenset({0, (1 << photo_files.DHASH_BAND_BITS) - 1})
+_UNINFORMATIVE_BANDS = frozenset({0, (1 << fingerprints.DHASH_BAND_BITS) - 1})
 # A hash with almost all bits alike is a plain picture: only its exact copies count
 _DHASH_MIN_BITS, _DHASH_MAX_BITS = 8, 56
 # Rows read at most when looking for another member's photo
@@ -276,7 +277,7 @@ def duplicate_photo(listing: Listing) -> Flag | None:
             or (
                 candidate.dhash
                 and any(
-                    photo_files.hamming_distance(dhash, int(candidate.dhash, 16))
+                    fingerprints.hamming_distance(dhash, int(candidate.dhash, 16))
                     <= DHASH_MAX_DISTANCE
                     for dhash in near
                 )
@@ -293,7 +294,7 @@ def _duplicate_candidates(listing: Listing, sha256s: set[str], dhashes: list[int
     hashes, through the indexes."""
     conditions = [ListingPhoto.sha256.in_(sorted(sha256s))]
     for dhash in dhashes:
-        for band, value in enumerate(photo_files.dhash_bands(dhash)):
+        for band, value in enumerate(fingerprints.dhash_bands(dhash)):
             if value not in _UNINFORMATIVE_BANDS:
                 conditions.append(getattr(ListingPhoto, f"dhash_band{band}") == value)
     return (

@@ -20,15 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportressources.core.db import Base, utcnow
+from sportressources.core.db import Base, sql_values, utcnow
 from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
-
-
-def _values(enum_class) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_class)
 
 
 class TargetType(enum.StrEnum):
@@ -83,11 +79,11 @@ class ModerationCase(Base):
 
     __tablename__ = "moderation_cases"
     __table_args__ = (
-        CheckConstraint(f"target_type IN ({_values(TargetType)})", name="target_type_valid"),
-        CheckConstraint(f"reason IN ({_values(CaseReason)})", name="reason_valid"),
-        CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_valid"),
+        CheckConstraint(f"target_type IN ({sql_values(TargetType)})", name="target_type_valid"),
+        CheckConstraint(f"reason IN ({sql_values(CaseReason)})", name="reason_valid"),
+        CheckConstraint(f"status IN ({sql_values(CaseStatus)})", name="status_valid"),
         CheckConstraint(
-            f"decision IS NULL OR decision IN ({_values(Decision)})", name="decision_valid"
+            f"decision IS NULL OR decision IN ({sql_values(Decision)})", name="decision_valid"
         ),
         Index(
             "uq_moderation_cases_open_target",
@@ -160,8 +156,8 @@ class Report(Base):
 
     __tablename__ = "moderation_reports"
     __table_args__ = (
-        CheckConstraint(f"target_type IN ({_values(TargetType)})", name="target_type_valid"),
-        CheckConstraint(f"status IN ({_values(ReportStatus)})", name="status_valid"),
+        CheckConstraint(f"target_type IN ({sql_values(TargetType)})", name="target_type_valid"),
+        CheckConstraint(f"status IN ({sql_values(ReportStatus)})", name="status_valid"),
         CheckConstraint(
             "reporter_id IS NOT NULL OR (reporter_email IS NOT NULL AND reporter_name IS NOT NULL)",
             name="reporter_known",
@@ -216,7 +212,7 @@ class Statement(Base):
 
     __tablename__ = "moderation_statements"
     __table_args__ = (
-        CheckConstraint(f"target_type IN ({_values(TargetType)})", name="target_type_valid"),
+        CheckConstraint(f"target_type IN ({sql_values(TargetType)})", name="target_type_valid"),
         Index("ix_moderation_statements_member", "member_id", "id"),
         Index("ix_moderation_statements_created", "created_at"),
     )
@@ -285,7 +281,7 @@ class Appeal(Base):
     __tablename__ = "moderation_appeals"
     __table_args__ = (
         UniqueConstraint("statement_id"),
-        CheckConstraint(f"status IN ({_values(AppealStatus)})", name="status_valid"),
+        CheckConstraint(f"status IN ({sql_values(AppealStatus)})", name="status_valid"),
         Index("ix_moderation_appeals_status_created", "status", "created_at"),
     )
 
@@ -345,8 +341,8 @@ class Sanction(Base):
 
     __tablename__ = "moderation_sanctions"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(SanctionKind)})", name="kind_valid"),
-        CheckConstraint(f"status IN ({_values(SanctionStatus)})", name="status_valid"),
+        CheckConstraint(f"kind IN ({sql_values(SanctionKind)})", name="kind_valid"),
+        CheckConstraint(f"status IN ({sql_values(SanctionStatus)})", name="status_valid"),
         CheckConstraint("kind <> 'suspension' OR ends_at IS NOT NULL", name="suspension_ends"),
         Index("ix_moderation_sanctions_member", "member_id", "status"),
         Index("ix_moderation_sanctions_status_ends", "status", "ends_at"),

@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from sportressources.accounts.models import User
 from sportressources.accounts.policies import is_restricted, is_suspended
-from sportressources.accounts.restrictions import PARIS, Restriction, until_label
+from sportressources.accounts.restrictions import Restriction, until_label
 from sportressources.core.audit import record_entry
+from sportressources.core.dates import PARIS
 from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.hooks import add_to_slot, partial

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportressources.core.db import Base, TimestampMixin
+from sportressources.core.db import Base, TimestampMixin, sql_values
 from sportressources.core.states import Stamp, StateMachine
 from sportressources.geo.models import Commune
 
@@ -47,17 +47,13 @@ VENUE_STAMPS = {
 }
 
 
-def _values(enum_class) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_class)
-
-
 class Venue(TimestampMixin, Base):
     """A place where gear changes hands: a stadium, a pool, a club house, a drop-off point."""
 
     __tablename__ = "venues"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(VenueKind)})", name="kind_valid"),
-        CheckConstraint(f"status IN ({_values(VenueStatus)})", name="status_valid"),
+        CheckConstraint(f"kind IN ({sql_values(VenueKind)})", name="kind_valid"),
+        CheckConstraint(f"status IN ({sql_values(VenueStatus)})", name="status_valid"),
         CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
         CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
         Index("ix_venues_status_latitude", "status", "latitude"),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sportressources.trade.loans.availability import paris_today
+from sportressources.core.dates import paris_today
 from tests.factories import PASSWORD, make_listing, make_user
 from tests.fixtures.browser import expect
 

@@ -4,18 +4,18 @@ reversed), with a note. The ruling is a new statement, emailed to the member; th
 wins."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from sportressources.core.audit import AuditEntry
-from sportressources.core.db import begin_write, db
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.listings.models import Listing
 from sportressources.moderation import appeals
 from sportressources.moderation.models import Appeal, Sanction, Statement
+from tests.concurrency import in_threads, post_at_once
 from tests.factories import fresh, make_user
 from tests.fixtures.web import text
 from tests.moderation.statement_factories import (
@@ -277,28 +277,13 @@ def test_two_moderators_ruling_at_once_through_the_pages_rule_once(
     third = make_user(display_name="Modo Trois", role="moderator")
     browsers = [client_for(second_moderator), client_for(third)]
     path = f"/moderation/contestations/{appeal.id}"  # read here: the threads share no session
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
-    failures: list[BaseException] = []
-
-    def rule(browser, note) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=20)
-                response = browser.post(path, data={"outcome": "reject", "note": note})
-                statuses.append(response.status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported in the test's thread
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=rule, args=(browser, f"Note {n}"))
-        for n, browser in enumerate(browsers)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
+    statuses = post_at_once(
+        app,
+        [
+            (browser, path, {"outcome": "reject", "note": f"Note {n}"})
+            for n, browser in enumerate(browsers)
+        ],
+    )
     assert statuses == [303, 303]
     assert len(rulings()) == 1
     assert (
@@ -313,37 +298,12 @@ def test_two_moderators_ruling_at_once_through_the_pages_rule_once(
 def test_two_rulings_at_once_in_services_one_wins(app, appeal, second_moderator):
     third = make_user(role="moderator")
     appeal_id = appeal.id
-    barrier = threading.Barrier(2)
-    results: dict[int, object] = {}
-    failures: list[BaseException] = []
 
-    def run(index, actor, grant_note) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=20)
-                try:
-                    begin_write()
-                    mine = db.session.get(Appeal, appeal_id)
-                    results[index] = appeals.rule_on_appeal(actor, mine, False, grant_note)
-                    db.session.commit()
-                except Conflict as error:
-                    db.session.rollback()
-                    results[index] = error
-                finally:
-                    db.session.remove()
-        except BaseException as exc:  # noqa: BLE001
-            failures.append(exc)
+    def ruling(actor, note):
+        return lambda: appeals.rule_on_appeal(actor, db.session.get(Appeal, appeal_id), False, note)
 
-    threads = [
-        threading.Thread(target=run, args=(0, second_moderator, "Première")),
-        threading.Thread(target=run, args=(1, third, "Seconde")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
-    kinds = sorted(type(result).__name__ for result in results.values())
+    results = in_threads(app, [ruling(second_moderator, "Première"), ruling(third, "Seconde")])
+    kinds = sorted(type(result).__name__ for result in results)
     assert kinds == ["Conflict", "Statement"]
     assert len(rulings()) == 1
 

@@ -12,7 +12,7 @@ from sqlalchemy import event, text, update
 
 from sportressources.core.db import db
 from sportressources.core.storage import get_storage
-from sportressources.listings import photos, services
+from sportressources.listings import fingerprints, photos, services
 from sportressources.listings.models import ListingPhoto
 from sportressources.moderation import flags, forbidden_words
 from sportressources.moderation.queue import open_case_for
@@ -66,32 +66,32 @@ def flag_codes(listing) -> list[str]:
 
 def test_a_picture_resized_and_recompressed_keeps_a_near_hash(app):
     picture = scene(1)
-    original = photos.fingerprint(photos.process_upload(jpeg(picture)).large)
-    copy = photos.fingerprint(photos.process_upload(resaved(picture)).large)
+    original = fingerprints.fingerprint(photos.process_upload(jpeg(picture)).large)
+    copy = fingerprints.fingerprint(photos.process_upload(resaved(picture)).large)
     assert original.sha256 != copy.sha256
-    assert photos.hamming_distance(original.dhash, copy.dhash) <= flags.DHASH_MAX_DISTANCE
+    assert fingerprints.hamming_distance(original.dhash, copy.dhash) <= flags.DHASH_MAX_DISTANCE
     # Hence a band in common, which the index lookup relies on
     assert set(enumerate(original.bands)) & set(enumerate(copy.bands))
 
 
 def test_the_same_upload_twice_has_the_same_sha256(app):
     data = jpeg(scene(1))
-    first = photos.fingerprint(photos.process_upload(data).large)
-    second = photos.fingerprint(photos.process_upload(data).large)
+    first = fingerprints.fingerprint(photos.process_upload(data).large)
+    second = fingerprints.fingerprint(photos.process_upload(data).large)
     assert first == second
 
 
 def test_different_pictures_have_distant_hashes(app):
-    first = photos.fingerprint(photos.process_upload(jpeg(scene(1))).large)
-    second = photos.fingerprint(photos.process_upload(jpeg(scene(2))).large)
-    assert photos.hamming_distance(first.dhash, second.dhash) > 10
+    first = fingerprints.fingerprint(photos.process_upload(jpeg(scene(1))).large)
+    second = fingerprints.fingerprint(photos.process_upload(jpeg(scene(2))).large)
+    assert fingerprints.hamming_distance(first.dhash, second.dhash) > 10
 
 
 def test_a_photo_row_gets_its_fingerprint_when_attached(app, resident):
     data = jpeg(scene(3))
     listing = submit(resident, data)
     row = listing.photos[0]
-    expected = photos.fingerprint(get_storage().read(photos.photo_name(row.key)))
+    expected = fingerprints.fingerprint(get_storage().read(photos.photo_name(row.key)))
     assert row.sha256 == expected.sha256
     assert row.dhash == f"{expected.dhash:016x}"
     bands = (row.dhash_band0, row.dhash_band1, row.dhash_band2, row.dhash_band3)
@@ -101,7 +101,7 @@ def test_a_photo_row_gets_its_fingerprint_when_attached(app, resident):
 
 def test_an_unreadable_file_has_no_fingerprint():
     with pytest.raises(ValueError):
-        photos.fingerprint(b"not a jpeg")
+        fingerprints.fingerprint(b"not a jpeg")
 
 
 # --- the rule ------------------------------------------------------------------------------------

@@ -2,17 +2,16 @@
 decision is applied once, the second is told who decided what, and nothing is written twice (one
 statement of reasons, one audit row, one notice to the author)."""
 
-import threading
-
 from sqlalchemy import select
 
 from sportressources.accounts.models import User
 from sportressources.core.audit import AuditEntry
-from sportressources.core.db import begin_write, db
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing
 from sportressources.moderation import decisions
 from sportressources.moderation.models import ModerationCase
+from tests.concurrency import in_threads, responses_at_once
 from tests.factories import make_user
 from tests.fixtures.web import text
 from tests.moderation.queue_helpers import (
@@ -27,40 +26,6 @@ from tests.moderation.queue_helpers import (
 )
 
 LABELS = {"reject": "annonce refusée", "request_changes": "modification demandée"}
-
-
-def in_threads(app, actions) -> list:
-    """Run each action in a thread with its own application context and database session, in a
-    write transaction as code outside a request opens it, all released together. Returns what
-    each returned, or the Conflict it raised."""
-    barrier = threading.Barrier(len(actions))
-    results: dict[int, object] = {}
-    failures: list[BaseException] = []
-
-    def run(index, action) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=20)
-                try:
-                    begin_write()
-                    results[index] = action()
-                    db.session.commit()
-                except Conflict as error:
-                    db.session.rollback()
-                    results[index] = error
-                finally:
-                    db.session.remove()
-        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    db.session.rollback()
-    return [results[index] for index in range(len(actions))]
 
 
 def deciding(moderator_id: int, case_id: int, decision: str, note: str):
@@ -141,31 +106,13 @@ def test_two_moderators_posting_at_once_through_the_pages(app, owner, client_for
     listing, case = submitted_listing(owner)
     tabs = [client_for(first), client_for(second)]
     path = f"/moderation/file/{case.id}/decision"  # read here: the test's session is its own
-    barrier = threading.Barrier(2)
-    responses: dict[int, object] = {}
-    failures: list[BaseException] = []
-
-    def post(index, browser, decision):
-        try:
-            with app.app_context():
-                barrier.wait(timeout=20)
-                responses[index] = browser.post(
-                    path,
-                    data={"decision": decision, "note": "Les faits.", "ground": GROUND},
-                )
-        except BaseException as exc:  # noqa: BLE001
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=post, args=(0, tabs[0], "reject")),
-        threading.Thread(target=post, args=(1, tabs[1], "request_changes")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    db.session.rollback()
+    responses = responses_at_once(
+        app,
+        [
+            (tab, path, {"decision": decision, "note": "Les faits.", "ground": GROUND})
+            for tab, decision in zip(tabs, ("reject", "request_changes"), strict=True)
+        ],
+    )
 
     assert [responses[i].status_code for i in (0, 1)] == [303, 303]
     pages = [text(tab.get(responses[i].headers["Location"])) for i, tab in enumerate(tabs)]

@@ -1,38 +1,13 @@
 """Reports sent at the same moment, on both databases: every one is counted on the item's one
 case, and a member clicking « Envoyer » in several tabs at once leaves a single report."""
 
-import threading
-
 from sqlalchemy import select
 
 from sportressources.core.db import db
 from sportressources.moderation.models import ModerationCase
+from tests.concurrency import post_at_once
 from tests.factories import make_user
 from tests.moderation.reporting import all_reports, report_form
-
-
-def post_at_once(app, calls) -> list[int]:
-    """Run each (client, path, data) POST in its own thread, all released together."""
-    barrier = threading.Barrier(len(calls))
-    statuses: list[int] = []
-    failures: list[BaseException] = []
-
-    def post(browser, path, data) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                statuses.append(browser.post(path, data=data).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=post, args=call) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
-    db.session.rollback()
-    return statuses
 
 
 def open_cases(target_type: str, target_id: int) -> list[ModerationCase]:

@@ -1,40 +1,16 @@
 """Two moderators sanctioning one member at the same moment, on both databases: one decision
 applies, the other is told, nothing is done or told twice."""
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from sportressources.core.dates import paris_today
 from sportressources.core.db import db
 from sportressources.moderation.models import Sanction, Statement
 from sportressources.trade.exchanges import services as exchanges
-from sportressources.trade.loans.availability import paris_today
+from tests.concurrency import post_at_once
 from tests.factories import committed, fresh, make_listing, make_user
-
-
-def run_at_once(app, calls) -> list[int]:
-    """Run each (client, path, data) POST in its own thread, all released together."""
-    barrier = threading.Barrier(len(calls))
-    statuses: list[int] = []
-    failures: list[BaseException] = []
-
-    def post(browser, path, data) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                statuses.append(browser.post(path, data=data).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=post, args=call) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
-    db.session.rollback()
-    return statuses
 
 
 def test_two_moderators_suspending_one_member_at_once_apply_one_suspension(
@@ -47,7 +23,7 @@ def test_two_moderators_suspending_one_member_at_once_apply_one_suspension(
     data = {"suspend-rule": "5.1", "suspend-reason": "Propos injurieux.", "suspend-until": until}
     path = f"/moderation/membres/{resident.id}/suspendre"
 
-    statuses = run_at_once(app, [(client_for(who), path, data) for who in (moderator, other)])
+    statuses = post_at_once(app, [(client_for(who), path, data) for who in (moderator, other)])
 
     assert sorted(statuses) == [303, 409]
     assert db.session.scalar(select(func.count()).select_from(Sanction)) == 1

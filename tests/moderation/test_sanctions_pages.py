@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from sportressources.core.dates import paris_today
 from sportressources.core.db import db
 from sportressources.core.states import apply_transition
 from sportressources.moderation import sanctions
 from sportressources.moderation.models import Report, Sanction
 from sportressources.moderation.queue import open_case
-from sportressources.trade.loans.availability import paris_today
 from tests.factories import committed, fresh, make_listing, make_user
 from tests.fixtures.web import text
 

@@ -7,6 +7,7 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import select
 
+from sportressources.core.dates import paris_today
 from sportressources.core.db import db
 from sportressources.core.errors import Forbidden
 from sportressources.listings import services as listings
@@ -16,7 +17,6 @@ from sportressources.moderation.models import Statement
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.loans import services as loans
 from sportressources.trade.loans import terms
-from sportressources.trade.loans.availability import paris_today
 from tests.factories import PASSWORD, committed, fresh, make_listing
 from tests.fixtures.web import text
 from tests.listings.helpers import listing_data

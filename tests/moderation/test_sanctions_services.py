@@ -10,6 +10,7 @@ from sportressources.accounts import personal_data
 from sportressources.accounts.models import MemberSession
 from sportressources.accounts.sessions import start_session
 from sportressources.core.audit import AuditEntry
+from sportressources.core.dates import paris_today
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.security import Role
@@ -23,7 +24,6 @@ from sportressources.notifications.models import Notification
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.loans import handovers, terms
 from sportressources.trade.loans import services as loans
-from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.checklists import checklist_for
 from tests.factories import committed, fresh, make_listing, make_user
 

@@ -1,8 +1,6 @@
 """The exchange of gifts and sales: every transition and every illegal one, emails, reliability,
 bad input, the pages with who may see what, CSRF, and simultaneous clicks on both databases."""
 
-import threading
-
 import pytest
 from flask import render_template_string
 from flask_login import AnonymousUserMixin, login_user
@@ -18,6 +16,7 @@ from sportressources.trade.exchanges import queries as exchange_queries
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.trade.models import Rating
+from tests.concurrency import post_at_once
 from tests.factories import PASSWORD, committed, fresh, make_listing, make_user
 from tests.fixtures.web import text
 
@@ -671,36 +670,12 @@ def test_exchange_forms_refuse_a_post_without_csrf_token(app, owner, asker, gift
 # --- simultaneous clicks --------------------------------------------------------------------------
 
 
-def run_at_once(app, calls) -> list[int]:
-    """Run each (client, path, data) POST in its own thread, all released together."""
-    barrier = threading.Barrier(len(calls))
-    statuses: list[int] = []
-    failures: list[BaseException] = []
-
-    def post(browser, path, data) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                statuses.append(browser.post(path, data=data).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=post, args=call) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
-    db.session.rollback()
-    return statuses
-
-
 def test_eight_simultaneous_acceptances_choose_exactly_one(app, owner, gift, client_for, outbox):
     requesters = [make_user(display_name=f"Demandeur {n}") for n in range(8)]
     requests = [ask(user, gift) for user in requesters]
     tabs = [client_for(owner) for _ in requests]
 
-    statuses = run_at_once(
+    statuses = post_at_once(
         app, [(tab, f"/demandes/{r.id}/choisir", {}) for tab, r in zip(tabs, requests, strict=True)]
     )
 
@@ -726,7 +701,7 @@ def test_both_parties_rating_twice_at_once_leave_one_rating_each(
         for score in (4, 5)
     ]
 
-    statuses = run_at_once(app, calls)
+    statuses = post_at_once(app, calls)
 
     assert sorted(statuses) == [303] * 4
     ratings = db.session.scalars(select(Rating)).all()
@@ -743,7 +718,7 @@ def test_both_parties_confirming_at_the_same_moment_complete_the_exchange(
     request = accepted(owner, asker, gift)
     path = f"/demandes/{request.id}/remise"
 
-    statuses = run_at_once(app, [(client_for(owner), path, {}), (client_for(asker), path, {})])
+    statuses = post_at_once(app, [(client_for(owner), path, {}), (client_for(asker), path, {})])
 
     assert statuses == [303, 303]
     assert (fresh(request).status, fresh(gift).status) == ("completed", "given")

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sportressources.core.db import Base, utcnow
+from sportressources.core.db import Base, sql_values, utcnow
 
 
 class MailStatus(enum.StrEnum):
@@ -22,7 +22,7 @@ class OutgoingMail(Base):
     __tablename__ = "outgoing_mail"
     __table_args__ = (
         CheckConstraint(
-            "status IN ({})".format(", ".join(f"'{status.value}'" for status in MailStatus)),
+            f"status IN ({sql_values(MailStatus)})",
             name="status_valid",
         ),
         CheckConstraint("attempts >= 0", name="attempts_positive"),

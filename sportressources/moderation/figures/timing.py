@@ -9,15 +9,13 @@ into Paris days in Python, so that both backends count alike whatever the server
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, String, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from sportressources.core.db import db, utcnow
-
-PARIS = ZoneInfo("Europe/Paris")
+from sportressources.core.dates import PARIS, paris_midnight, paris_today  # noqa: F401
+from sportressources.core.db import db
 
 
 class utc_hour(FunctionElement):
@@ -64,15 +62,6 @@ def paris_day(hour: str) -> date:
     """The Paris calendar day of a UTC hour written « 2026-03-01 14 »."""
     moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
     return moment.astimezone(PARIS).date()
-
-
-def paris_midnight(day: date) -> datetime:
-    """The moment a Paris calendar day begins, in UTC."""
-    return datetime(day.year, day.month, day.day, tzinfo=PARIS).astimezone(UTC)
-
-
-def paris_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(PARIS).date()
 
 
 def median_seconds(start, end, *conditions) -> tuple[int | None, int]:

@@ -11,9 +11,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.accounts.models import User
-from sportressources.core.db import Base, utcnow
+from sportressources.core.db import Base, sql_values, utcnow
 from sportressources.core.states import Stamp, StateMachine
-from sportressources.listings.models import Listing, _values
+from sportressources.listings.models import Listing
 
 
 class RequestStatus(enum.StrEnum):
@@ -52,7 +52,7 @@ class ExchangeRequest(Base):
     __tablename__ = "exchange_requests"
     __table_args__ = (
         UniqueConstraint("listing_id", "requester_id"),
-        CheckConstraint(f"status IN ({_values(RequestStatus)})", name="status_valid"),
+        CheckConstraint(f"status IN ({sql_values(RequestStatus)})", name="status_valid"),
         # At most one accepted request per listing, whatever the concurrency
         Index(
             "uq_exchange_requests_one_accepted",

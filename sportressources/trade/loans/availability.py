@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import calendar as month_grid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from sportressources.core.db import db, utcnow
+from sportressources.core.dates import PARIS, paris_today  # noqa: F401 - imported from here
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.trade.loans.models import BlockedPeriod, Booking, KitItem
 
-PARIS = ZoneInfo("Europe/Paris")
 CALENDAR_MONTHS = 3
 
 
@@ -35,11 +34,6 @@ class DatesBlocked(Conflict):
     """The dates overlap a period the owner does not lend."""
 
     code = "dates_blocked"
-
-
-def paris_today(now: datetime | None = None) -> date:
-    """The calendar day in Europe/Paris at ``now`` (an aware datetime; the present by default)."""
-    return (now or utcnow()).astimezone(PARIS).date()
 
 
 def days_between(start: date, end: date) -> list[date]:

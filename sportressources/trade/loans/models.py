@@ -29,16 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportressources.core.db import Base, utcnow
+from sportressources.core.db import Base, sql_values, utcnow
 from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
     from sportressources.listings.models import Listing
-
-
-def _values(enum_class) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_class)
 
 
 class LoanStatus(enum.StrEnum):
@@ -150,7 +146,7 @@ class Loan(Base):
 
     __tablename__ = "loans"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_values(LoanStatus)})", name="status_valid"),
+        CheckConstraint(f"status IN ({sql_values(LoanStatus)})", name="status_valid"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         CheckConstraint("borrower_id <> lender_id", name="not_own_item"),
         CheckConstraint("deposit_cents IS NULL OR deposit_cents > 0", name="deposit_positive"),
@@ -283,8 +279,8 @@ class Handover(Base):
     __tablename__ = "loan_handovers"
     __table_args__ = (
         UniqueConstraint("loan_id", "stage", "party"),
-        CheckConstraint(f"stage IN ({_values(HandoverStage)})", name="stage_valid"),
-        CheckConstraint(f"party IN ({_values(Party)})", name="party_valid"),
+        CheckConstraint(f"stage IN ({sql_values(HandoverStage)})", name="stage_valid"),
+        CheckConstraint(f"party IN ({sql_values(Party)})", name="party_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,6 @@ through the real pages, service calls in threads of their own, kits against thei
 PostgreSQL's exclusion constraint decides), extensions against new loans, the borrower's cap.
 Exactly one wins; the others get a French message, never an error page; nothing half-written."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,12 +10,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sportressources.accounts.models import User
-from sportressources.core.db import begin_write, db
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.trade.loans import extensions, handovers, services
 from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.models import Booking, Loan
 from sportressources.trade.models import Rating
+from tests.concurrency import in_threads, post_at_once
 from tests.factories import make_user
 from tests.trade.loans.conftest import NOW, at, committed, day, make_loan_listing
 
@@ -25,66 +25,6 @@ LOSING_MESSAGES = (
     "Ces dates ne sont plus libres",
     "Cette demande de prêt a été refusée.",
 )
-
-
-def run_at_once(app, calls) -> list[int]:
-    """Run each (client, path, data) POST in its own thread, all released together."""
-    barrier = threading.Barrier(len(calls))
-    statuses: dict[int, int] = {}
-    failures: list[BaseException] = []
-
-    def post(index, browser, path, data) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=20)
-                statuses[index] = browser.post(path, data=data).status_code
-        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=post, args=(index, *call)) for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    db.session.rollback()
-    return [statuses[index] for index in range(len(calls))]
-
-
-def in_threads(app, actions) -> list:
-    """Run each action in a thread with its own application context and database session,
-    opening a write transaction first as code outside a request must; all released together.
-    Returns what each returned, or the Conflict it raised."""
-    barrier = threading.Barrier(len(actions))
-    results: dict[int, object] = {}
-    failures: list[BaseException] = []
-
-    def run(index, action) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=20)
-                try:
-                    begin_write()
-                    results[index] = action()
-                    db.session.commit()
-                except Conflict as error:
-                    db.session.rollback()
-                    results[index] = error
-                finally:
-                    db.session.remove()
-        except BaseException as exc:  # noqa: BLE001
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    db.session.rollback()
-    return [results[index] for index in range(len(actions))]
 
 
 def flash_after(browser, loan_id) -> str:
@@ -130,7 +70,7 @@ def test_24_simultaneous_accepts_through_the_pages_book_exactly_one(
     ]
     tabs = [client_for(owner) for _ in loans]
 
-    statuses = run_at_once(
+    statuses = post_at_once(
         app,
         [(tab, f"/prets/{loan.id}/accepter", {}) for tab, loan in zip(tabs, loans, strict=True)],
     )
@@ -171,7 +111,7 @@ def test_simultaneous_accepts_of_a_kit_and_of_its_item_book_exactly_one(
     ]
     tabs = [client_for(owner) for _ in loans]
 
-    statuses = run_at_once(
+    statuses = post_at_once(
         app,
         [(tab, f"/prets/{loan.id}/accepter", {}) for tab, loan in zip(tabs, loans, strict=True)],
     )
@@ -200,7 +140,7 @@ def test_simultaneous_requests_never_exceed_the_borrowers_cap(app, owner, borrow
         "loan-end_date": (today + timedelta(days=3)).isoformat(),
     }
 
-    statuses = run_at_once(
+    statuses = post_at_once(
         app,
         [
             (tab, f"/prets/annonces/{listing.id}/demander", data)
