@@ -16,6 +16,7 @@ from sportressources.core.states import Stamp, StateMachine
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
     from sportressources.geo.models import Commune
+    from sportressources.organisations.models import Organisation
     from sportressources.venues.models import Venue
 
 
@@ -120,6 +121,7 @@ class Listing(TimestampMixin, Base):
         Index("ix_listings_status_venue_id", "status", "venue_id", "id"),
         Index("ix_listings_status_price", "status", "price_cents", "id"),
         Index("ix_listings_owner_status", "owner_id", "status"),
+        Index("ix_listings_organisation_status", "organisation_id", "status"),
         Index("ix_listings_latitude_longitude", "latitude", "longitude"),
     )
 
@@ -144,6 +146,9 @@ class Listing(TimestampMixin, Base):
     latitude: Mapped[float]
     longitude: Mapped[float]
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Published in an organisation's name: its members manage it together, the page shows the
+    # organisation; owner_id stays the member who created it
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     status: Mapped[str] = mapped_column(String(20), default=ListingStatus.DRAFT.value)
     photo_count: Mapped[int] = mapped_column(default=0)
     # Storage key of the first photo, so that result lists show a thumbnail without a join
@@ -157,6 +162,7 @@ class Listing(TimestampMixin, Base):
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     commune: Mapped[Commune] = relationship()
     venue: Mapped[Venue | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     photos: Mapped[list[ListingPhoto]] = relationship(
         back_populates="listing",
         order_by="ListingPhoto.position",

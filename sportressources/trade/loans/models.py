@@ -93,6 +93,10 @@ class LoanTerms(Base):
         CheckConstraint("min_days >= 1", name="min_days_positive"),
         CheckConstraint("max_days >= min_days AND max_days <= 366", name="max_days_range"),
         CheckConstraint("deposit_cents IS NULL OR deposit_cents > 0", name="deposit_positive"),
+        CheckConstraint(
+            "partner_max_days IS NULL OR (partner_max_days >= min_days AND partner_max_days <= 366)",
+            name="partner_max_days_range",
+        ),
     )
 
     listing_id: Mapped[int] = mapped_column(
@@ -102,6 +106,10 @@ class LoanTerms(Base):
     max_days: Mapped[int] = mapped_column(default=14)
     # The deposit (caution) handed over at pickup and given back at return; no money moves here
     deposit_cents: Mapped[int | None]
+    # Prêt entre clubs et communes: an organisation's item lent to another verified organisation
+    # may go without a deposit and for longer
+    partner_deposit_waived: Mapped[bool] = mapped_column(default=False)
+    partner_max_days: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -169,6 +177,8 @@ class Loan(Base):
     borrower_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The listing's owner when the loan was requested
     lender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The verified organisation the borrower asked for (prêt entre clubs et communes)
+    borrower_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     status: Mapped[str] = mapped_column(String(16), default=LoanStatus.REQUESTED.value)
     start_date: Mapped[date]
     # The due date: the last day of the loan (moved by an accepted extension)
