@@ -322,9 +322,7 @@ class Handout(Base):
     # The family holds the Pass'Sport: served first
     pass_sport: Mapped[bool] = mapped_column(default=False)
     handed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     inventory_item: Mapped[InventoryItem] = relationship()
     commune: Mapped[Commune | None] = relationship()

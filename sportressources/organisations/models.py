@@ -115,7 +115,8 @@ class Organisation(TimestampMixin, Base):
 
 
 class Membership(Base):
-    """A person acting for an organisation. Removing a member deletes the row: access ends at once."""
+    """A person acting for an organisation. Removing a member deletes the row: access ends at
+    once."""
 
     __tablename__ = "organisation_memberships"
     __table_args__ = (
@@ -125,9 +126,7 @@ class Membership(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16), default=MemberRole.VOLUNTEER.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -155,9 +154,7 @@ class Invitation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(16), default=MemberRole.VOLUNTEER.value)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

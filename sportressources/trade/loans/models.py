@@ -94,7 +94,8 @@ class LoanTerms(Base):
         CheckConstraint("max_days >= min_days AND max_days <= 366", name="max_days_range"),
         CheckConstraint("deposit_cents IS NULL OR deposit_cents > 0", name="deposit_positive"),
         CheckConstraint(
-            "partner_max_days IS NULL OR (partner_max_days >= min_days AND partner_max_days <= 366)",
+            "partner_max_days IS NULL "
+            "OR (partner_max_days >= min_days AND partner_max_days <= 366)",
             name="partner_max_days_range",
         ),
     )
