@@ -153,3 +153,53 @@ def fresh(obj):
     db.session.rollback()
     db.session.refresh(obj)
     return obj
+
+
+def make_organisation(
+    manager: User | None = None,
+    name: str | None = None,
+    kind: str = "club",
+    status: str = "verified",
+    commune_insee: str = "62498",
+    rna: str | None = None,
+    siret: str | None = None,
+    **fields,
+):
+    """An organisation (verified unless ``status`` says otherwise) whose ``manager`` (a new
+    member by default) is its manager. Without identifiers it gets a unique RNA number."""
+    from sportressources.organisations.models import MemberRole, Membership, Organisation
+
+    number = next(_counter)
+    manager = manager or make_user()
+    name = name or f"Club sportif {number}"
+    organisation = Organisation(
+        name=name,
+        slug=f"club-sportif-{number}",
+        kind=kind,
+        status=status,
+        commune_insee=commune_insee,
+        rna=rna if rna or siret else f"W62{number:07d}",
+        siret=siret,
+        created_by_id=manager.id,
+        verified_at=utcnow() if status == "verified" else None,
+        **fields,
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(
+        Membership(
+            organisation_id=organisation.id, user_id=manager.id, role=MemberRole.MANAGER.value
+        )
+    )
+    db.session.commit()
+    return organisation
+
+
+def add_member(organisation, user: User | None = None, role: str = "volunteer") -> User:
+    """Make ``user`` (a new member by default) a volunteer, or ``role``, of the organisation."""
+    from sportressources.organisations.models import Membership
+
+    user = user or make_user()
+    db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, role=role))
+    db.session.commit()
+    return user

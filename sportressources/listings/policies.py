@@ -7,11 +7,30 @@ from __future__ import annotations
 
 from sportressources.core.security import Role, actor_of, has_role
 from sportressources.listings.models import VISIBLE_STATUSES, Listing
+from sportressources.organisations.models import OrganisationStatus
+from sportressources.organisations.queries import is_member, membership_of
 
 
 def _is_owner(actor, listing: Listing) -> bool:
+    """The member who owns the listing; for an organisation's listing, whoever acts for the
+    organisation now (a former member loses access at once, its creator included)."""
     acting = actor_of(actor)
-    return acting.is_member and acting.user_id == listing.owner_id
+    if not acting.is_member:
+        return False
+    if listing.organisation_id is not None:
+        return is_member(acting.user_id, listing.organisation_id)
+    return acting.user_id == listing.owner_id
+
+
+def can_publish_for_organisation(actor, organisation_id: int) -> bool:
+    """Managers and volunteers publish in the name of their organisation, unless it is closed."""
+    acting = actor_of(actor)
+    if not acting.is_member:
+        return False
+    membership = membership_of(acting.user_id, organisation_id)
+    return (
+        membership is not None and membership.organisation.status != OrganisationStatus.CLOSED.value
+    )
 
 
 def can_view_listing(actor, listing: Listing) -> bool:

@@ -37,6 +37,7 @@ from sportressources.listings.models import (
 )
 from sportressources.listings.policies import (
     can_edit_listing,
+    can_publish_for_organisation,
     can_publish_listing,
     can_review_listings,
     can_view_listing,
@@ -71,6 +72,8 @@ class ListingData:
     safety_no_impact: bool | None = None
     # Storage keys of the photos, in display order (already processed and stored)
     photo_keys: list[str] = field(default_factory=list)
+    # Published in this organisation's name (the actor must act for it)
+    organisation_id: int | None = None
 
 
 def euros(cents: int) -> str:
@@ -297,8 +300,17 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
     if not can_publish_listing(actor):
         raise Forbidden(_l("Connectez-vous pour publier une annonce."))
     require_unrestricted(actor, _l("publier d’annonce"))
+    if data.organisation_id is not None and not can_publish_for_organisation(
+        actor, data.organisation_id
+    ):
+        raise Forbidden(_l("Vous ne pouvez pas publier au nom de cette organisation."))
     data = _check(data, require_photos=submit)
-    listing = Listing(owner_id=actor.id, photo_count=0, status=ListingStatus.DRAFT.value)
+    listing = Listing(
+        owner_id=actor.id,
+        organisation_id=data.organisation_id,
+        photo_count=0,
+        status=ListingStatus.DRAFT.value,
+    )
     with db.session.no_autoflush:
         _apply(listing, data)
     db.session.add(listing)
