@@ -9,3 +9,6 @@ def init_app(app: Flask) -> None:
 
     for model in (Drive, Pledge, PledgeItem, InventoryItem):
         model.transitions.enforce()  # statuses change through apply_transition only
+    from sportressources.drives.views_inventory import register as register_inventory
+
+    register_inventory(app)  # inventory, bulk listings, handouts, exports
