@@ -54,7 +54,9 @@ RECIPIENT_RETENTION = timedelta(days=365)
 # Listing actions after which the item is back in the organisation's hands
 _BACK_IN_STOCK_ACTIONS = frozenset({"withdraw", "remove"})
 _EMAIL = re.compile(r"\S+@\S+")
-_PHONE = re.compile(r"\d(?:[\s.\-]?\d){5,}")
+_PHONE = re.compile(r"(?:\+33|\b0)\s*[1-9](?:[\s.\-]?\d{2}){4}")
+# Letters (accented too), digits, spaces and the punctuation of names and file references
+_RECIPIENT_CHARACTERS = re.compile(r"[\w\s'’.\-/#]+")
 
 
 @dataclass(frozen=True)
@@ -453,6 +455,15 @@ def _checked_recipient(value: str) -> str:
                 "recipient": _l(
                     "Pas d’adresse e-mail ni de numéro de téléphone : un prénom ou une référence "
                     "suffit."
+                )
+            }
+        )
+    if not _RECIPIENT_CHARACTERS.fullmatch(recipient):
+        raise ValidationFailed(
+            {
+                "recipient": _l(
+                    "Lettres, chiffres, espaces, tirets, apostrophes, points et barres obliques "
+                    "seulement."
                 )
             }
         )

@@ -237,6 +237,7 @@ def _item_inputs(items, item_errors: dict):
                 photo_key=key,
                 safety_age_years=parse_int(request.form.get(f"safety_age-{item.id}"), maximum=200),
                 safety_no_impact=request.form.get(f"safety_no_impact-{item.id}") == "y",
+                age_group=request.form.get(f"age_group-{item.id}") or None,
             )
         )
     return publications, uploads
