@@ -56,6 +56,8 @@ QUERY_KEYS = sorted(
         "type",
         "alerte",
         "q",
+        # drives: the inventory's status filter
+        "statut",
     }
 )
 FORM_PREFIXES = ("loan", "waitlist")
