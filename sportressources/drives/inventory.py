@@ -1,6 +1,6 @@
 """The inventory of what an organisation received, and what it does with it: items added by hand,
-edited or discarded; items published in bulk as the organisation's gift or loan listings; items
-handed to beneficiaries with the least personal data that works.
+edited or discarded; items published in bulk as the organisation's gift or loan listings (items
+handed to beneficiaries: ``handouts``).
 
 Functions flush and never commit. Only managers and volunteers of the organisation act
 (``inventory_policies``).
@@ -14,28 +14,23 @@ published again or handed out; it keeps the listing's id for its history.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from sportressources.accounts.models import User
-from sportressources.core.db import db, utcnow
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.states import apply_transition
 from sportressources.core.storage import get_storage, read_in_transaction, save_after_commit
 from sportressources.core.text import clean_line, clean_text
 from sportressources.drives.inventory_policies import can_manage_inventory
 from sportressources.drives.models import (
-    AgeBand,
-    Handout,
     InventoryItem,
     InventoryStatus,
     PledgeItem,
 )
-from sportressources.geo.models import Commune
 from sportressources.listings import photos as photo_files
 from sportressources.listings.models import Condition, Listing, ListingKind
 from sportressources.listings.services import ListingData, create_listing
@@ -45,18 +40,10 @@ from sportressources.trade.loans import terms as loan_terms
 
 TITLE_RANGE = (3, 120)
 NOTE_MAX = 200
-RECIPIENT_MAX = 40
 # How many items one bulk publication may hold: one request, one transaction
 BULK_MAX = 30
-# A handout's recipient (a first name or a reference) is erased after this long
-# (``flask inventory purge-handouts``); the age band, commune, flag and date stay as statistics
-RECIPIENT_RETENTION = timedelta(days=365)
 # Listing actions after which the item is back in the organisation's hands
 _BACK_IN_STOCK_ACTIONS = frozenset({"withdraw", "remove"})
-_EMAIL = re.compile(r"\S+@\S+")
-_PHONE = re.compile(r"(?:\+33|\b0)\s*[1-9](?:[\s.\-]?\d{2}){4}")
-# Letters (accented too), digits, spaces and the punctuation of names and file references
-_RECIPIENT_CHARACTERS = re.compile(r"[\w\s'’.\-/#]+")
 
 
 @dataclass(frozen=True)
@@ -99,28 +86,20 @@ class ItemPublication:
     age_group: str | None = None
 
 
-@dataclass(frozen=True)
-class HandoutData:
-    recipient: str
-    age_band: str
-    commune_insee: str | None = None
-    pass_sport: bool = False
-
-
-def _require_manager(actor, organisation: Organisation) -> None:
+def require_manager(actor, organisation: Organisation) -> None:
     if not can_manage_inventory(actor, organisation):
         raise Forbidden(
             _l("Seuls les responsables et bénévoles de l’organisation gèrent son inventaire.")
         )
 
 
-def _require_item(actor, item: InventoryItem, organisation: Organisation) -> None:
-    _require_manager(actor, organisation)
+def require_item(actor, item: InventoryItem, organisation: Organisation) -> None:
+    require_manager(actor, organisation)
     if item.organisation_id != organisation.id:
         raise NotFound(_l("Cet objet n’est pas dans l’inventaire de cette organisation."))
 
 
-def _require_in_stock(item: InventoryItem) -> None:
+def require_in_stock(item: InventoryItem) -> None:
     if item.status != InventoryStatus.IN_STOCK.value:
         raise Conflict(
             _l("« %(title)s » n’est plus en stock : rechargez la page.", title=item.title)
@@ -199,7 +178,7 @@ def add_item(
 
     Raises Forbidden (not a manager or volunteer, or a closed organisation) or ValidationFailed.
     """
-    _require_manager(actor, organisation)
+    require_manager(actor, organisation)
     data = _checked_item(data)
     item = InventoryItem(
         organisation_id=organisation.id,
@@ -228,8 +207,8 @@ def update_item(
     """Correct an in-stock item's description (and replace its photo when ``photo_key`` is
     given). Raises Forbidden, NotFound (another organisation's item), Conflict (not in stock:
     its listing carries its description now) or ValidationFailed."""
-    _require_item(actor, item, organisation)
-    _require_in_stock(item)
+    require_item(actor, item, organisation)
+    require_in_stock(item)
     data = _checked_item(data)
     for name in ("title", "sport", "category", "size", "age_group", "condition", "note"):
         setattr(item, name, getattr(data, name))
@@ -242,8 +221,8 @@ def update_item(
 def discard_item(actor, organisation: Organisation, item: InventoryItem) -> None:
     """Take an unusable in-stock item out of the inventory (recycled). Raises Forbidden,
     NotFound or Conflict (not in stock)."""
-    _require_item(actor, item, organisation)
-    _require_in_stock(item)
+    require_item(actor, item, organisation)
+    require_in_stock(item)
     apply_transition(item, "discard", actor=actor)
 
 
@@ -291,7 +270,7 @@ def _items_to_publish(
         raise NotFound(_l("Cet objet n’est pas dans l’inventaire de cette organisation."))
     items = [found[item_id] for item_id in ids]
     for item in items:
-        _require_in_stock(item)
+        require_in_stock(item)
     return items
 
 
@@ -345,7 +324,7 @@ def publish_items(
     field ``item-<id>`` per item at fault, each message naming the item. Nothing is published
     when anything is refused: the caller's transaction rolls back.
     """
-    _require_manager(actor, organisation)
+    require_manager(actor, organisation)
     if options.kind not in (ListingKind.GIFT.value, ListingKind.LOAN.value):
         raise ValidationFailed({"kind": _l("Choisissez don ou prêt.")})
     items = _items_to_publish(organisation, publications)
@@ -429,106 +408,3 @@ def sync_with_listing(sender, obj, action: str, actor=None, **extra) -> None:
         )
     ):
         apply_transition(item, "unlist", actor=actor, details={"listing_id": obj.id})
-
-
-# --- handouts ------------------------------------------------------------------------------------
-
-
-def _checked_recipient(value: str) -> str:
-    recipient = clean_line(value)
-    if not recipient:
-        raise ValidationFailed(
-            {"recipient": _l("Indiquez un prénom ou une référence de votre organisation.")}
-        )
-    if len(recipient) > RECIPIENT_MAX:
-        raise ValidationFailed(
-            {
-                "recipient": _l(
-                    "%(limit)s caractères au plus : un prénom ou une référence suffit.",
-                    limit=RECIPIENT_MAX,
-                )
-            }
-        )
-    if _EMAIL.search(recipient) or _PHONE.search(recipient):
-        raise ValidationFailed(
-            {
-                "recipient": _l(
-                    "Pas d’adresse e-mail ni de numéro de téléphone : un prénom ou une référence "
-                    "suffit."
-                )
-            }
-        )
-    if not _RECIPIENT_CHARACTERS.fullmatch(recipient):
-        raise ValidationFailed(
-            {
-                "recipient": _l(
-                    "Lettres, chiffres, espaces, tirets, apostrophes, points et barres obliques "
-                    "seulement."
-                )
-            }
-        )
-    if len(recipient.split()) > 2:
-        raise ValidationFailed(
-            {
-                "recipient": _l(
-                    "Un prénom ou une référence seulement, pas de nom de famille : deux mots au "
-                    "plus."
-                )
-            }
-        )
-    return recipient
-
-
-def record_handout(
-    actor, organisation: Organisation, item: InventoryItem, data: HandoutData
-) -> Handout:
-    """Record that an in-stock item was handed to a beneficiary: a first name or reference (at
-    most 40 characters, two words, no e-mail or phone number), an age band, a commune of the
-    territory (optional) and the Pass'Sport priority flag. The item leaves the inventory.
-
-    Raises Forbidden, NotFound (another organisation's item), Conflict (not in stock) or
-    ValidationFailed naming each bad field.
-    """
-    _require_item(actor, item, organisation)
-    _require_in_stock(item)
-    errors: dict = {}
-    try:
-        recipient = _checked_recipient(data.recipient)
-    except ValidationFailed as error:
-        errors.update(error.fields)
-        recipient = ""
-    if data.age_band not in {band.value for band in AgeBand}:
-        errors["age_band"] = _l("Choisissez une tranche d’âge dans la liste.")
-    commune_insee = data.commune_insee or None
-    if commune_insee is not None and db.session.get(Commune, commune_insee) is None:
-        errors["commune"] = _l("Choisissez une commune dans la liste.")
-    if errors:
-        raise ValidationFailed(errors)
-    handout = Handout(
-        organisation_id=organisation.id,
-        inventory_item_id=item.id,
-        recipient=recipient,
-        age_band=data.age_band,
-        commune_insee=commune_insee,
-        pass_sport=bool(data.pass_sport),
-        recorded_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(handout)
-    apply_transition(item, "hand_out", actor=actor)
-    db.session.flush()
-    return handout
-
-
-def purge_handout_recipients(now: datetime | None = None) -> int:
-    """Erase the recipient of handouts older than ``RECIPIENT_RETENTION`` (the rest stays, as
-    anonymous statistics); returns how many were erased. Run daily by
-    ``flask inventory purge-handouts``."""
-    cutoff = (now or utcnow()) - RECIPIENT_RETENTION
-    result = db.session.execute(
-        update(Handout)
-        .where(Handout.handed_at < cutoff, Handout.recipient != "")
-        .values(recipient="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.flush()
-    return result.rowcount or 0

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from sportressources.core.db import db, transaction
 from sportressources.core.states import apply_transition
-from sportressources.drives.inventory import purge_handout_recipients
+from sportressources.drives.handouts import purge_handout_recipients
 from sportressources.drives.models import AgeBand, Handout, InventoryItem, InventoryStatus
 from sportressources.organisations.models import Membership, Organisation
 

@@ -16,6 +16,7 @@ from sportressources.core.forms import grouped_choices
 from sportressources.core.params import parse_int, text_param
 from sportressources.core.web import act, form_status
 from sportressources.drives import exports, inventory
+from sportressources.drives import handouts as handout_services
 from sportressources.drives import inventory_queries as queries
 from sportressources.drives.forms_inventory import (
     AGE_BAND_LABELS,
@@ -351,14 +352,14 @@ def handout(slug: str, item_id: int):
     item = queries.get_item(organisation, item_id)
     form = HandoutForm()
     form.commune.choices = _commune_choices(_("Non précisée ou hors du territoire"))
-    data = inventory.HandoutData(
+    data = handout_services.HandoutData(
         recipient=form.recipient.data or "",
         age_band=form.age_band.data or "",
         commune_insee=form.commune.data or None,
         pass_sport=bool(form.pass_sport.data),
     )
     if form.validate_on_submit() and act(
-        lambda: inventory.record_handout(current_user, organisation, item, data), form=form
+        lambda: handout_services.record_handout(current_user, organisation, item, data), form=form
     ):
         flash(_("La remise de « %(title)s » est enregistrée.", title=item.title), "success")
         return redirect(url_for(".handouts", slug=slug), code=303)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from sportressources.drives import inventory
+from sportressources.drives import handouts
 from sportressources.drives.exports import csv_document
 from tests.drives.inventory_helpers import make_drive, receive_items, stock_item
 from tests.factories import add_member, committed, make_organisation, make_user
@@ -115,11 +115,11 @@ def test_the_receipts_export_lists_pledged_items_without_the_pledger(club, membe
 def test_the_handouts_export_keeps_no_recipient(club, volunteer, member_client):
     item = stock_item(club, title=HOSTILE_TITLE)
     committed(
-        inventory.record_handout(
+        handouts.record_handout(
             volunteer,
             club,
             item,
-            inventory.HandoutData("Anaïs", "6-10", commune_insee="62119", pass_sport=True),
+            handouts.HandoutData("Anaïs", "6-10", commune_insee="62119", pass_sport=True),
         )
     )
     response = member_client.get(f"/organisations/{club.slug}/inventaire/export/remises.csv")

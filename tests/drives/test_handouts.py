@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
-from sportressources.drives import inventory
+from sportressources.drives import handouts
 from sportressources.drives.inventory_cli import seed_demo_inventory
 from sportressources.drives.inventory_queries import organisation_redistribution_figures
 from sportressources.drives.models import Handout, InventoryItem
@@ -29,14 +29,14 @@ def volunteer(club):
     return add_member(club)
 
 
-def handout(**changes) -> inventory.HandoutData:
+def handout(**changes) -> handouts.HandoutData:
     values = {"recipient": "Léa", "age_band": "11-14", "commune_insee": "62510", "pass_sport": True}
-    return inventory.HandoutData(**{**values, **changes})
+    return handouts.HandoutData(**{**values, **changes})
 
 
 def test_a_volunteer_records_a_handout_and_the_item_leaves_the_stock(club, volunteer):
     item = receive_items(club)[0]
-    record = committed(inventory.record_handout(volunteer, club, item, handout()))
+    record = committed(handouts.record_handout(volunteer, club, item, handout()))
     assert (record.recipient, record.age_band, record.commune_insee, record.pass_sport) == (
         "Léa",
         "11-14",
@@ -48,14 +48,14 @@ def test_a_volunteer_records_a_handout_and_the_item_leaves_the_stock(club, volun
     figures = organisation_redistribution_figures(club.id)
     assert (figures.collected, figures.handed_out, figures.in_stock) == (1, 1, 0)
     with pytest.raises(Conflict):
-        inventory.record_handout(volunteer, club, item, handout(recipient="Tom"))
+        handouts.record_handout(volunteer, club, item, handout(recipient="Tom"))
 
 
 def test_the_commune_is_optional_and_the_flag_defaults_to_no(club, volunteer):
     item = stock_item(club)
     record = committed(
-        inventory.record_handout(
-            volunteer, club, item, inventory.HandoutData(recipient="F-2026-014", age_band="18-59")
+        handouts.record_handout(
+            volunteer, club, item, handouts.HandoutData(recipient="F-2026-014", age_band="18-59")
         )
     )
     assert (record.commune_insee, record.pass_sport) == (None, False)
@@ -80,7 +80,7 @@ def test_the_commune_is_optional_and_the_flag_defaults_to_no(club, volunteer):
 def test_bad_handout_fields_are_refused_and_nothing_changes(club, volunteer, changes, field):
     item = stock_item(club)
     with pytest.raises(ValidationFailed) as refused:
-        inventory.record_handout(volunteer, club, item, handout(**changes))
+        handouts.record_handout(volunteer, club, item, handout(**changes))
     db.session.rollback()
     assert field in refused.value.fields
     assert fresh(item).status == "in_stock"
@@ -90,7 +90,7 @@ def test_bad_handout_fields_are_refused_and_nothing_changes(club, volunteer, cha
 def test_control_characters_are_cleaned_from_the_recipient(club, volunteer):
     item = stock_item(club)
     record = committed(
-        inventory.record_handout(volunteer, club, item, handout(recipient="\u202eLéa\x00 "))
+        handouts.record_handout(volunteer, club, item, handout(recipient="\u202eLéa\x00 "))
     )
     assert record.recipient == "Léa"
 
@@ -99,23 +99,23 @@ def test_a_former_member_cannot_record_a_handout(club):
     item = stock_item(club)
     gone = make_user()
     with pytest.raises(Forbidden):
-        inventory.record_handout(gone, club, item, handout())
+        handouts.record_handout(gone, club, item, handout())
 
 
 def test_recipients_are_erased_after_a_year_the_statistics_stay(club, volunteer):
     old_item, new_item = stock_item(club), stock_item(club)
-    old = committed(inventory.record_handout(volunteer, club, old_item, handout(recipient="Zoé")))
-    recent = committed(inventory.record_handout(volunteer, club, new_item, handout()))
+    old = committed(handouts.record_handout(volunteer, club, old_item, handout(recipient="Zoé")))
+    recent = committed(handouts.record_handout(volunteer, club, new_item, handout()))
     old.handed_at = utcnow() - timedelta(days=366)
     db.session.commit()
-    assert committed(inventory.purge_handout_recipients()) == 1
+    assert committed(handouts.purge_handout_recipients()) == 1
     assert (fresh(old).recipient, old.age_band, old.pass_sport) == ("", "11-14", True)
     assert fresh(recent).recipient == "Léa"
-    assert committed(inventory.purge_handout_recipients()) == 0
+    assert committed(handouts.purge_handout_recipients()) == 0
 
 
 def test_the_purge_command_reports_what_it_erased(app, club, volunteer):
-    record = committed(inventory.record_handout(volunteer, club, stock_item(club), handout()))
+    record = committed(handouts.record_handout(volunteer, club, stock_item(club), handout()))
     record.handed_at = utcnow() - timedelta(days=400)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["inventory", "purge-handouts"])

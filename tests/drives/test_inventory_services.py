@@ -10,7 +10,7 @@ from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sportressources.core.states import apply_transition
 from sportressources.core.storage import get_storage
-from sportressources.drives import inventory
+from sportressources.drives import handouts, inventory
 from sportressources.drives.inventory_queries import organisation_redistribution_figures
 from sportressources.drives.models import InventoryItem
 from sportressources.listings import photos
@@ -99,7 +99,7 @@ def test_outsiders_cannot_touch_the_inventory(club, who):
     with pytest.raises(Forbidden):
         inventory.discard_item(actor, club, item)
     with pytest.raises(Forbidden):
-        inventory.record_handout(actor, club, item, inventory.HandoutData("Léa", "6-10"))
+        handouts.record_handout(actor, club, item, handouts.HandoutData("Léa", "6-10"))
     with pytest.raises(Forbidden):
         inventory.publish_items(
             actor,
