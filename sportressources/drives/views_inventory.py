@@ -273,20 +273,22 @@ def _publish(form: BulkPublishForm, organisation: Organisation, items):
         done = act(publish, form=form, expect=ValidationFailed)
         if done:
             count = len(done.value)
-            flash(
-                ngettext(
-                    "%(num)s annonce envoyée en relecture.",
-                    "%(num)s annonces envoyées en relecture.",
-                    count,
-                ),
-                "success",
-            )  # noqa: E501
+            message = ngettext(
+                "%(num)s annonce envoyée en relecture.",
+                "%(num)s annonces envoyées en relecture.",
+                count,
+            )
+            flash(message, "success")
             return redirect(_index_url(organisation, statut="listed"), code=303)
-        if done.error is not None:
+        if isinstance(done.error, ValidationFailed):
             item_errors.update(_unplaced(done.error, form))
     for key, processed in uploads.items():
         photos.store(processed, key)  # kept as pending uploads: not to be sent again
     form.form_errors.extend(str(m) for messages in item_errors.values() for m in messages)
+    return _render_publish(form, organisation, items, item_errors, publications)
+
+
+def _render_publish(form, organisation, items, item_errors=None, publications=()):
     kept = {
         p.item_id: photos.sign_key(p.photo_key, current_user.id)
         for p in publications
@@ -297,11 +299,11 @@ def _publish(form: BulkPublishForm, organisation: Organisation, items):
         form=form,
         organisation=organisation,
         items=items,
-        item_errors=item_errors,
+        item_errors=item_errors or {},
         kept=kept,
         publications={p.item_id: p for p in publications},
         photo_available=inventory.photo_available,
-    ), (422 if form.errors or form.form_errors else 200)
+    ), form_status(form)
 
 
 def _unplaced(error: ValidationFailed, form: BulkPublishForm) -> dict:
@@ -330,16 +332,7 @@ def publish(slug: str):
     form = _prepare_publish(BulkPublishForm(), organisation)
     if request.method == "POST":
         return _publish(form, organisation, items)
-    return render_template(
-        "drives/inventory/publish.html",
-        form=form,
-        organisation=organisation,
-        items=items,
-        item_errors={},
-        kept={},
-        publications={},
-        photo_available=inventory.photo_available,
-    )
+    return _render_publish(form, organisation, items)
 
 
 # --- handouts ------------------------------------------------------------------------------------
