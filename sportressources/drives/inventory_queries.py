@@ -63,15 +63,18 @@ def organisation_by_slug(slug: str) -> Organisation:
     return organisation
 
 
-def inventory_items(organisation_id: int, filters: InventoryFilters) -> list[InventoryItem]:
-    """The organisation's items matching the filters, newest first (``PAGE_SIZE`` at most),
-    with their listing loaded."""
+def inventory_items(
+    organisation_id: int, filters: InventoryFilters, page: int = 1
+) -> tuple[list[InventoryItem], bool]:
+    """One page (``PAGE_SIZE`` items) of the organisation's items matching the filters, newest
+    first, with their listing loaded; and whether another page follows."""
     query = (
         select(InventoryItem)
         .where(InventoryItem.organisation_id == organisation_id)
         .options(joinedload(InventoryItem.listing))
         .order_by(InventoryItem.id.desc())
-        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
     )
     if filters.status:
         query = query.where(InventoryItem.status == filters.status)
@@ -79,7 +82,8 @@ def inventory_items(organisation_id: int, filters: InventoryFilters) -> list[Inv
         query = query.where(InventoryItem.sport == filters.sport)
     if filters.category:
         query = query.where(InventoryItem.category == filters.category)
-    return list(db.session.scalars(query))
+    items = list(db.session.scalars(query))
+    return items[:PAGE_SIZE], len(items) > PAGE_SIZE
 
 
 def status_counts(organisation_id: int) -> dict[str, int]:

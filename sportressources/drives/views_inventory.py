@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from sportressources.core.errors import Forbidden, NotFound, ValidationFailed, attach_to_form
 from sportressources.core.forms import grouped_choices
-from sportressources.core.params import parse_int, text_param
+from sportressources.core.params import int_param, parse_int, text_param
 from sportressources.core.web import act, form_status
 from sportressources.drives import exports, inventory
 from sportressources.drives import handouts as handout_services
@@ -83,10 +83,14 @@ def index(slug: str):
         sport=_choice(text_param(request.args, "sport", max_length=32), SPORTS),
         category=_choice(text_param(request.args, "category", max_length=32), CATEGORIES),
     )
+    page = int_param(request.args, "page", minimum=1, maximum=10_000, default=1)
+    items, more = queries.inventory_items(organisation.id, filters, page)
     return render_template(
         "drives/inventory/index.html",
         organisation=organisation,
-        items=queries.inventory_items(organisation.id, filters),
+        items=items,
+        page=page,
+        more=more,
         counts=queries.status_counts(organisation.id),
         filters=filters,
         sports=SPORTS,

@@ -278,3 +278,47 @@ def test_a_tokenless_post_is_refused(app, club, member_client):
     app.config["WTF_CSRF_ENABLED"] = True
     assert member_client.post(url(club, f"/{item.id}/ecarter")).status_code == 400
     assert fresh(item).status == "in_stock"
+
+
+HOSTILE = ["x" * 20_000, "\x00", "-1", "99999999999999999999999", "NaN", "1e400", "<b>é</b>", ""]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_on_every_form_never_break_a_page(club, member_client, value):
+    item = stock_item(club)
+    fields = ["title", "sport", "category", "size", "age_group", "condition", "note"]
+    item_form = {name: value for name in fields}
+    publish = {
+        "item": [str(item.id), value],
+        "kind": value,
+        "commune": value,
+        "venue": value,
+        "description": value,
+        "min_days": value,
+        "max_days": value,
+        "deposit": value,
+        f"kept-{item.id}": value,
+        f"safety_age-{item.id}": value,
+        f"age_group-{item.id}": value,
+    }
+    handout = {"recipient": value, "age_band": value, "commune": value, "pass_sport": value}
+    for path, data in (
+        ("/ajouter", item_form),
+        (f"/{item.id}/modifier", item_form),
+        ("/publier", publish),
+        (f"/{item.id}/remise", handout),
+    ):
+        response = member_client.post(url(club, path), data=data)
+        assert response.status_code in {303, 400, 409, 422}, (path, response.status_code)
+    assert fresh(item).status == "in_stock"
+    assert listings_count() == 0
+
+
+def test_the_list_is_paged(club, member_client, monkeypatch):
+    monkeypatch.setattr("sportressources.drives.inventory_queries.PAGE_SIZE", 2)
+    first, second, third = (stock_item(club, title=f"Ballon n°{n}") for n in (1, 2, 3))
+    page = text(member_client.get(url(club)))
+    assert "Ballon n°3" in page and "Ballon n°1" not in page and "Page suivante" in page
+    second_page = text(member_client.get(url(club), query_string={"page": "2"}))
+    assert "Ballon n°1" in second_page and "Page précédente" in second_page
+    assert member_client.get(url(club), query_string={"page": "-5"}).status_code == 200
