@@ -42,7 +42,7 @@ def test_publish_one_item_and_hand_out_the_other(page, photo_file):
     page.goto(f"/organisations/{club.slug}/inventaire")
     expect(page.get_by_role("heading", level=1)).to_have_text("Inventaire de US Club démo")
     # Keyboard only: tick the ball, then submit
-    checkbox = page.get_by_label("Choisir « Ballon de football taille 4 »")
+    checkbox = page.get_by_label("Ballon de football taille 4", exact=True)
     checkbox.focus()
     page.keyboard.press("Space")
     expect(checkbox).to_be_checked()
