@@ -5,7 +5,22 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from sportressources.core.cli import register_initial_data
+    from sportressources.core.hooks import add_to_slot, partial
+    from sportressources.drives import notices, slots
+    from sportressources.drives import views_manage  # noqa: F401 (its routes join bp)
+    from sportressources.drives.cli import drives_cli
+    from sportressources.drives.demo import seed_demo_drives
     from sportressources.drives.models import Drive, InventoryItem, Pledge, PledgeItem
+    from sportressources.drives.views import bp
 
     for model in (Drive, Pledge, PledgeItem, InventoryItem):
         model.transitions.enforce()  # statuses change through apply_transition only
+    notices.register_kinds()
+    app.register_blueprint(bp)
+    app.cli.add_command(drives_cli)
+    register_initial_data(app, "collectes de démonstration", seed_demo_drives, 97, demo_only=True)
+    add_to_slot(app, "nav.main", partial("drives/_nav_items.html"), order=30)
+    add_to_slot(app, "header.account", partial("drives/_header_link.html"), order=35)
+    add_to_slot(app, "venue.sections", slots.venue_section, order=20)
+    add_to_slot(app, "organisation.sections", slots.organisation_section, order=20)
