@@ -252,11 +252,11 @@ def _check_slot(drive: Drive, data: SlotData, slot: DriveSlot | None) -> Venue:
     if venue is None or not venue.is_published or not venue.dropoff:
         errors["venue"] = _l("Choisissez un lieu de dépôt dans la liste.")
     if data.starts_at is None or data.ends_at is None:
-        errors["starts_at"] = _l("Indiquez le jour et les heures du créneau.")
+        errors["day"] = _l("Indiquez le jour et les heures du créneau.")
     elif data.ends_at <= data.starts_at:
-        errors["ends_at"] = _l("L’heure de fin doit suivre l’heure de début.")
+        errors["ends"] = _l("L’heure de fin doit suivre l’heure de début.")
     elif not _within(data.starts_at, data.ends_at, drive):
-        errors["starts_at"] = _l(
+        errors["day"] = _l(
             "Le créneau doit tomber entre le %(start)s et le %(end)s, dates de la collecte.",
             start=drive.starts_on.strftime("%d/%m/%Y"),
             end=drive.ends_on.strftime("%d/%m/%Y"),
