@@ -7,8 +7,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
-    from sportressources.drives import notices, slots
-    from sportressources.drives import views_manage  # noqa: F401 (its routes join bp)
+    from sportressources.drives import (
+        notices,
+        slots,
+        views_manage,  # noqa: F401 (its routes join bp)
+    )
     from sportressources.drives.cli import drives_cli
     from sportressources.drives.demo import seed_demo_drives
     from sportressources.drives.models import Drive, InventoryItem, Pledge, PledgeItem

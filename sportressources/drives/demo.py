@@ -52,7 +52,7 @@ def seed_demo_drives() -> str | None:
             title=TITLE,
             starts_on=today,
             ends_on=today + timedelta(days=20),
-            description="Vos crampons devenus trop petits feront le bonheur des U11 et U13 du club.",
+            description="Vos crampons trop petits feront le bonheur des U11 et U13 du club.",
         ),
     )
     # Opened three days ago: the service refuses a new drive in the past, the demo is older
@@ -88,8 +88,15 @@ def seed_demo_drives() -> str | None:
             drive,
             drive.slots[n % len(drive.slots)].id,
             [
-                pledges.ItemData(lines[n].id, title=("Crampons Kipsta pointure 36", "Ballons Select taille 4")[n], quantity=2, condition="good"),
-                pledges.ItemData(lines[2].id, title="Raquette junior Babolat", quantity=1, condition="very_good"),
+                pledges.ItemData(
+                    lines[n].id,
+                    title=("Crampons Kipsta pointure 36", "Ballons Select taille 4")[n],
+                    quantity=2,
+                    condition="good",
+                ),
+                pledges.ItemData(
+                    lines[2].id, title="Raquette junior Babolat", quantity=1, condition="very_good"
+                ),
             ],
         )
         made += 1

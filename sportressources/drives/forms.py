@@ -85,7 +85,9 @@ class WishLineForm(FlaskForm):
     )
     note = StringField(
         _l("Précision (facultative)"),
-        description=_l("Ce que les donateurs liront, par exemple « paires de crampons pointure 36 »."),
+        description=_l(
+            "Ce que les donateurs liront, par exemple « paires de crampons pointure 36 »."
+        ),
         validators=[Optional(), max_length(200)],
     )
 

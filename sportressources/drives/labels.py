@@ -21,7 +21,11 @@ def line_label(line: WishLine) -> str:
     )
     if line.size:
         system = category.size_label if category and category.size_label else gettext("Taille")
-        label = gettext("%(label)s, %(system)s %(size)s", label=label, system=system, size=size_label(line.size))
+        label = gettext(
+            "%(label)s, %(system)s %(size)s", label=label, system=system, size=size_label(line.size)
+        )
     if line.age_group:
-        label = gettext("%(label)s, %(age)s", label=label, age=AGE_GROUPS.get(line.age_group, line.age_group))
+        label = gettext(
+            "%(label)s, %(age)s", label=label, age=AGE_GROUPS.get(line.age_group, line.age_group)
+        )
     return label

@@ -28,7 +28,10 @@ Subject = Callable[[dict], LazyString]
 KINDS: dict[str, tuple[Subject | None, LazyString]] = {
     "drive_pledge_confirmed": (
         lambda p: _l("Votre promesse de don pour « %(drive)s »", **p),
-        _l("Votre promesse pour « %(drive)s » est enregistrée : dépôt le %(date)s à %(time)s, %(venue)s."),
+        _l(
+            "Votre promesse pour « %(drive)s » est enregistrée : dépôt le %(date)s à %(time)s, "
+            "%(venue)s."
+        ),
     ),
     "drive_reminder": (
         lambda p: _l("Rappel : dépôt de vos dons pour « %(drive)s »", **p),

@@ -167,7 +167,9 @@ def _checked_items(
     for data in items:
         line = lines.get(data.wish_line_id or 0)
         if line is None:
-            raise NotFound(_l("Cette ligne de la liste de besoins n’existe pas pour cette collecte."))
+            raise NotFound(
+                _l("Cette ligne de la liste de besoins n’existe pas pour cette collecte.")
+            )
         if data.listing_id is not None:
             listing = _own_gift_listing(user_id, data.listing_id)
             if listing.id in listing_ids:
@@ -201,7 +203,8 @@ def _own_gift_listing(user_id: int | None, listing_id: int) -> Listing:
     if listing.kind != ListingKind.GIFT.value or listing.status != ListingStatus.PUBLISHED.value:
         raise ValidationFailed(
             message=_l(
-                "Seules vos annonces de don publiées (ni réservées ni closes) peuvent être promises."
+                "Seules vos annonces de don publiées (ni réservées ni closes) peuvent être "
+                "promises."
             )
         )
     return listing

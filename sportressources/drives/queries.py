@@ -93,7 +93,9 @@ def venue_drives(venue: Venue, today: date | None = None) -> list[Drive]:
 
 def organisation_drives(organisation: Organisation, today: date | None = None) -> DriveLists:
     """An organisation's drives, running and upcoming, then past ones with their results."""
-    return _split(select(Drive).where(Drive.organisation_id == organisation.id), today or paris_today(), 100)
+    return _split(
+        select(Drive).where(Drive.organisation_id == organisation.id), today or paris_today(), 100
+    )
 
 
 def collected_count(organisation: Organisation) -> int:

@@ -55,9 +55,7 @@ def require_runner(actor, organisation: Organisation) -> None:
     if not acting.is_member:
         raise Forbidden(_l("Connectez-vous pour organiser une collecte."))
     if not is_member(acting.user_id, organisation.id):
-        raise Forbidden(
-            _l("Seuls les membres de l’organisation peuvent organiser ses collectes.")
-        )
+        raise Forbidden(_l("Seuls les membres de l’organisation peuvent organiser ses collectes."))
     raise Forbidden(
         _l(
             "Votre organisation doit d’abord être vérifiée par l’équipe de modération : "
@@ -72,7 +70,7 @@ def _require_manager(actor, drive: Drive) -> None:
         require_runner(actor, drive.organisation)
 
 
-# --- drives ----------------------------------------------------------------------------------------
+# --- drives --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -111,9 +109,7 @@ def _check_drive(data: DriveData, drive: Drive | None) -> dict:
         elif (data.ends_on - data.starts_on).days > LENGTH_MAX_DAYS:
             errors["ends_on"] = _l("Une collecte dure au plus un an.")
     if drive is not None and not errors:
-        outside = [
-            slot for slot in drive.slots if not _within(slot.starts_at, slot.ends_at, data)
-        ]
+        outside = [slot for slot in drive.slots if not _within(slot.starts_at, slot.ends_at, data)]
         if outside:
             errors["ends_on"] = _l(
                 "Des créneaux de dépôt tombent hors de ces dates : modifiez-les d’abord."
@@ -224,7 +220,7 @@ def release_pledge(pledge: Pledge, action: str, actor) -> None:
     apply_transition(pledge, action, actor=actor)
 
 
-# --- slots -----------------------------------------------------------------------------------------
+# --- slots ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -337,7 +333,7 @@ def get_slot(drive: Drive, slot_id: int) -> DriveSlot:
     return slot
 
 
-# --- wish list -------------------------------------------------------------------------------------
+# --- wish list -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -362,9 +358,7 @@ def _check_line(data: WishLineData, line: WishLine | None) -> dict:
     if data.age_group and data.age_group not in AGE_GROUPS:
         errors["age_group"] = _l("Choisissez une tranche d’âge dans la liste.")
     if data.quantity_wanted is None or not 1 <= data.quantity_wanted <= QUANTITY_MAX:
-        errors["quantity_wanted"] = _l(
-            "Indiquez une quantité de 1 à %(max)s.", max=QUANTITY_MAX
-        )
+        errors["quantity_wanted"] = _l("Indiquez une quantité de 1 à %(max)s.", max=QUANTITY_MAX)
     elif line is not None and data.quantity_wanted < line.pledged:
         errors["quantity_wanted"] = _l(
             "%(count)s objets sont déjà promis pour cette ligne : la quantité ne peut pas être "
@@ -416,7 +410,10 @@ def update_wish_line(actor, line: WishLine, data: WishLineData) -> WishLine:
         data.age_group or "",
     ):
         raise Conflict(
-            _l("Des objets sont déjà promis pour cette ligne : seuls la quantité et la note changent.")
+            _l(
+                "Des objets sont déjà promis pour cette ligne : seuls la quantité et la note "
+                "changent."
+            )
         )
     _apply_line(line, data)
     if not counters.set_wanted(line.id, data.quantity_wanted):  # type: ignore[arg-type]
@@ -429,10 +426,16 @@ def remove_wish_line(actor, line: WishLine) -> None:
     """Delete a wish line nothing was pledged for. Raises Forbidden or Conflict."""
     _require_manager(actor, line.drive)
     if line.pledged or line.received:
-        raise Conflict(_l("Des objets sont promis pour cette ligne : elle ne peut plus être supprimée."))
-    used = db.session.scalar(select(PledgeItem.id).where(PledgeItem.wish_line_id == line.id).limit(1))
+        raise Conflict(
+            _l("Des objets sont promis pour cette ligne : elle ne peut plus être supprimée.")
+        )
+    used = db.session.scalar(
+        select(PledgeItem.id).where(PledgeItem.wish_line_id == line.id).limit(1)
+    )
     if used is not None:
-        raise Conflict(_l("Des objets sont promis pour cette ligne : elle ne peut plus être supprimée."))
+        raise Conflict(
+            _l("Des objets sont promis pour cette ligne : elle ne peut plus être supprimée.")
+        )
     db.session.delete(line)
     db.session.flush()
 

@@ -54,7 +54,9 @@ def _filter_form() -> tuple[FilterForm, dict]:
         blank=_("Toutes"),
     )
     venues = db.session.scalars(
-        db.select(Venue).where(Venue.dropoff.is_(True), Venue.status == "published").order_by(Venue.name)
+        db.select(Venue)
+        .where(Venue.dropoff.is_(True), Venue.status == "published")
+        .order_by(Venue.name)
     ).all()
     form.venue.choices = [SelectChoice("", _("Tous"))] + [
         SelectChoice(str(v.id), v.name) for v in venues
@@ -79,9 +81,7 @@ def index():
 def _pledge_form(drive) -> PledgeForm:
     form = PledgeForm()
     form.slot.choices = [
-        (str(slot.id), _slot_label(slot))
-        for slot in drive.slots
-        if slot.booked < slot.capacity
+        (str(slot.id), _slot_label(slot)) for slot in drive.slots if slot.booked < slot.capacity
     ]
     lines = [SelectChoice("", "—")] + [
         SelectChoice(str(line.id), line_label(line)) for line in drive.wish_lines
@@ -154,9 +154,7 @@ def drive(drive_id: int):
     if request.method == "POST" and not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.path))
     if form.validate_on_submit() and act(
-        lambda: pledges.make_pledge(
-            current_user, drive, _number(form.slot.data), _items(form)
-        ),
+        lambda: pledges.make_pledge(current_user, drive, _number(form.slot.data), _items(form)),
         form=form,
     ):
         flash(_("Merci ! Votre promesse est enregistrée : un e-mail vous le confirme."), "success")

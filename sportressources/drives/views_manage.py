@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -49,7 +50,9 @@ def _managed(drive_id: int):
 def new_drive():
     organisations = organisations_of(current_user.id)
     if not organisations:
-        raise Forbidden(_("Seuls les membres d’une organisation vérifiée peuvent organiser une collecte."))
+        raise Forbidden(
+            _("Seuls les membres d’une organisation vérifiée peuvent organiser une collecte.")
+        )
     form = NewDriveForm()
     form.organisation.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(o.id), o.name) for o in organisations
@@ -58,9 +61,14 @@ def new_drive():
     if chosen is None and len(organisations) == 1:
         chosen = organisations[0]
     if form.validate_on_submit() and (
-        done := act(lambda: services.create_drive(current_user, chosen, _drive_data(form)), form=form)
+        done := act(
+            lambda: services.create_drive(current_user, chosen, _drive_data(form)), form=form
+        )
     ):
-        flash(_("La collecte est créée : ajoutez ses créneaux de dépôt et sa liste de besoins."), "success")
+        flash(
+            _("La collecte est créée : ajoutez ses créneaux de dépôt et sa liste de besoins."),
+            "success",
+        )
         return redirect(url_for("drives.manage", drive_id=done.value.id))
     unverified = [o for o in organisations if not o.is_verified]
     return render_template(
@@ -88,7 +96,11 @@ def _slot_form(drive, slot=None) -> SlotForm:
     if slot is not None and request.method == "GET":
         start, end = slot.starts_at.astimezone(PARIS), slot.ends_at.astimezone(PARIS)
         form.venue.data, form.day.data = str(slot.venue_id), start.date()
-        form.starts.data, form.ends.data, form.capacity.data = start.time(), end.time(), slot.capacity
+        form.starts.data, form.ends.data, form.capacity.data = (
+            start.time(),
+            end.time(),
+            slot.capacity,
+        )
     form.venue.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(v.id), f"{v.name} ({v.commune.name})") for v in services.dropoff_venues()
     ]
@@ -175,9 +187,9 @@ def edit_slot(drive_id: int, slot_id: int):
     ):
         flash(_("Le créneau est enregistré."), "success")
         return redirect(url_for("drives.manage", drive_id=drive.id), code=303)
-    return render_template(
-        "drives/slot_form.html", drive=drive, slot=slot, form=form
-    ), form_status(form)
+    return render_template("drives/slot_form.html", drive=drive, slot=slot, form=form), form_status(
+        form
+    )
 
 
 @bp.route("/<int:drive_id>/creneaux/<int:slot_id>/supprimer", methods=["POST"])
@@ -217,9 +229,9 @@ def edit_line(drive_id: int, line_id: int):
     ):
         flash(_("La ligne est enregistrée."), "success")
         return redirect(url_for("drives.manage", drive_id=drive.id), code=303)
-    return render_template(
-        "drives/line_form.html", drive=drive, line=line, form=form
-    ), form_status(form)
+    return render_template("drives/line_form.html", drive=drive, line=line, form=form), form_status(
+        form
+    )
 
 
 @bp.route("/<int:drive_id>/besoins/<int:line_id>/supprimer", methods=["POST"])
@@ -236,8 +248,8 @@ def remove_line(drive_id: int, line_id: int):
 
 
 STATUS_ACTIONS = {
-    "cloturer": (services.close_drive, "La collecte ne prend plus de promesses."),
-    "rouvrir": (services.reopen_drive, "La collecte prend de nouveau des promesses."),
+    "cloturer": (services.close_drive, _l("La collecte ne prend plus de promesses.")),
+    "rouvrir": (services.reopen_drive, _l("La collecte prend de nouveau des promesses.")),
 }
 
 
@@ -248,7 +260,7 @@ def change_status(drive_id: int, action: str):
     back = url_for("drives.manage", drive_id=drive.id)
     call, message = STATUS_ACTIONS[action]
     if ActionForm().validate_on_submit() and act(lambda: call(current_user, drive), back=back):
-        flash(_(message), "success")
+        flash(str(message), "success")
     return redirect(back, code=303)
 
 
@@ -297,4 +309,6 @@ def no_show(drive_id: int, pledge_id: int):
 @login_required
 def dropoff_list(drive_id: int):
     drive = _managed(drive_id)
-    return render_template("drives/dropoff_list.html", drive=drive, pledges=queries.drive_pledges(drive))
+    return render_template(
+        "drives/dropoff_list.html", drive=drive, pledges=queries.drive_pledges(drive)
+    )

@@ -34,7 +34,9 @@ def club(app, manager):
 
 @pytest.fixture
 def volunteer(club):
-    return add_member(club, make_user(email="volunteer@example.org", display_name="Victor Bénévole"))
+    return add_member(
+        club, make_user(email="volunteer@example.org", display_name="Victor Bénévole")
+    )
 
 
 @pytest.fixture
@@ -51,17 +53,23 @@ def drive(club, manager, venue):
     drive = services.create_drive(
         manager,
         club,
-        services.DriveData("Collecte de crampons", today, today + timedelta(days=20), "Pour les U11."),
+        services.DriveData(
+            "Collecte de crampons", today, today + timedelta(days=20), "Pour les U11."
+        ),
     )
     services.add_slot(
         manager,
         drive,
-        services.SlotData(venue.id, at(today + timedelta(days=2), 14), at(today + timedelta(days=2), 17), 2),
+        services.SlotData(
+            venue.id, at(today + timedelta(days=2), 14), at(today + timedelta(days=2), 17), 2
+        ),
     )
     services.add_wish_line(
         manager,
         drive,
-        services.WishLineData("football", "chaussures", 3, "36", "", "paires de crampons pointure 36"),
+        services.WishLineData(
+            "football", "chaussures", 3, "36", "", "paires de crampons pointure 36"
+        ),
     )
     services.add_wish_line(
         manager, drive, services.WishLineData("football", "ballons", 5, "4", "", "")
@@ -75,5 +83,7 @@ def quick(line, quantity=1, title="Crampons Kipsta 36", condition="good", **extr
 
 def pledge_of(member, drive, *items, slot=None):
     return committed(
-        pledges.make_pledge(member, drive, (slot or drive.slots[0]).id, list(items) or [quick(drive.wish_lines[0])])
+        pledges.make_pledge(
+            member, drive, (slot or drive.slots[0]).id, list(items) or [quick(drive.wish_lines[0])]
+        )
     )

@@ -28,11 +28,15 @@ def pledging(user_id: int, drive_id: int, line_id: int, quantity: int = 1):
 def booked_count(drive) -> int:
     db.session.rollback()
     return db.session.scalar(
-        select(func.count()).select_from(Pledge).where(Pledge.drive_id == drive.id, Pledge.status == "booked")
+        select(func.count())
+        .select_from(Pledge)
+        .where(Pledge.drive_id == drive.id, Pledge.status == "booked")
     )
 
 
-def test_two_residents_pledge_the_last_needed_item_and_one_wins(app, drive, resident, other_resident, stranger):
+def test_two_residents_pledge_the_last_needed_item_and_one_wins(
+    app, drive, resident, other_resident, stranger
+):
     line = drive.wish_lines[0]
     pledge_of(stranger, drive, quick(line, 2))  # one pair left
     results = in_threads(
@@ -47,11 +51,16 @@ def test_two_residents_pledge_the_last_needed_item_and_one_wins(app, drive, resi
     assert booked_count(drive) == 2
 
 
-def test_two_residents_book_the_last_place_of_a_slot_and_one_wins(app, drive, resident, other_resident, stranger):
+def test_two_residents_book_the_last_place_of_a_slot_and_one_wins(
+    app, drive, resident, other_resident, stranger
+):
     pledge_of(stranger, drive, quick(drive.wish_lines[1]))  # one place left of two
     results = in_threads(
         app,
-        [pledging(user.id, drive.id, drive.wish_lines[1].id) for user in (resident, other_resident)],
+        [
+            pledging(user.id, drive.id, drive.wish_lines[1].id)
+            for user in (resident, other_resident)
+        ],
     )
     losers = [r for r in results if isinstance(r, Conflict)]
     assert len(losers) == 1 and str(losers[0]) == "Ce créneau est complet : choisissez-en un autre."

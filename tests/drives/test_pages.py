@@ -30,14 +30,24 @@ def pledge_form(drive, **extra):
     } | extra
 
 
-def test_the_list_shows_current_then_past_drives_with_results(client, drive, club, manager, resident):
+def test_the_list_shows_current_then_past_drives_with_results(
+    client, drive, club, manager, resident
+):
     pledge = pledge_of(resident, drive, quick(drive.wish_lines[0], 2))
     committed(pledges.decide_item(manager, pledge.items[0], received=True))
-    old = committed(services.create_drive(manager, club, services.DriveData("Collecte d’hiver", paris_today(), paris_today())))
+    old = committed(
+        services.create_drive(
+            manager, club, services.DriveData("Collecte d’hiver", paris_today(), paris_today())
+        )
+    )
     old.starts_on = old.ends_on = paris_today() - timedelta(days=30)
     db.session.commit()
     page = text(client.get("/collectes"))
-    assert page.index("Collecte de crampons") < page.index("Collectes passées") < page.index("Collecte d’hiver")
+    assert (
+        page.index("Collecte de crampons")
+        < page.index("Collectes passées")
+        < page.index("Collecte d’hiver")
+    )
     assert "2 objet(s) promis sur 8 recherché(s)." in page
     assert "Résultat : 0 objet(s) reçu(s) sur 0 recherché(s)." in page
 
@@ -57,7 +67,13 @@ def test_the_list_runs_a_fixed_number_of_queries(client, drive, club, manager, c
     with count_queries() as few:
         client.get("/collectes")
     for n in range(4):
-        committed(services.create_drive(manager, club, services.DriveData(f"Collecte numéro {n}", paris_today(), paris_today())))
+        committed(
+            services.create_drive(
+                manager,
+                club,
+                services.DriveData(f"Collecte numéro {n}", paris_today(), paris_today()),
+            )
+        )
     with count_queries() as many:
         client.get("/collectes")
     assert len(many) == len(few)
@@ -84,10 +100,16 @@ def test_a_resident_pledges_through_the_page(client, drive, resident, outbox):
 
 def test_a_refused_pledge_keeps_what_was_typed(client, drive, resident):
     sign_in(client, resident)
-    response = client.post(f"/collectes/{drive.id}", data=pledge_form(drive, **{"quick-0-quantity": "3", "quick-1-quantity": "9"}))
+    response = client.post(
+        f"/collectes/{drive.id}",
+        data=pledge_form(drive, **{"quick-0-quantity": "3", "quick-1-quantity": "9"}),
+    )
     page = text(response)
     assert response.status_code == 409
-    assert "Il ne manque plus que 5 « Ballons (Football), Taille de ballon 4 » pour cette ligne" in page
+    assert (
+        "Il ne manque plus que 5 « Ballons (Football), Taille de ballon 4 » pour cette ligne"
+        in page
+    )
     assert 'value="Crampons Kipsta 36"' in page
 
 
@@ -111,10 +133,18 @@ def test_hostile_pledges_get_a_french_message(client, drive, resident, extra):
 
 
 def test_a_line_of_another_drive_is_refused(client, drive, club, manager, resident):
-    other = committed(services.create_drive(manager, club, services.DriveData("Autre collecte", paris_today(), paris_today())))
-    line = committed(services.add_wish_line(manager, other, services.WishLineData("tennis", "raquettes", 2)))
+    other = committed(
+        services.create_drive(
+            manager, club, services.DriveData("Autre collecte", paris_today(), paris_today())
+        )
+    )
+    line = committed(
+        services.add_wish_line(manager, other, services.WishLineData("tennis", "raquettes", 2))
+    )
     sign_in(client, resident)
-    response = client.post(f"/collectes/{drive.id}", data=pledge_form(drive, **{"quick-0-wish_line": str(line.id)}))
+    response = client.post(
+        f"/collectes/{drive.id}", data=pledge_form(drive, **{"quick-0-wish_line": str(line.id)})
+    )
     assert response.status_code == 422
     assert "Choisissez une valeur dans la liste." in text(response)
 
@@ -140,13 +170,30 @@ def test_a_manager_creates_a_drive_and_sets_it_up(client, club, manager, venue):
     today = paris_today()
     response = client.post(
         "/collectes/nouvelle",
-        data={"organisation": str(club.id), "title": "Collecte de rentrée", "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=9)).isoformat()},
+        data={
+            "organisation": str(club.id),
+            "title": "Collecte de rentrée",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=9)).isoformat(),
+        },
     )
     assert response.status_code == 302
     drive = db.session.scalar(select(Drive).where(Drive.title == "Collecte de rentrée"))
     day = (today + timedelta(days=3)).isoformat()
-    slot = client.post(f"/collectes/{drive.id}/creneaux", data={"venue": str(venue.id), "day": day, "starts": "14:00", "ends": "17:00", "capacity": "5"})
-    line = client.post(f"/collectes/{drive.id}/besoins", data={"sport": "football", "category": "ballons", "size": "4", "quantity_wanted": "8"})
+    slot = client.post(
+        f"/collectes/{drive.id}/creneaux",
+        data={
+            "venue": str(venue.id),
+            "day": day,
+            "starts": "14:00",
+            "ends": "17:00",
+            "capacity": "5",
+        },
+    )
+    line = client.post(
+        f"/collectes/{drive.id}/besoins",
+        data={"sport": "football", "category": "ballons", "size": "4", "quantity_wanted": "8"},
+    )
     assert (slot.status_code, line.status_code) == (303, 303)
     page = text(client.get(f"/collectes/{drive.id}/gestion"))
     assert "0 sur 5" in page and "Ballons (Football), Taille de ballon 4" in page
@@ -154,11 +201,24 @@ def test_a_manager_creates_a_drive_and_sets_it_up(client, club, manager, venue):
 
 def test_bad_slot_and_line_forms_show_field_errors(client, drive, manager):
     sign_in(client, manager)
-    response = client.post(f"/collectes/{drive.id}/creneaux", data={"venue": "1", "day": "", "starts": "", "ends": "", "capacity": "0"})
+    response = client.post(
+        f"/collectes/{drive.id}/creneaux",
+        data={"venue": "1", "day": "", "starts": "", "ends": "", "capacity": "0"},
+    )
     assert response.status_code == 422
     assert "Indiquez le jour et les heures du créneau." in text(response)
-    response = client.post(f"/collectes/{drive.id}/besoins", data={"sport": "football", "category": "ballons", "quantity_wanted": "0", "note": "x" * 300})
-    assert response.status_code == 422 and "Ce texte ne peut pas dépasser 200 caractères." in text(response)
+    response = client.post(
+        f"/collectes/{drive.id}/besoins",
+        data={
+            "sport": "football",
+            "category": "ballons",
+            "quantity_wanted": "0",
+            "note": "x" * 300,
+        },
+    )
+    assert response.status_code == 422 and "Ce texte ne peut pas dépasser 200 caractères." in text(
+        response
+    )
 
 
 def test_an_unverified_organisation_is_told_why(client, app):
@@ -167,7 +227,15 @@ def test_an_unverified_organisation_is_told_why(client, app):
     sign_in(client, member)
     page = text(client.get("/collectes/nouvelle"))
     assert "En attente de vérification : Club en attente." in page
-    response = client.post("/collectes/nouvelle", data={"organisation": str(pending.id), "title": "Collecte", "starts_on": paris_today().isoformat(), "ends_on": paris_today().isoformat()})
+    response = client.post(
+        "/collectes/nouvelle",
+        data={
+            "organisation": str(pending.id),
+            "title": "Collecte",
+            "starts_on": paris_today().isoformat(),
+            "ends_on": paris_today().isoformat(),
+        },
+    )
     assert response.status_code == 403
     assert "doit d’abord être vérifiée" in text(response)
 
@@ -194,9 +262,13 @@ def test_a_resident_without_organisation_cannot_open_the_form(client, resident):
         ("post", "/collectes/{d}/besoins/{l}/supprimer"),
     ],
 )
-def test_only_the_organisation_manages_its_drive(client, drive, resident, other_resident, method, path):
+def test_only_the_organisation_manages_its_drive(
+    client, drive, resident, other_resident, method, path
+):
     pledge = pledge_of(other_resident, drive)
-    url = path.format(d=drive.id, i=pledge.items[0].id, p=pledge.id, s=drive.slots[0].id, l=drive.wish_lines[1].id)
+    url = path.format(
+        d=drive.id, i=pledge.items[0].id, p=pledge.id, s=drive.slots[0].id, l=drive.wish_lines[1].id
+    )
     assert getattr(client, method)(url).status_code == 302  # a visitor signs in first
     sign_in(client, resident)
     assert getattr(client, method)(url).status_code == 403
@@ -204,17 +276,26 @@ def test_only_the_organisation_manages_its_drive(client, drive, resident, other_
     assert db.session.get(Drive, drive.id).status == "open"
 
 
-def test_the_club_confirms_receipt_item_by_item_and_marks_no_shows(client, drive, manager, resident, other_resident):
-    first = pledge_of(resident, drive, quick(drive.wish_lines[0], 2), quick(drive.wish_lines[1], 1, "Ballon"))
+def test_the_club_confirms_receipt_item_by_item_and_marks_no_shows(
+    client, drive, manager, resident, other_resident
+):
+    first = pledge_of(
+        resident, drive, quick(drive.wish_lines[0], 2), quick(drive.wish_lines[1], 1, "Ballon")
+    )
     second = pledge_of(other_resident, drive, quick(drive.wish_lines[1], 2, "Ballons"))
     sign_in(client, manager)
     page = text(client.get(f"/collectes/{drive.id}/gestion"))
     assert "Reçu : Crampons Kipsta 36" in page and "Marquer Yanis Voisin absent" in page
     assert client.post(f"/collectes/{drive.id}/objets/{first.items[0].id}/recu").status_code == 303
-    assert client.post(f"/collectes/{drive.id}/objets/{first.items[1].id}/non-recu").status_code == 303
+    assert (
+        client.post(f"/collectes/{drive.id}/objets/{first.items[1].id}/non-recu").status_code == 303
+    )
     assert client.post(f"/collectes/{drive.id}/promesses/{second.id}/absent").status_code == 303
     db.session.rollback()
-    assert [db.session.get(Pledge, p.id).status for p in (first, second)] == ["dropped_off", "no_show"]
+    assert [db.session.get(Pledge, p.id).status for p in (first, second)] == [
+        "dropped_off",
+        "no_show",
+    ]
     drive_page = text(client.get(f"/collectes/{drive.id}"))
     assert "Déjà reçus : 2" in drive_page
     listing = text(client.get(f"/collectes/{drive.id}/liste-de-depot"))
@@ -223,11 +304,18 @@ def test_the_club_confirms_receipt_item_by_item_and_marks_no_shows(client, drive
 
 def test_an_item_of_another_drive_is_not_found(client, drive, club, manager, resident):
     pledge = pledge_of(resident, drive)
-    other = committed(services.create_drive(manager, club, services.DriveData("Autre collecte", paris_today(), paris_today())))
+    other = committed(
+        services.create_drive(
+            manager, club, services.DriveData("Autre collecte", paris_today(), paris_today())
+        )
+    )
     sign_in(client, manager)
     assert client.post(f"/collectes/{other.id}/objets/{pledge.items[0].id}/recu").status_code == 404
     assert client.post(f"/collectes/{other.id}/promesses/{pledge.id}/absent").status_code == 404
-    assert client.post(f"/collectes/{other.id}/creneaux/{drive.slots[0].id}/supprimer").status_code == 404
+    assert (
+        client.post(f"/collectes/{other.id}/creneaux/{drive.slots[0].id}/supprimer").status_code
+        == 404
+    )
 
 
 def test_the_venue_page_lists_its_drives(client, drive, venue):

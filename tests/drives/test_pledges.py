@@ -15,7 +15,9 @@ from tests.drives.conftest import committed, pledge_of, quick
 from tests.factories import make_listing
 
 
-def test_a_quick_pledge_books_the_slot_and_takes_the_lines(drive, resident, manager, volunteer, outbox):
+def test_a_quick_pledge_books_the_slot_and_takes_the_lines(
+    drive, resident, manager, volunteer, outbox
+):
     crampons, balls = drive.wish_lines
     pledge = pledge_of(resident, drive, quick(crampons, 2), quick(balls, 1, "Ballon taille 4"))
     db.session.refresh(crampons)
@@ -25,7 +27,9 @@ def test_a_quick_pledge_books_the_slot_and_takes_the_lines(drive, resident, mana
     mail = outbox.last(resident.email)
     assert mail.subject == "Votre promesse de don pour « Collecte de crampons »"
     assert "Crampons Kipsta 36 × 2" in mail.text and drive.slots[0].venue.name in mail.text
-    told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "drive_pledge_new"))
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "drive_pledge_new")
+    )
     assert set(told) == {manager.id, volunteer.id}
 
 
@@ -68,7 +72,9 @@ def test_one_booked_pledge_per_member_and_drive(drive, resident):
 
 def test_visitors_and_suspended_members_cannot_pledge(drive, resident):
     with pytest.raises(Forbidden, match="Connectez-vous"):
-        pledges.make_pledge(AnonymousUserMixin(), drive, drive.slots[0].id, [quick(drive.wish_lines[0])])
+        pledges.make_pledge(
+            AnonymousUserMixin(), drive, drive.slots[0].id, [quick(drive.wish_lines[0])]
+        )
     resident.suspended_until = utcnow() + timedelta(days=3)
     db.session.commit()
     with pytest.raises(Forbidden, match="vous ne pouvez pas promettre des dons"):
@@ -77,9 +83,13 @@ def test_visitors_and_suspended_members_cannot_pledge(drive, resident):
 
 def test_items_and_slots_must_belong_to_the_drive(drive, club, manager, resident):
     other = committed(
-        services.create_drive(manager, club, services.DriveData("Autre collecte", drive.starts_on, drive.ends_on))
+        services.create_drive(
+            manager, club, services.DriveData("Autre collecte", drive.starts_on, drive.ends_on)
+        )
     )
-    other_line = services.add_wish_line(manager, other, services.WishLineData("tennis", "raquettes", 2))
+    other_line = services.add_wish_line(
+        manager, other, services.WishLineData("tennis", "raquettes", 2)
+    )
     committed(other_line)
     with pytest.raises(NotFound):
         pledges.make_pledge(resident, drive, drive.slots[0].id, [quick(other_line)])
@@ -114,7 +124,9 @@ def test_no_item_or_too_many_items_are_refused(drive, resident):
 
 def test_a_pledged_listing_is_reserved_then_given_on_receipt(drive, resident, manager):
     listing = make_listing(owner=resident, title="Crampons Adidas pointure 36", size="36")
-    pledge = pledge_of(resident, drive, pledges.ItemData(drive.wish_lines[0].id, listing_id=listing.id))
+    pledge = pledge_of(
+        resident, drive, pledges.ItemData(drive.wish_lines[0].id, listing_id=listing.id)
+    )
     db.session.refresh(listing)
     assert listing.status == "reserved" and pledge.items[0].title == "Crampons Adidas pointure 36"
     committed(pledges.decide_item(manager, pledge.items[0], received=True))
@@ -127,16 +139,23 @@ def test_only_own_published_gift_listings_may_be_pledged(drive, resident, other_
     line = drive.wish_lines[0].id
     others = make_listing(owner=other_resident)
     with pytest.raises(NotFound):
-        pledges.make_pledge(resident, drive, drive.slots[0].id, [pledges.ItemData(line, listing_id=others.id)])
+        pledges.make_pledge(
+            resident, drive, drive.slots[0].id, [pledges.ItemData(line, listing_id=others.id)]
+        )
     loan = make_listing(owner=resident, kind="loan")
     with pytest.raises(ValidationFailed, match="annonces de don publiées"):
-        pledges.make_pledge(resident, drive, drive.slots[0].id, [pledges.ItemData(line, listing_id=loan.id)])
+        pledges.make_pledge(
+            resident, drive, drive.slots[0].id, [pledges.ItemData(line, listing_id=loan.id)]
+        )
 
 
 def test_cancelling_frees_the_lines_the_slot_and_the_listing(drive, resident, manager):
     listing = make_listing(owner=resident)
     pledge = pledge_of(
-        resident, drive, quick(drive.wish_lines[1], 3), pledges.ItemData(drive.wish_lines[0].id, listing_id=listing.id)
+        resident,
+        drive,
+        quick(drive.wish_lines[1], 3),
+        pledges.ItemData(drive.wish_lines[0].id, listing_id=listing.id),
     )
     with pytest.raises(Forbidden):
         pledges.cancel_pledge(manager, pledge)
@@ -158,7 +177,9 @@ def test_receipt_item_by_item_fills_the_inventory(drive, resident, volunteer):
     assert pledge.status == "dropped_off"
     assert (crampons.pledged, crampons.received, balls.pledged, balls.received) == (2, 2, 0, 0)
     stocked = db.session.scalar(
-        select(func.count()).select_from(InventoryItem).where(InventoryItem.organisation_id == drive.organisation_id)
+        select(func.count())
+        .select_from(InventoryItem)
+        .where(InventoryItem.organisation_id == drive.organisation_id)
     )
     assert stocked == 2
     with pytest.raises(Conflict):

@@ -6,24 +6,32 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from sportressources.core.dates import paris_today
+from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.drives import services
 from sportressources.organisations.models import Membership
-from sportressources.core.db import db
 from tests.drives.conftest import at, committed, pledge_of, quick
 from tests.factories import make_organisation, make_user
 
 
 def drive_data(**overrides):
     today = paris_today()
-    values = {"title": "Collecte de rentrée", "starts_on": today, "ends_on": today + timedelta(days=10)}
+    values = {
+        "title": "Collecte de rentrée",
+        "starts_on": today,
+        "ends_on": today + timedelta(days=10),
+    }
     return services.DriveData(**(values | overrides))
 
 
 def test_a_manager_and_a_volunteer_of_a_verified_club_open_drives(club, manager, volunteer):
     first = services.create_drive(manager, club, drive_data())
     second = services.create_drive(volunteer, club, drive_data(title="Collecte de ballons"))
-    assert (first.organisation_id, first.status, first.created_by_id) == (club.id, "open", manager.id)
+    assert (first.organisation_id, first.status, first.created_by_id) == (
+        club.id,
+        "open",
+        manager.id,
+    )
     assert second.created_by_id == volunteer.id
 
 
@@ -60,7 +68,9 @@ def test_drive_dates_and_title_are_checked(club, manager):
         services.create_drive(
             manager,
             club,
-            drive_data(title="ab", starts_on=today - timedelta(days=1), ends_on=today - timedelta(days=3)),
+            drive_data(
+                title="ab", starts_on=today - timedelta(days=1), ends_on=today - timedelta(days=3)
+            ),
         )
     assert set(refused.value.fields) == {"title", "starts_on", "ends_on"}
 
@@ -70,14 +80,18 @@ def test_slots_must_be_at_a_drop_off_venue_within_the_dates(drive, manager, venu
 
     from sportressources.venues.models import Venue
 
-    other = db.session.scalars(select(Venue).where(Venue.id != venue.id, Venue.dropoff.is_(False))).first()
+    other = db.session.scalars(
+        select(Venue).where(Venue.id != venue.id, Venue.dropoff.is_(False))
+    ).first()
     day = drive.starts_on + timedelta(days=1)
     with pytest.raises(ValidationFailed) as refused:
         services.add_slot(manager, drive, services.SlotData(other.id, at(day, 14), at(day, 15), 3))
     assert "venue" in refused.value.fields
     late = drive.ends_on + timedelta(days=1)
     with pytest.raises(ValidationFailed) as refused:
-        services.add_slot(manager, drive, services.SlotData(venue.id, at(late, 14), at(late, 15), 3))
+        services.add_slot(
+            manager, drive, services.SlotData(venue.id, at(late, 14), at(late, 15), 3)
+        )
     assert "day" in refused.value.fields
     with pytest.raises(ValidationFailed) as refused:
         services.add_slot(manager, drive, services.SlotData(venue.id, at(day, 15), at(day, 14), 0))
@@ -91,7 +105,9 @@ def test_capacity_cannot_drop_below_the_places_booked(drive, manager, resident, 
     data = services.SlotData(slot.venue_id, slot.starts_at, slot.ends_at, 1)
     with pytest.raises(ValidationFailed, match="2 personnes ont déjà réservé"):
         services.update_slot(manager, slot, data)
-    grown = services.update_slot(manager, slot, services.SlotData(slot.venue_id, slot.starts_at, slot.ends_at, 5))
+    grown = services.update_slot(
+        manager, slot, services.SlotData(slot.venue_id, slot.starts_at, slot.ends_at, 5)
+    )
     assert grown.capacity == 5
 
 
@@ -108,13 +124,17 @@ def test_a_booked_slot_cannot_be_removed_nor_moved(drive, manager, resident):
 def test_wish_lines_use_the_taxonomy_and_keep_what_is_pledged(drive, manager, resident):
     with pytest.raises(ValidationFailed) as refused:
         services.add_wish_line(
-            manager, drive, services.WishLineData("curling", "chaussures", 0, "99", "u99", "x" * 201)
+            manager,
+            drive,
+            services.WishLineData("curling", "chaussures", 0, "99", "u99", "x" * 201),
         )
     assert set(refused.value.fields) == {"sport", "size", "age_group", "quantity_wanted", "note"}
     line = drive.wish_lines[0]
     pledge_of(resident, drive, quick(line, 2))
     with pytest.raises(ValidationFailed, match="2 objets sont déjà promis"):
-        services.update_wish_line(manager, line, services.WishLineData("football", "chaussures", 1, "36"))
+        services.update_wish_line(
+            manager, line, services.WishLineData("football", "chaussures", 1, "36")
+        )
     with pytest.raises(Conflict):
         services.remove_wish_line(manager, line)
     kept = services.update_wish_line(
@@ -147,7 +167,8 @@ def test_a_member_of_another_club_cannot_touch_the_drive(drive):
     other_manager = make_user()
     make_organisation(manager=other_manager)
     with pytest.raises(Forbidden):
-        services.add_wish_line(other_manager, drive, services.WishLineData("football", "ballons", 1))
+        services.add_wish_line(
+            other_manager, drive, services.WishLineData("football", "ballons", 1)
+        )
     with pytest.raises(Forbidden):
         services.cancel_drive(other_manager, drive)
-
