@@ -57,9 +57,9 @@ def new_drive():
     form.organisation.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(o.id), o.name) for o in organisations
     ]
+    if request.method == "GET" and len(organisations) == 1:
+        form.organisation.data = str(organisations[0].id)
     chosen = next((o for o in organisations if str(o.id) == form.organisation.data), None)
-    if chosen is None and len(organisations) == 1:
-        chosen = organisations[0]
     if form.validate_on_submit() and (
         done := act(
             lambda: services.create_drive(current_user, chosen, _drive_data(form)), form=form
