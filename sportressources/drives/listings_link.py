@@ -8,6 +8,7 @@ or changed by hand is left as it is.
 
 from __future__ import annotations
 
+from sportressources.core.errors import Conflict
 from sportressources.drives.models import PledgeItem
 from sportressources.listings.models import ListingStatus
 from sportressources.listings.services import set_availability
@@ -20,11 +21,19 @@ def reserve_listing(item: PledgeItem) -> None:
 
 def give_listing(item: PledgeItem) -> None:
     """Mark the listing given once the organisation received it."""
-    if item.listing is not None and item.listing.status == ListingStatus.RESERVED.value:
-        set_availability(item.pledge.member, item.listing, ListingStatus.GIVEN.value)
+    _settle(item, ListingStatus.GIVEN.value)
 
 
 def release_listing(item: PledgeItem) -> None:
     """Put the listing back on the site when its pledge ends without the item."""
-    if item.listing is not None and item.listing.status == ListingStatus.RESERVED.value:
-        set_availability(item.pledge.member, item.listing, ListingStatus.PUBLISHED.value)
+    _settle(item, ListingStatus.PUBLISHED.value)
+
+
+def _settle(item: PledgeItem, status: str) -> None:
+    if item.listing is None or item.listing.status != ListingStatus.RESERVED.value:
+        return
+    try:
+        set_availability(item.pledge.member, item.listing, status)
+    except Conflict:
+        # An exchange arranged on the listing meanwhile decides its fate; the receipt stands.
+        return

@@ -341,3 +341,65 @@ def test_a_pledge_without_csrf_token_is_refused(app, client, drive, resident):
     assert response.status_code == 400 and "Formulaire expiré" in text(response)
     db.session.rollback()
     assert db.session.scalar(select(Pledge.id)) is None
+
+
+def test_a_quick_pledge_carries_a_photo_through_the_listing_pipeline(app, client, drive, resident):
+    from io import BytesIO
+
+    from sportressources.core.storage import get_storage
+    from sportressources.drives.models import PledgeItem
+    from sportressources.listings.photos import photo_name
+    from tests.listings.helpers import jpeg_bytes
+
+    sign_in(client, resident)
+    data = pledge_form(drive) | {"quick-0-photo": (BytesIO(jpeg_bytes()), "crampons.jpg")}
+    response = client.post(f"/collectes/{drive.id}", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    key = db.session.scalar(
+        select(PledgeItem.photo_key).where(PledgeItem.title == "Crampons Kipsta 36")
+    )
+    assert key is not None and get_storage().exists(photo_name(key, "small"))
+
+
+def test_a_file_that_is_no_photo_is_refused_and_nothing_is_pledged(client, drive, resident):
+    from io import BytesIO
+
+    sign_in(client, resident)
+    data = pledge_form(drive) | {"quick-0-photo": (BytesIO(b"not an image at all"), "virus.exe")}
+    response = client.post(f"/collectes/{drive.id}", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "virus.exe" in text(response)
+    db.session.rollback()
+    assert db.session.scalar(select(Pledge.id)) is None
+
+
+def test_html_in_a_drive_title_is_shown_as_text(client, club, manager):
+    drive = committed(
+        services.create_drive(
+            manager,
+            club,
+            services.DriveData(
+                "<script>alert('x')</script> Collecte", paris_today(), paris_today()
+            ),
+        )
+    )
+    page = text(client.get(f"/collectes/{drive.id}"))
+    assert "<script>alert(" not in page and "&lt;script&gt;" in page
+
+
+def test_an_oversized_drive_form_keeps_the_text(client, club, manager):
+    sign_in(client, manager)
+    response = client.post(
+        "/collectes/nouvelle",
+        data={
+            "organisation": str(club.id),
+            "title": "T" * 500,
+            "description": "D" * 5000,
+            "starts_on": "31/02/2027",
+            "ends_on": "",
+        },
+    )
+    page = text(response)
+    assert response.status_code == 422
+    assert "Ce texte ne peut pas dépasser 120 caractères." in page
+    assert "D" * 5000 in page
