@@ -7,8 +7,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
+    from sportressources.core.signals import account_deleting, personal_data_requested
     from sportressources.drives import (
         notices,
+        receivers,
         slots,
         views_manage,  # noqa: F401 (its routes join bp)
     )
@@ -27,3 +29,5 @@ def init_app(app: Flask) -> None:
     add_to_slot(app, "header.account", partial("drives/_header_link.html"), order=35)
     add_to_slot(app, "venue.sections", slots.venue_section, order=20)
     add_to_slot(app, "organisation.sections", slots.organisation_section, order=20)
+    personal_data_requested.connect(receivers.export_pledges)
+    account_deleting.connect(receivers.cancel_pledges_of_deleted_member)

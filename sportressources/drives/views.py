@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from sportressources.core.dates import PARIS, paris_today
-from sportressources.core.db import db
+from sportressources.core.db import db, utcnow
 from sportressources.core.forms import grouped_choices
 from sportressources.core.web import act, form_status
 from sportressources.drives import pledges, queries
@@ -80,8 +80,11 @@ def index():
 
 def _pledge_form(drive) -> PledgeForm:
     form = PledgeForm()
+    now = utcnow()
     form.slot.choices = [
-        (str(slot.id), _slot_label(slot)) for slot in drive.slots if slot.booked < slot.capacity
+        (str(slot.id), _slot_label(slot))
+        for slot in drive.slots
+        if slot.booked < slot.capacity and slot.starts_at > now
     ]
     lines = [SelectChoice("", "—")] + [
         SelectChoice(str(line.id), line_label(line)) for line in drive.wish_lines

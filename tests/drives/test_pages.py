@@ -260,6 +260,9 @@ def test_a_resident_without_organisation_cannot_open_the_form(client, resident):
         ("post", "/collectes/{d}/promesses/{p}/absent"),
         ("post", "/collectes/{d}/creneaux/{s}/supprimer"),
         ("post", "/collectes/{d}/besoins/{l}/supprimer"),
+        ("get", "/collectes/{d}/creneaux/{s}/modifier"),
+        ("post", "/collectes/{d}/besoins/{l}/modifier"),
+        ("post", "/collectes/{d}/rouvrir"),
     ],
 )
 def test_only_the_organisation_manages_its_drive(
