@@ -406,3 +406,17 @@ def test_an_oversized_drive_form_keeps_the_text(client, club, manager):
     assert response.status_code == 422
     assert "Ce texte ne peut pas dépasser 120 caractères." in page
     assert "D" * 5000 in page
+
+
+def test_the_dashboard_shows_a_pledged_photo(client, drive, manager, resident):
+    from io import BytesIO
+
+    from tests.listings.helpers import jpeg_bytes
+
+    sign_in(client, resident)
+    data = pledge_form(drive) | {"quick-0-photo": (BytesIO(jpeg_bytes()), "crampons.jpg")}
+    client.post(f"/collectes/{drive.id}", data=data, content_type="multipart/form-data")
+    client.post("/compte/deconnexion")
+    sign_in(client, manager)
+    page = text(client.get(f"/collectes/{drive.id}/gestion"))
+    assert 'alt="Photo de « Crampons Kipsta 36 »"' in page and "-s.jpg" in page
