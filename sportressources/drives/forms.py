@@ -6,7 +6,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, RadioField, StringField, TextAreaField, TimeField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Optional
 
 from sportressources.core.forms import (
@@ -100,6 +109,8 @@ class QuickItemForm(Form):
     )
     condition = ChoiceField(_l("État"), validators=[Optional()])
     photo = FileField(_l("Photo (facultative)"))
+    # A photo sent with a refused form, kept for the next try (``listings.photos.sign_key``)
+    photo_token = HiddenField()
 
 
 class ListingItemForm(Form):

@@ -121,22 +121,43 @@ def _number(value) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
-def _items(form: PledgeForm) -> list[pledges.ItemData]:
+class PledgePhotos:
+    """The photos sent with a pledge form (``listings.photos``): written with the pledge's
+    transaction; when the pledge is refused, stored at once as pending uploads whose signed keys
+    the form carries, so that the form shown again keeps them."""
+
+    def __init__(self, form: PledgeForm, user_id: int | None):
+        self.form, self.user_id = form, user_id
+        self.pending: list = []
+
+    def key_for(self, row) -> str | None:
+        upload = row.photo.data
+        if upload is not None and getattr(upload, "filename", ""):
+            processed, key = photos.process_upload(upload), photos.new_key()
+            self.pending.append((row, processed, key))
+            return photos.store_after_commit(processed, key)
+        if row.photo_token.data and self.user_id is not None:
+            return photos.read_signed_key(row.photo_token.data, self.user_id)
+        return None
+
+    def keep(self) -> None:
+        for row, processed, key in self.pending:
+            photos.store(processed, key)
+            row.photo_token.data = photos.sign_key(key, self.user_id)
+
+
+def _items(form: PledgeForm, kept: PledgePhotos) -> list[pledges.ItemData]:
     items = []
     for row in form.quick:
         if not row.wish_line.data and not (row.title.data or "").strip():
             continue
-        key = None
-        upload = row.photo.data
-        if upload is not None and getattr(upload, "filename", ""):
-            key = photos.store_after_commit(photos.process_upload(upload))
         items.append(
             pledges.ItemData(
                 wish_line_id=_number(row.wish_line.data),
                 title=row.title.data or "",
                 quantity=row.quantity.data,
                 condition=row.condition.data or "",
-                photo_key=key,
+                photo_key=kept.key_for(row),
             )
         )
     for row in form.listings:
@@ -156,9 +177,13 @@ def drive(drive_id: int):
     form = _pledge_form(drive)
     if request.method == "POST" and not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.path))
+    kept = PledgePhotos(form, getattr(current_user, "id", None))
     if form.validate_on_submit() and act(
-        lambda: pledges.make_pledge(current_user, drive, _number(form.slot.data), _items(form)),
+        lambda: pledges.make_pledge(
+            current_user, drive, _number(form.slot.data), _items(form, kept)
+        ),
         form=form,
+        undo=kept.keep,
     ):
         flash(_("Merci ! Votre promesse est enregistrée : un e-mail vous le confirme."), "success")
         return redirect(url_for("drives.my_pledges"))

@@ -420,3 +420,35 @@ def test_the_dashboard_shows_a_pledged_photo(client, drive, manager, resident):
     sign_in(client, manager)
     page = text(client.get(f"/collectes/{drive.id}/gestion"))
     assert 'alt="Photo de « Crampons Kipsta 36 »"' in page and "-s.jpg" in page
+
+
+def test_a_refused_pledge_keeps_its_photo_for_the_next_try(client, drive, resident):
+    import re
+    from io import BytesIO
+
+    from sportressources.drives.models import PledgeItem
+    from tests.listings.helpers import jpeg_bytes
+
+    sign_in(client, resident)
+    too_many = pledge_form(drive, **{"quick-0-quantity": "9"})
+    data = too_many | {"quick-0-photo": (BytesIO(jpeg_bytes()), "crampons.jpg")}
+    refused = client.post(f"/collectes/{drive.id}", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 409
+    page = text(refused)
+    assert "Une photo est déjà jointe" in page
+    token = re.search(r'name="quick-0-photo_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="quick-0-photo_token"', page
+    )
+    retry = pledge_form(drive) | {"quick-0-photo_token": token.group(1)}
+    assert client.post(f"/collectes/{drive.id}", data=retry).status_code == 302
+    key = db.session.scalar(select(PledgeItem.photo_key).where(PledgeItem.quantity == 2))
+    assert key is not None
+
+
+def test_a_forged_photo_token_is_refused(client, drive, resident):
+    sign_in(client, resident)
+    response = client.post(
+        f"/collectes/{drive.id}", data=pledge_form(drive, **{"quick-0-photo_token": "forged"})
+    )
+    assert response.status_code == 422
+    assert "ajoutez-la de nouveau" in text(response)
