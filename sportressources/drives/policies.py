@@ -10,7 +10,7 @@ from __future__ import annotations
 from sportressources.core.security import actor_of
 from sportressources.drives.models import Drive, DriveStatus, Pledge, PledgeStatus
 from sportressources.organisations.models import Organisation
-from sportressources.organisations.queries import is_member
+from sportressources.organisations.queries import is_member, organisations_of
 
 
 def can_run_drives(actor, organisation: Organisation | None) -> bool:
@@ -22,6 +22,13 @@ def can_run_drives(actor, organisation: Organisation | None) -> bool:
         and organisation.is_verified
         and is_member(acting.user_id, organisation.id)
     )
+
+
+def can_organise_drives(actor) -> bool:
+    """Members of an organisation (verified or not yet: the form then explains why it must be)
+    are offered to open a drive."""
+    acting = actor_of(actor)
+    return acting.is_member and bool(organisations_of(acting.user_id))
 
 
 def can_manage_drive(actor, drive: Drive) -> bool:

@@ -18,6 +18,7 @@ from sportressources.drives.labels import line_label
 from sportressources.drives.policies import (
     can_cancel_pledge,
     can_manage_drive,
+    can_organise_drives,
     can_pledge_to_drive,
 )
 from sportressources.geo import queries as geo
@@ -34,6 +35,7 @@ def register_template_globals(state) -> None:
     env = state.app.jinja_env
     env.globals.update(
         can_manage_drive=can_manage_drive,
+        can_organise_drives=can_organise_drives,
         can_pledge_to_drive=can_pledge_to_drive,
         can_cancel_pledge=can_cancel_pledge,
         drive_line_label=line_label,

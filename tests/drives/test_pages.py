@@ -452,3 +452,13 @@ def test_a_forged_photo_token_is_refused(client, drive, resident):
     )
     assert response.status_code == 422
     assert "ajoutez-la de nouveau" in text(response)
+
+
+def test_only_members_of_an_organisation_are_offered_to_open_a_drive(
+    client, resident, manager, club
+):
+    sign_in(client, resident)
+    assert "Organiser une collecte" not in text(client.get("/collectes"))
+    client.post("/compte/deconnexion")
+    sign_in(client, manager)
+    assert "Organiser une collecte" in text(client.get("/collectes"))

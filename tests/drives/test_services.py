@@ -172,3 +172,18 @@ def test_a_member_of_another_club_cannot_touch_the_drive(drive):
         )
     with pytest.raises(Forbidden):
         services.cancel_drive(other_manager, drive)
+
+
+def test_drive_dates_cannot_leave_its_slots_outside(drive, manager):
+    slot_day = drive.slots[0].starts_at.date()
+    data = services.DriveData(drive.title, drive.starts_on, slot_day - timedelta(days=1))
+    with pytest.raises(ValidationFailed, match="Des créneaux de dépôt tombent hors de ces dates"):
+        services.update_drive(manager, drive, data)
+    longer = services.update_drive(
+        manager,
+        drive,
+        services.DriveData(
+            "Collecte prolongée", drive.starts_on, drive.ends_on + timedelta(days=5)
+        ),
+    )
+    assert longer.title == "Collecte prolongée"
