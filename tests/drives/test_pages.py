@@ -462,3 +462,21 @@ def test_only_members_of_an_organisation_are_offered_to_open_a_drive(
     client.post("/compte/deconnexion")
     sign_in(client, manager)
     assert "Organiser une collecte" in text(client.get("/collectes"))
+
+
+def test_a_resident_pledges_one_of_their_gift_listings_through_the_page(client, drive, resident):
+    from tests.factories import make_listing
+
+    listing = make_listing(owner=resident, title="Crampons Puma pointure 36")
+    sign_in(client, resident)
+    page = text(client.get(f"/collectes/{drive.id}"))
+    assert "Ou l’une de mes annonces de don" in page and "Crampons Puma pointure 36" in page
+    form = {
+        "slot": str(drive.slots[0].id),
+        "listings-0-listing": str(listing.id),
+        "listings-0-wish_line": str(drive.wish_lines[0].id),
+    }
+    assert client.post(f"/collectes/{drive.id}", data=form).status_code == 302
+    db.session.refresh(listing)
+    assert listing.status == "reserved"
+    assert "Crampons Puma pointure 36 × 1" in text(client.get("/collectes/mes-promesses"))
