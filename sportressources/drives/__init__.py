@@ -5,10 +5,32 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from sportressources.core.cli import register_initial_data
+    from sportressources.core.hooks import add_to_slot, partial
+    from sportressources.core.signals import account_deleting, personal_data_requested
+    from sportressources.drives import (
+        notices,
+        receivers,
+        slots,
+        views_manage,  # noqa: F401 (its routes join bp)
+    )
+    from sportressources.drives.cli import drives_cli
+    from sportressources.drives.demo import seed_demo_drives
     from sportressources.drives.models import Drive, InventoryItem, Pledge, PledgeItem
+    from sportressources.drives.views import bp
+    from sportressources.drives.views_inventory import register as register_inventory
 
     for model in (Drive, Pledge, PledgeItem, InventoryItem):
         model.transitions.enforce()  # statuses change through apply_transition only
-    from sportressources.drives.views_inventory import register as register_inventory
+    notices.register_kinds()
+    app.register_blueprint(bp)
+    app.cli.add_command(drives_cli)
+    register_initial_data(app, "collectes de démonstration", seed_demo_drives, 97, demo_only=True)
+    add_to_slot(app, "nav.main", partial("drives/_nav_items.html"), order=30)
+    add_to_slot(app, "header.account", partial("drives/_header_link.html"), order=35)
+    add_to_slot(app, "venue.sections", slots.venue_section, order=20)
+    add_to_slot(app, "organisation.sections", slots.organisation_section, order=20)
+    personal_data_requested.connect(receivers.export_pledges)
+    account_deleting.connect(receivers.cancel_pledges_of_deleted_member)
 
     register_inventory(app)  # inventory, bulk listings, handouts, exports
