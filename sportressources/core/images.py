@@ -99,7 +99,8 @@ def process_upload(
     Raises ``PhotoRejected`` (a ``ValidationFailed`` on ``field``, ``photos`` by default) for an
     empty file, more than ``UPLOAD_MAX_FILE_BYTES`` bytes (at most that many plus one are read),
     anything Pillow cannot open as one of those formats, a side over ``MAX_SIDE`` pixels, more
-    pixels than ``UPLOAD_MAX_PIXELS`` (refused from the header, before decoding) and truncated or corrupt data.
+    pixels than ``UPLOAD_MAX_PIXELS`` (refused from the header, before decoding) and truncated or
+    corrupt data.
     """
     name = _display_name(filename or getattr(source, "filename", None) or "")
     max_bytes = current_app.config["UPLOAD_MAX_FILE_BYTES"]
