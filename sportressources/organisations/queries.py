@@ -18,6 +18,8 @@ from sportressources.organisations.models import (
     OrganisationStatus,
 )
 
+NOT_VISIBLE = _l("Cette organisation n’existe pas ou n’est pas encore vérifiée.")
+
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
 
@@ -74,17 +76,14 @@ def member_ids(organisation_id: int) -> list[int]:
     )
 
 
-def get_organisation(slug: str, viewer=None) -> Organisation:
-    """An organisation by slug, as ``viewer`` may see it (``policies.can_view_organisation``):
-    one not verified, or closed, is seen by its members and moderators only. Raises NotFound
-    (also for those who may not see it, so that its existence does not leak)."""
-    from sportressources.organisations.policies import can_view_organisation
-
+def get_organisation(slug: str) -> Organisation:
+    """An organisation by slug, whatever its status: pages check ``can_view_organisation``.
+    Raises NotFound."""
     organisation = None
     if isinstance(slug, str) and len(slug) <= 140:
         organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None or not can_view_organisation(viewer, organisation):
-        raise NotFound(_l("Cette organisation n’existe pas ou n’est pas encore vérifiée."))
+    if organisation is None:
+        raise NotFound(NOT_VISIBLE)
     return organisation
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from sportressources.core.errors import NotFound
 from sportressources.core.forms import grouped_choices
 from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
@@ -24,6 +25,7 @@ from sportressources.organisations.models import Organisation
 from sportressources.organisations.policies import (
     can_act_for_organisation,
     can_manage_organisation,
+    can_view_organisation,
 )
 from sportressources.organisations.sports import sport_labels
 
@@ -61,6 +63,14 @@ def _profile_data(form: ProfileForm) -> services.ProfileData:
         dropoff_hours=form.dropoff_hours.data or "",
         website=form.website.data or "",
     )
+
+
+def _visible(slug: str) -> Organisation:
+    """The organisation, or 404 for those who may not see it (its existence does not leak)."""
+    organisation = queries.get_organisation(slug)
+    if not can_view_organisation(current_user, organisation):
+        raise NotFound(queries.NOT_VISIBLE)
+    return organisation
 
 
 @bp.route("/organisations")
@@ -108,7 +118,7 @@ def new():
 
 @bp.route("/organisations/<slug>")
 def page(slug: str):
-    organisation = queries.get_organisation(slug, current_user)
+    organisation = _visible(slug)
     return render_template(
         "organisations/page.html",
         organisation=organisation,
@@ -117,7 +127,7 @@ def page(slug: str):
 
 
 def _member_page(slug: str) -> Organisation:
-    organisation = queries.get_organisation(slug, current_user)
+    organisation = _visible(slug)
     if not can_act_for_organisation(current_user, organisation):
         abort(403)
     return organisation
