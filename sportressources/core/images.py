@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -22,10 +23,13 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.storage import check_name, get_storage, save_after_commit
 
+log = logging.getLogger(__name__)
 FIELD = "photos"
 # Formats decoded; anything else is refused. GIF: the first frame only.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
@@ -288,3 +292,33 @@ def delete_image_files(key: str) -> None:
     storage = get_storage()
     for size in SIZES:
         storage.delete(file_name(key, size))
+
+
+_DOOMED = "sportressources.images_to_delete"
+
+
+def delete_image_files_after_commit(key: str) -> None:
+    """Delete the three files of the image ``key`` once the current transaction commits (a
+    replaced logo); nothing is deleted if it rolls back, so a row never points to a lost file."""
+    from sportressources.core.db import db
+
+    file_name(key)  # a bad key fails now, not after the commit
+    db.session().info.setdefault(_DOOMED, []).append(key)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_doomed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    for key in session.info.pop(_DOOMED, []):
+        try:
+            delete_image_files(key)
+        except Exception:  # noqa: BLE001 - the rows are committed; a leftover file is harmless
+            log.exception("image files %s not deleted after commit", key)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_doomed(session: Session, transaction) -> None:
+    # The outermost transaction ended without a commit (after one, the list is already empty)
+    if transaction.parent is None:
+        session.info.pop(_DOOMED, None)

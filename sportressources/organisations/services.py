@@ -264,7 +264,7 @@ def set_logo(actor, organisation: Organisation, source: bytes | BinaryIO, filena
     record_entry("organisation.logo", TARGET, organisation.id, actor=actor, details={"set": True})
     db.session.flush()
     if previous:
-        images.delete_image_files(previous)
+        images.delete_image_files_after_commit(previous)
     return organisation
 
 
@@ -277,7 +277,7 @@ def remove_logo(actor, organisation: Organisation) -> Organisation:
     organisation.logo_key = None
     record_entry("organisation.logo", TARGET, organisation.id, actor=actor, details={"set": False})
     db.session.flush()
-    images.delete_image_files(previous)
+    images.delete_image_files_after_commit(previous)
     return organisation
 
 

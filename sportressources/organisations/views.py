@@ -157,12 +157,13 @@ def manage(slug: str):
     if not can_manage_organisation(current_user, organisation):
         abort(403)
     form = _profile_form(organisation)
+    was_verified = organisation.is_verified
     if form.validate_on_submit() and act(
         lambda: services.update_profile(current_user, organisation, _profile_data(form)),
         form=form,
     ):
         flash(_("Le profil de l’organisation est enregistré."), "success")
-        if not organisation.is_verified and organisation.status == "pending":
+        if was_verified and not organisation.is_verified:
             flash(_("L’organisation sera vérifiée de nouveau par l’équipe de modération."), "info")
         return redirect(url_for("organisations.manage", slug=organisation.slug), code=303)
     return _manage_page(organisation, form_status(form), profile_form=form)

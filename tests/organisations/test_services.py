@@ -305,3 +305,32 @@ def test_memberships_are_rows_deleted_on_removal(app):
     assert db.session.scalars(
         select(Membership.user_id).where(Membership.organisation_id == organisation.id)
     ).all() == [manager.id]
+
+
+def test_a_replaced_logo_is_deleted_only_when_the_change_commits(app):
+    import io
+
+    from PIL import Image
+
+    from sportressources.core.storage import get_storage
+
+    def jpeg() -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (50, 40), (0, 90, 200)).save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    manager = make_user()
+    organisation = make_organisation(manager)
+    services.set_logo(manager, organisation, jpeg(), "logo.jpg")
+    db.session.commit()
+    first = organisation.logo_key
+    services.set_logo(manager, organisation, jpeg(), "autre.jpg")
+    db.session.rollback()
+    assert organisation.logo_key == first and get_storage().exists(f"{first}.jpg")
+    services.remove_logo(manager, organisation)
+    db.session.commit()
+    assert organisation.logo_key is None and not get_storage().exists(f"{first}-s.jpg")
+    assert [e.action for e in entries_for("organisation", organisation.id)][-2:] == [
+        "organisation.logo",
+        "organisation.logo",
+    ]
