@@ -200,6 +200,11 @@ def accept_invitation(actor, token: str) -> Membership:
     problem = unusable_reason(invitation)
     if problem is not None:
         raise problem
+    if not acting.user.is_confirmed:
+        raise Forbidden(
+            _l("Confirmez d’abord votre adresse e-mail, puis ouvrez de nouveau le lien."),
+            code="email_not_confirmed",
+        )
     if acting.user.email.lower() != invitation.email:
         raise Forbidden(
             _l(

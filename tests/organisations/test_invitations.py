@@ -221,3 +221,13 @@ def test_the_wrong_account_sees_why_on_the_page(app, client):
     response = client.post(f"/organisations/invitation/{token}")
     assert response.status_code == 403
     assert "une autre adresse e-mail" in response.get_data(as_text=True)
+
+
+def test_an_unconfirmed_account_must_confirm_first(app):
+    organisation = make_organisation()
+    token = invited(organisation)
+    member = make_user(email="nouveau@example.org", confirmed=False)
+    with pytest.raises(Forbidden) as error:
+        invitations.accept_invitation(member, token)
+    assert "Confirmez d’abord votre adresse" in str(error.value)
+    assert not is_member(member.id, organisation.id)
