@@ -167,3 +167,21 @@ def test_an_unverified_organisation_cannot_run_drives(app):
     assert not can_run_drives(organisation.memberships[0].user, organisation)
     assert not can_run_drives(volunteer, organisation)
     assert not can_run_drives(make_user(), make_organisation())
+
+
+def test_the_outcome_is_written_in_the_managers_language(app, moderator, outbox):
+    from flask_babel import force_locale
+
+    from sportressources.notifications import services as notifications
+
+    manager = make_user(email="manager@example.org", locale="en")
+    organisation = created_by(manager)
+    decisions.decide(moderator, case_of(organisation).id, "reject", "RNA inconnu.")
+    db.session.commit()
+    assert outbox.last("manager@example.org").subject == "Your organisation was not verified"
+    with force_locale("en"):
+        shown, _more = notifications.list_notifications(manager)
+    assert shown[0].message == (
+        "“Racing Club de Lens Athlétisme” was not verified. Reason: RNA inconnu."
+    )
+    assert shown[0].notification.url == f"/organisations/{organisation.slug}/gerer"
