@@ -14,9 +14,12 @@ def init_app(app: Flask) -> None:
     from sportressources.listings.demo import seed_demo
     from sportressources.listings.models import Listing
     from sportressources.listings.photos import uploads_cli
+    from sportressources.listings.taxonomy import SPORTS
     from sportressources.listings.views import bp
+    from sportressources.organisations.sports import register_sports
 
     notices.register_kinds()
+    register_sports(app, SPORTS)  # the sports an organisation's profile offers
     Listing.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)

@@ -15,254 +15,48 @@ moderators' duplicate-photo flag.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import secrets
-import warnings
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import BinaryIO
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image
 from sqlalchemy import select
 
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import ValidationFailed
-from sportressources.core.storage import get_storage, read_in_transaction, save_after_commit
+
+# The generic pipeline lives in core.images; its names stay importable from here.
+from sportressources.core.images import (  # noqa: F401
+    ACCEPTED_FORMATS,
+    DECODED_FORMATS,
+    FIELD,
+    JPEG_QUALITY,
+    MAX_SIDE,
+    SIZES,
+    PhotoRejected,
+    ProcessedPhoto,
+    encodings,
+    process_upload,
+    store_files,
+    store_files_after_commit,
+)
+from sportressources.core.images import delete_image_files as _delete_image_files
+from sportressources.core.storage import get_storage, read_in_transaction
 from sportressources.core.tokens import InvalidToken, make_token, read_token
 from sportressources.listings.fingerprints import fingerprint_of
 from sportressources.listings.models import ListingPhoto
 
-FIELD = "photos"
-# Pillow decodes many more formats (some through external programs, like EPS): open only these.
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
-# Pillow reports a JPEG that embeds a second picture (some cameras) as MPO; its first frame is ours.
-DECODED_FORMATS = frozenset({*ACCEPTED_FORMATS, "MPO"})
-MAX_SIDE = 12_000
-# Longest side of each stored size, by file-name suffix
-SIZES = {"large": ("", 1600), "medium": ("-m", 640), "small": ("-s", 240)}
-JPEG_QUALITY = 85
 SIGNED_KEY_MAX_AGE = timedelta(hours=24)
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 PHOTO_NAME = re.compile(r"(?P<key>[0-9a-f]{32})(?:-m|-s)?\.jpg")
 PURGE_BATCH = 500
 
-# Each refusal: (message naming the file, message without a file name)
-_MESSAGES = {
-    "empty": (_l("« %(name)s » est vide."), _l("Ce fichier est vide.")),
-    "not_image": (
-        _l("« %(name)s » n'est pas une image JPEG, PNG ou WebP."),
-        _l("Ce fichier n'est pas une image JPEG, PNG ou WebP."),
-    ),
-    "too_heavy": (
-        _l("« %(name)s » est trop lourde : %(limit)s Mo au plus."),
-        _l("Cette photo est trop lourde : %(limit)s Mo au plus."),
-    ),
-    "too_many_pixels": (
-        _l("« %(name)s » est trop grande : %(limit)s millions de pixels au plus."),
-        _l("Cette photo est trop grande : %(limit)s millions de pixels au plus."),
-    ),
-    "too_wide": (
-        _l("« %(name)s » est trop grande : %(limit)s pixels de large ou de haut au plus."),
-        _l("Cette photo est trop grande : %(limit)s pixels de large ou de haut au plus."),
-    ),
-    "damaged": (
-        _l("« %(name)s » semble tronquée ou abîmée."),
-        _l("Cette photo semble tronquée ou abîmée."),
-    ),
-}
 _EXPIRED_UPLOAD = _l("Une photo ajoutée il y a plus de 24 heures a expiré : ajoutez-la de nouveau.")
 _INVALID_UPLOAD = _l("Une photo ajoutée n'a pas pu être reprise : ajoutez-la de nouveau.")
-
-
-class PhotoRejected(ValidationFailed):
-    """An upload refused for its content; ``reason`` says why (``empty``, ``not_image``,
-    ``too_heavy``, ``too_many_pixels``, ``too_wide``, ``damaged``)."""
-
-    code = "photo_rejected"
-
-    def __init__(self, reason: str, filename: str = "", **values: str):
-        self.reason = reason
-        named, unnamed = _MESSAGES[reason]
-        message = str(named) % {"name": filename, **values} if filename else str(unnamed) % values
-        super().__init__({FIELD: message})
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessedPhoto:
-    """The three JPEG encodings of an accepted upload, and the size of the large one."""
-
-    large: bytes = field(repr=False)
-    medium: bytes = field(repr=False)
-    small: bytes = field(repr=False)
-    width: int
-    height: int
-
-
-def process_upload(source: bytes | BinaryIO, filename: str = "") -> ProcessedPhoto:
-    """Check an uploaded image and re-encode it as metadata-free JPEGs in three sizes.
-
-    ``source`` is the file's bytes or a binary stream (a werkzeug ``FileStorage``, read from its
-    current position; its ``filename`` names the file in messages when ``filename`` is empty).
-    Accepts JPEG, PNG, WebP and GIF (first frame), judged on the decoded content only. Applies the
-    EXIF orientation, converts to sRGB, flattens transparency on white, drops every metadata.
-    Raises ``PhotoRejected`` (a ``ValidationFailed`` on field ``photos``) for an empty file, more
-    than ``UPLOAD_MAX_FILE_BYTES`` bytes (at most that many plus one are read), anything Pillow
-    cannot open as one of those formats, a side over ``MAX_SIDE`` pixels, more pixels than
-    ``UPLOAD_MAX_PIXELS`` (refused from the header, before decoding) and truncated or corrupt data.
-    """
-    name = _display_name(filename or getattr(source, "filename", None) or "")
-    max_bytes = current_app.config["UPLOAD_MAX_FILE_BYTES"]
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source[: max_bytes + 1])
-    else:
-        data = source.read(max_bytes + 1)
-    if not data:
-        raise PhotoRejected("empty", name)
-    if len(data) > max_bytes:
-        raise PhotoRejected("too_heavy", name, limit=_decimal(max_bytes / 1024 / 1024))
-    with _decode(data, name, current_app.config["UPLOAD_MAX_PIXELS"]) as image:
-        return _reencode(image)
-
-
-def _display_name(filename: str) -> str:
-    # Some browsers send a full client path; keep the base name, printable, of a sensible length.
-    base = re.split(r"[\\/]", filename)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return base if len(base) <= 80 else base[:79] + "…"
-
-
-def _decimal(value: float) -> str:
-    return format_decimal(value, format="#,##0.#")
-
-
-def _has_image_signature(data: bytes) -> bool:
-    """True if ``data`` starts like one of the accepted formats: only to word the refusal."""
-    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")) or (
-        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-    )
-
-
-def _decode(data: bytes, name: str, max_pixels: int) -> Image.Image:
-    """The image fully decoded, after the format and size checks that need only its header."""
-
-    def too_many_pixels() -> PhotoRejected:
-        return PhotoRejected("too_many_pixels", name, limit=_decimal(max_pixels / 1e6))
-
-    # Pillow checks its own, higher, pixel limit inside Image.open: a warning past ~89 Mpx that
-    # would only be printed, an error past twice that. Both become this refusal, without decoding.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise too_many_pixels() from exc
-        except Exception as exc:  # Pillow raises many exception types on hostile input
-            reason = "damaged" if _has_image_signature(data) else "not_image"
-            raise PhotoRejected(reason, name) from exc
-        if image.format not in DECODED_FORMATS:
-            raise PhotoRejected("not_image", name)
-        width, height = image.size
-        if width > MAX_SIDE or height > MAX_SIDE:
-            raise PhotoRejected("too_wide", name, limit=_decimal(MAX_SIDE))
-        if width * height > max_pixels:
-            raise too_many_pixels()
-        if image.format in {"JPEG", "MPO"}:
-            # libjpeg decodes straight at 1/2, 1/4 or 1/8 scale: a 12 Mpx photo costs a quarter
-            # of the memory. The request keeps at least the large size on both sides.
-            scale = SIZES["large"][1] / max(width, height)
-            if scale < 1:
-                image.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
-        try:
-            # The full decode is what finds truncated or corrupt data.
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise too_many_pixels() from exc
-        except Exception as exc:
-            raise PhotoRejected("damaged", name) from exc
-    return image
-
-
-def _reencode(image: Image.Image) -> ProcessedPhoto:
-    if image.has_transparency_data:
-        working = image if image.mode == "RGBA" else image.convert("RGBA")
-    elif image.mode in {"RGB", "L", "CMYK"}:
-        working = image
-    else:
-        working = image.convert("RGB")
-    # Resize first: orientation, colour conversion and flattening then work on small images.
-    large = _fit(working, SIZES["large"][1])
-    large = _flatten_to_srgb(_apply_orientation(large))
-    medium = _fit(large, SIZES["medium"][1])
-    small = _fit(large, SIZES["small"][1])
-    return ProcessedPhoto(
-        large=_encode(large),
-        medium=_encode(medium),
-        small=_encode(small),
-        width=large.width,
-        height=large.height,
-    )
-
-
-def _fit(image: Image.Image, longest: int) -> Image.Image:
-    width, height = image.size
-    if max(width, height) <= longest:
-        return image
-    scale = longest / max(width, height)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-
-
-def _apply_orientation(image: Image.Image) -> Image.Image:
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:  # a broken EXIF block costs the orientation, not the photo
-        return image.copy()
-
-
-@functools.cache
-def _srgb_profile() -> ImageCms.ImageCmsProfile:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-def _flatten_to_srgb(image: Image.Image) -> Image.Image:
-    """RGB in sRGB, transparency on white, and no metadata left in ``info``."""
-    icc_profile = image.info.get("icc_profile")
-    if icc_profile:
-        # Phones tag photos Display P3 (or cameras Adobe RGB): dropping the profile without
-        # converting would dull their colours. An unreadable profile leaves the pixels as they are.
-        try:
-            converted = ImageCms.profileToProfile(
-                image,
-                ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)),
-                _srgb_profile(),
-                outputMode="RGBA" if image.mode == "RGBA" else "RGB",
-            )
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            converted = None
-        if converted is not None:
-            image = converted
-    if image.mode == "RGBA":
-        background = Image.new("RGB", image.size, "white")
-        background.paste(image, mask=image.getchannel("A"))
-        image = background
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
-    # Pillow copies some of these into the JPEG it writes (the comment, for one): start empty.
-    image.info = {}
-    return image
-
-
-def _encode(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return buffer.getvalue()
 
 
 def photo_name(key: str, size: str = "large") -> str:
@@ -314,10 +108,6 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
-def _encodings(photo: ProcessedPhoto) -> zip:
-    return zip(SIZES, (photo.large, photo.medium, photo.small), strict=True)
-
-
 def store(photo: ProcessedPhoto, key: str | None = None) -> str:
     """Write the three sizes of ``photo`` at once, under ``key`` or a new one, and return the key.
 
@@ -327,14 +117,7 @@ def store(photo: ProcessedPhoto, key: str | None = None) -> str:
     """
     key = key if key is not None else new_key()
     _check_key(key)
-    storage = get_storage()
-    try:
-        for size, data in _encodings(photo):
-            storage.save(photo_name(key, size), data, "image/jpeg")
-    except BaseException:
-        delete_files(key)
-        raise
-    return key
+    return store_files(photo, key)
 
 
 def store_after_commit(photo: ProcessedPhoto, key: str | None = None) -> str:
@@ -342,9 +125,7 @@ def store_after_commit(photo: ProcessedPhoto, key: str | None = None) -> str:
     a new one, and return the key; nothing is left if it rolls back (``core.storage``)."""
     key = key if key is not None else new_key()
     _check_key(key)
-    for size, data in _encodings(photo):
-        save_after_commit(photo_name(key, size), data, "image/jpeg")
-    return key
+    return store_files_after_commit(photo, key)
 
 
 def delete_files(key: str) -> None:
@@ -352,9 +133,8 @@ def delete_files(key: str) -> None:
 
     Raises ``ValueError`` for a malformed key.
     """
-    storage = get_storage()
-    for size in SIZES:
-        storage.delete(photo_name(key, size))
+    _check_key(key)
+    _delete_image_files(key)
 
 
 def sign_key(key: str, user_id: int) -> str:

@@ -35,6 +35,9 @@ from sportressources.moderation.models import (
     TargetType,
 )
 from sportressources.moderation.policies import can_moderate
+from sportressources.organisations import services as organisations
+from sportressources.organisations.models import Organisation, OrganisationStatus
+from sportressources.organisations.queries import managers_of
 from sportressources.trade import ratings
 from sportressources.trade.models import Rating
 
@@ -50,6 +53,12 @@ DECISION_LABELS: dict[str, LazyString] = {
     Decision.DISMISS: _l("contenu conservé, sans suite"),
 }
 LISTING_REMOVED = _l("annonce retirée")
+# An organisation's case is a verification, not a content decision: its own words
+ORGANISATION_DECISION_LABELS: dict[str, LazyString] = {
+    Decision.APPROVE: _l("organisation vérifiée"),
+    Decision.REJECT: _l("vérification refusée"),
+    Decision.DISMISS: _l("dossier classé sans suite"),
+}
 
 _PENDING = (Decision.APPROVE, Decision.REQUEST_CHANGES, Decision.REJECT)
 _PUBLIC = (Decision.DISMISS, Decision.REMOVE)
@@ -75,6 +84,8 @@ def decision_label(case_or_decision, target_type: str | None = None) -> str:
     target_type = getattr(case_or_decision, "target_type", target_type)
     if decision == Decision.REMOVE and target_type == TargetType.LISTING:
         return str(LISTING_REMOVED)
+    if target_type == TargetType.ORGANISATION and decision in ORGANISATION_DECISION_LABELS:
+        return str(ORGANISATION_DECISION_LABELS[decision])
     label = DECISION_LABELS.get(decision) or statements.DECISION_LABELS.get(decision)
     return str(label) if label is not None else str(decision or "")
 
@@ -86,6 +97,7 @@ _MODELS: dict[str, type] = {
     TargetType.MESSAGE: Message,
     TargetType.PROFILE: User,
     TargetType.RATING: Rating,
+    TargetType.ORGANISATION: Organisation,
 }
 
 
@@ -108,6 +120,9 @@ def author_of(target_type: str, item) -> User | None:
         return item
     if target_type == TargetType.RATING:
         return item.rater
+    if target_type == TargetType.ORGANISATION:
+        managers = managers_of(item.id)
+        return managers[0] if managers else None
     return None
 
 
@@ -124,6 +139,10 @@ def allowed_decisions(case: ModerationCase, item) -> tuple[Decision, ...]:
         return (Decision.DISMISS,)
     if case.target_type == TargetType.LISTING and item.status == ListingStatus.AWAITING_REVIEW:
         return _PENDING
+    if case.target_type == TargetType.ORGANISATION:
+        if item.status == OrganisationStatus.PENDING.value:
+            return (Decision.APPROVE, Decision.REJECT)
+        return (Decision.DISMISS,)
     still_shown = _STILL_SHOWN.get(case.target_type)
     if still_shown is not None and still_shown(item):
         return _PUBLIC
@@ -141,6 +160,8 @@ def subject_of(target_type: str, item) -> str:
         text = item.display_name
     elif target_type == TargetType.RATING:
         text = item.comment
+    elif target_type == TargetType.ORGANISATION:
+        text = item.name
     else:
         text = ""
     text = " ".join(text.split())
@@ -180,11 +201,18 @@ def _already_decided(case: ModerationCase) -> Conflict:
     )
 
 
-def check_decision(decision: str | None, note: str | None, ground_code: str | None) -> Checked:
+def check_decision(
+    decision: str | None,
+    note: str | None,
+    ground_code: str | None,
+    *,
+    needs_ground: bool = True,
+) -> Checked:
     """The decision, the note (the facts, cleaned) and the ground, checked as a whole.
 
     A restrictive decision (reject, request changes, remove) needs the facts (at most 2000
-    characters) and a ground of ``moderation.grounds``. Raises ValidationFailed naming
+    characters) and, unless ``needs_ground`` is false (an organisation's verification, which
+    judges no content), a ground of ``moderation.grounds``. Raises ValidationFailed naming
     ``decision``, ``note`` and ``ground``, all the faults at once.
     """
     errors: dict[str, LazyString] = {}
@@ -206,7 +234,7 @@ def check_decision(decision: str | None, note: str | None, ground_code: str | No
             errors["note"] = _l(
                 "Décrivez les faits : l’auteur les lira dans l’exposé des motifs de la décision."
             )
-        if ground is None:
+        if ground is None and needs_ground:
             errors["ground"] = _l(
                 "Choisissez le motif : une règle des conditions d’utilisation ou un type de "
                 "contenu illicite."
@@ -238,7 +266,8 @@ def decide(actor, case_id: int, decision: str, note: str = "", ground_code: str 
         raise NotFound(_l("Ce dossier de modération n’existe pas.")) from None
     if case.status != CaseStatus.OPEN.value:
         raise _already_decided(case)
-    checked = check_decision(decision, note, ground_code)
+    verification = case.target_type == TargetType.ORGANISATION
+    checked = check_decision(decision, note, ground_code, needs_ground=not verification)
     item = item_of(case)
     if checked.decision not in allowed_decisions(case, item):
         raise ValidationFailed(
@@ -255,7 +284,9 @@ def decide(actor, case_id: int, decision: str, note: str = "", ground_code: str 
     if item is not None:
         subject = subject_of(case.target_type, item)
         _apply(actor, case, item, checked)
-        if restrictive:
+        # Refusing a verification restricts no content: the managers read the reason in the
+        # notice and email of organisations.refuse_organisation, not in a statement of reasons
+        if restrictive and not verification:
             statements.issue_statement(
                 member=author_of(case.target_type, item),
                 decision=checked.decision.value,
@@ -293,6 +324,11 @@ def _apply(actor, case: ModerationCase, item, checked: Checked) -> None:
         profile.reset_display_name(actor, item, note, details={"case_id": case.id})
     elif target == TargetType.RATING:
         ratings.remove_comment(actor, item, note)
+    elif target == TargetType.ORGANISATION:
+        if decision == Decision.APPROVE:
+            organisations.verify_organisation(actor, item, note)
+        elif decision == Decision.REJECT:
+            organisations.refuse_organisation(actor, item, note)
 
 
 # --- undoing (an appeal was granted) ------------------------------------------------------------

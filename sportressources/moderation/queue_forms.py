@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired
 
 from sportressources.core.forms import NO_MAXLENGTH, grouped_choices, max_length
 from sportressources.moderation.decisions import NOTE_MAX
-from sportressources.moderation.queue_queries import DECISION_CHOICE_LABELS, ground_groups
+from sportressources.moderation.queue_queries import decision_choice_labels, ground_groups
 
 CHOOSE_DECISION = _l("Choisissez une décision dans la liste.")
 CHOOSE_GROUND = _l("Choisissez un motif dans la liste.")
@@ -42,8 +42,12 @@ class DecisionForm(FlaskForm):
         render_kw={"rows": 5, **NO_MAXLENGTH},
     )
 
-    def for_decisions(self, allowed: tuple[str, ...]) -> DecisionForm:
-        """Offer the decisions ``allowed`` for the case, and every ground."""
-        self.decision.choices = [(value, DECISION_CHOICE_LABELS[value]) for value in allowed]
+    def for_decisions(
+        self, allowed: tuple[str, ...], target_type: str | None = None
+    ) -> DecisionForm:
+        """Offer the decisions ``allowed`` for the case (worded for its ``target_type``), and
+        every ground."""
+        labels = decision_choice_labels(target_type)
+        self.decision.choices = [(value, labels[value]) for value in allowed]
         self.ground.choices = grouped_choices(ground_groups(), blank="—", lang=None)
         return self

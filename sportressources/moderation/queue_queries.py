@@ -29,6 +29,7 @@ from sportressources.moderation.models import (
     ReportStatus,
     TargetType,
 )
+from sportressources.organisations.models import Organisation
 from sportressources.trade.models import Rating
 
 PAGE_SIZE = 20
@@ -38,6 +39,7 @@ KIND_LABELS: dict[str, LazyString] = {
     TargetType.MESSAGE: _l("Messages"),
     TargetType.PROFILE: _l("Profils"),
     TargetType.RATING: _l("Avis"),
+    TargetType.ORGANISATION: _l("Organisations"),
 }
 KIND_LABEL: dict[str, LazyString] = {
     TargetType.LISTING: _l("Annonce"),
@@ -59,6 +61,17 @@ DECISION_CHOICE_LABELS: dict[str, LazyString] = {
     "reject": _l("Refuser l’annonce"),
     "dismiss": _l("Conserver : aucune règle n’est enfreinte"),
     "remove": _l("Retirer le contenu"),
+}
+# An organisation's case is its verification
+ORGANISATION_DECISION_CHOICE_LABELS: dict[str, LazyString] = {
+    "approve": _l("Vérifier l’organisation : ses identifiants et son profil sont cohérents"),
+    "reject": _l("Refuser la vérification (motif obligatoire, lu par les responsables)"),
+    "dismiss": _l("Classer sans suite"),
+}
+ORGANISATION_REASON_LABELS: dict[str, LazyString] = {
+    CaseReason.NEW: _l("Nouvelle organisation à vérifier"),
+    CaseReason.EDITED: _l("Organisation vérifiée dont le nom ou les identifiants ont changé"),
+    CaseReason.RESUBMITTED: _l("Organisation renvoyée après un refus"),
 }
 SANCTION_LABELS: dict[str, LazyString] = {
     "warning": _l("Avertissement"),
@@ -193,6 +206,11 @@ def load_items(cases: list[ModerationCase]) -> dict[tuple[str, int], Any]:
             .where(Rating.id.in_(ids))
             .options(joinedload(Rating.rater), joinedload(Rating.ratee))
         ),
+        TargetType.ORGANISATION: lambda ids: (
+            select(Organisation)
+            .where(Organisation.id.in_(ids))
+            .options(joinedload(Organisation.commune))
+        ),
     }
     for target_type, ids in wanted.items():
         loader = loaders.get(target_type)
@@ -308,6 +326,21 @@ def ground_groups() -> list[tuple[LazyString, list[tuple[str, str]]]]:
         ),
         (_l("Contenu illicite"), [(g.code, str(g.label)) for g in ILLEGAL_KINDS]),
     ]
+
+
+def reason_label(case: ModerationCase) -> str:
+    """Why a case is in the queue, in the words of its kind of item."""
+    if case.target_type == TargetType.ORGANISATION and case.reason in ORGANISATION_REASON_LABELS:
+        return str(ORGANISATION_REASON_LABELS[case.reason])
+    label = REASON_LABELS.get(case.reason)
+    return str(label) if label is not None else case.reason
+
+
+def decision_choice_labels(target_type: str | None) -> dict[str, LazyString]:
+    """The labels of the decisions offered on a case of ``target_type``."""
+    if target_type == TargetType.ORGANISATION:
+        return {**DECISION_CHOICE_LABELS, **ORGANISATION_DECISION_CHOICE_LABELS}
+    return DECISION_CHOICE_LABELS
 
 
 def report_reason_label(code: str) -> str:

@@ -26,6 +26,7 @@ def register_template_globals(state) -> None:
         ),
         moderation_kind_label=queue_queries.KIND_LABEL,
         moderation_reason_labels=queue_queries.REASON_LABELS,
+        moderation_reason_label=queue_queries.reason_label,
         moderation_decision_label=decisions.decision_label,
         moderation_report_reason=queue_queries.report_reason_label,
     )
@@ -66,7 +67,7 @@ def listings_queue():
 def _case_page(case: ModerationCase, form: DecisionForm | None = None):
     view = queue_queries.case_view(case)
     form = form or DecisionForm()
-    form.for_decisions(view.allowed)
+    form.for_decisions(view.allowed, case.target_type)
     author = view.author
     return render_template(
         "moderation/queue_case.html",

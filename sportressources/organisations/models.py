@@ -40,8 +40,10 @@ ORGANISATION_TRANSITIONS = {
     "verify": ({_S.PENDING}, _S.VERIFIED),
     "refuse": ({_S.PENDING}, _S.REFUSED),
     "resubmit": ({_S.REFUSED}, _S.PENDING),
-    # A moderator withdraws the verification (after a report, or a change of identifiers)
+    # A moderator withdraws the verification (after a report, say)
     "revoke": ({_S.VERIFIED}, _S.PENDING),
+    # A manager changed the name or an identifier of a verified organisation: checked again
+    "send_back_to_review": ({_S.VERIFIED}, _S.PENDING),
     "close": ({_S.PENDING, _S.VERIFIED, _S.REFUSED}, _S.CLOSED),
 }
 _REVIEWED = Stamp(at="reviewed_at", by="reviewed_by_id")
