@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from sportressources.drives.models import Drive, InventoryItem, Pledge, PledgeItem
     from sportressources.drives.views import bp
     from sportressources.drives.views_inventory import register as register_inventory
+    from sportressources.listings.photos import keep_photos_referenced_by
 
     for model in (Drive, Pledge, PledgeItem, InventoryItem):
         model.transitions.enforce()  # statuses change through apply_transition only
@@ -34,3 +35,6 @@ def init_app(app: Flask) -> None:
     account_deleting.connect(receivers.cancel_pledges_of_deleted_member)
 
     register_inventory(app)  # inventory, bulk listings, handouts, exports
+    # Pledge and inventory photos go through the listings' pipeline: its purge must spare them
+    keep_photos_referenced_by(app, PledgeItem.photo_key)
+    keep_photos_referenced_by(app, InventoryItem.photo_key)

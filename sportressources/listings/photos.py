@@ -21,6 +21,7 @@ import secrets
 from datetime import timedelta
 
 import click
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from PIL import Image
@@ -166,8 +167,24 @@ def read_signed_key(token: str, user_id: int) -> str:
     return key
 
 
+def keep_photos_referenced_by(app: Flask, column) -> None:
+    """Declare another column holding photo keys of this pipeline (a pledge's or an inventory
+    item's photo), so that the purge spares the files it names. Called from ``init_app``."""
+    columns = app.extensions.setdefault("photo_key_columns", [])
+    if column not in columns:
+        columns.append(column)
+
+
+def _referenced_keys(keys: list[str]) -> set[str]:
+    referenced = set(db.session.scalars(select(ListingPhoto.key).where(ListingPhoto.key.in_(keys))))
+    for column in current_app.extensions.get("photo_key_columns", []):
+        referenced.update(db.session.scalars(select(column).where(column.in_(keys))))
+    return referenced
+
+
 def purge_orphans(older_than: timedelta) -> int:
-    """Delete the photo files no ``ListingPhoto`` references and written over ``older_than`` ago.
+    """Delete the photo files no ``ListingPhoto`` (nor a column declared with
+    ``keep_photos_referenced_by``) references and written over ``older_than`` ago.
 
     They are uploads whose form was never submitted, and photos of deleted listings. Other files
     in the storage are left alone. ``older_than`` must be at least ``SIGNED_KEY_MAX_AGE``, or a
@@ -182,9 +199,7 @@ def purge_orphans(older_than: timedelta) -> int:
     batch: dict[str, list[str]] = {}
 
     def purge_batch() -> int:
-        referenced = set(
-            db.session.scalars(select(ListingPhoto.key).where(ListingPhoto.key.in_(list(batch))))
-        )
+        referenced = _referenced_keys(list(batch))
         count = 0
         for key, names in batch.items():
             if key in referenced:
