@@ -180,6 +180,7 @@ def upgrade():
         batch_op.create_index('ix_drive_pledges_drive_id', ['drive_id', 'status'], unique=False)
         batch_op.create_index('ix_drive_pledges_member_id', ['member_id', 'id'], unique=False)
         batch_op.create_index('ix_drive_pledges_slot_id', ['slot_id'], unique=False)
+        batch_op.create_index('uq_drive_pledges_booked_member', ['drive_id', 'member_id'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
 
     op.create_table('drive_pledge_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -307,6 +308,7 @@ def downgrade():
 
     op.drop_table('drive_pledge_items')
     with op.batch_alter_table('drive_pledges', schema=None) as batch_op:
+        batch_op.drop_index('uq_drive_pledges_booked_member', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
         batch_op.drop_index('ix_drive_pledges_slot_id')
         batch_op.drop_index('ix_drive_pledges_member_id')
         batch_op.drop_index('ix_drive_pledges_drive_id')

@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin, sql_values, utcnow
@@ -154,6 +154,15 @@ class Pledge(Base):
         Index("ix_drive_pledges_drive_id", "drive_id", "status"),
         Index("ix_drive_pledges_member_id", "member_id", "id"),
         Index("ix_drive_pledges_slot_id", "slot_id"),
+        # One booked pledge per member and drive, even for two submissions at the same moment
+        Index(
+            "uq_drive_pledges_booked_member",
+            "drive_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.dates import paris_today
@@ -44,6 +45,11 @@ from sportressources.listings.models import Condition, Listing, ListingKind, Lis
 ITEMS_MAX = 10
 ITEM_QUANTITY_MAX = 50
 TITLE_RANGE = (3, 120)
+
+_ALREADY_PLEDGED = _l(
+    "Vous avez déjà une promesse pour cette collecte : annulez-la dans « Mes "
+    "promesses de dons » pour en faire une autre."
+)
 
 
 @dataclass(frozen=True)
@@ -94,12 +100,7 @@ def make_pledge(actor, drive: Drive, slot_id: int | None, items: list[ItemData])
         )
     )
     if already is not None:
-        raise Conflict(
-            _l(
-                "Vous avez déjà une promesse pour cette collecte : annulez-la dans « Mes "
-                "promesses de dons » pour en faire une autre."
-            )
-        )
+        raise Conflict(_ALREADY_PLEDGED)
     checked = _checked_items(acting.user_id, drive, items)
     wanted: dict[int, int] = defaultdict(int)
     for line, _listing, data in checked:
@@ -111,7 +112,11 @@ def make_pledge(actor, drive: Drive, slot_id: int | None, items: list[ItemData])
     if not counters.take_place(slot.id):
         raise Conflict(_l("Ce créneau est complet : choisissez-en un autre."), code="slot_full")
     pledge = Pledge(drive_id=drive.id, member_id=acting.user_id, slot_id=slot.id)
-    db.session.add(pledge)
+    try:
+        with db.session.begin_nested():
+            db.session.add(pledge)
+    except IntegrityError:  # the same member's other submission won the race
+        raise Conflict(_ALREADY_PLEDGED) from None
     for line, listing, data in checked:
         pledge.items.append(
             PledgeItem(

@@ -93,3 +93,16 @@ def test_six_residents_through_the_pages_for_three_pairs(app, drive, client_for)
     assert all("Plus rien n’est attendu" in page for page in refused)
     db.session.rollback()
     assert db.session.get(WishLine, line.id, populate_existing=True).pledged == 3
+
+
+def test_one_member_submitting_twice_at_once_holds_one_booked_pledge(app, drive, resident):
+    line = drive.wish_lines[1]
+    results = in_threads(app, [pledging(resident.id, drive.id, line.id) for _ in range(2)])
+
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert len(losers) == 1
+    assert "Vous avez déjà une promesse pour cette collecte" in str(losers[0])
+    assert booked_count(drive) == 1
+    # The refused submission took nothing: one place booked, one item pledged
+    assert db.session.get(WishLine, line.id, populate_existing=True).pledged == 1
+    assert db.session.get(Drive, drive.id, populate_existing=True).slots[0].booked == 1
