@@ -38,8 +38,8 @@ from sportressources.drives.models import (
     PledgeStatus,
     WishLine,
 )
-from sportressources.drives.policies import can_cancel_pledge, can_manage_drive
-from sportressources.drives.services import release_pledge, require_runner
+from sportressources.drives.policies import can_cancel_pledge
+from sportressources.drives.services import release_pledge, require_follow_up
 from sportressources.listings.models import Condition, Listing, ListingKind, ListingStatus
 
 ITEMS_MAX = 10
@@ -229,8 +229,7 @@ def cancel_pledge(actor, pledge: Pledge) -> Pledge:
 
 
 def _require_manager(actor, pledge: Pledge) -> None:
-    if not can_manage_drive(actor, pledge.drive):
-        require_runner(actor, pledge.drive.organisation)
+    require_follow_up(actor, pledge.drive)
 
 
 def decide_item(actor, item: PledgeItem, received: bool) -> PledgeItem:

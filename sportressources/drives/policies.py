@@ -37,6 +37,15 @@ def can_manage_drive(actor, drive: Drive) -> bool:
     return can_run_drives(actor, drive.organisation)
 
 
+def can_follow_up_drive(actor, drive: Drive) -> bool:
+    """Managers and volunteers of the drive's organisation see its dashboard, confirm receipts,
+    mark no-shows, close and cancel it, even if the organisation's verification was withdrawn
+    since it opened: residents who booked a slot must still be received. Opening drives, adding
+    slots or needs and reopening take a verified organisation (``can_manage_drive``)."""
+    acting = actor_of(actor)
+    return acting.is_member and is_member(acting.user_id, drive.organisation_id)
+
+
 def can_pledge_to_drive(actor, drive: Drive) -> bool:
     """A signed-in member may pledge to an open drive (suspensions are checked by the service);
     the organisation's own members too: they are residents as well."""

@@ -31,7 +31,7 @@ from sportressources.drives.models import (
     PledgeStatus,
     WishLine,
 )
-from sportressources.drives.policies import can_manage_drive, can_run_drives
+from sportressources.drives.policies import can_follow_up_drive, can_manage_drive, can_run_drives
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
 from sportressources.organisations.models import Organisation
 from sportressources.organisations.queries import is_member
@@ -67,6 +67,13 @@ def require_runner(actor, organisation: Organisation) -> None:
 
 def _require_manager(actor, drive: Drive) -> None:
     if not can_manage_drive(actor, drive):
+        require_runner(actor, drive.organisation)
+
+
+def require_follow_up(actor, drive: Drive) -> None:
+    """Raise Forbidden unless ``actor`` may follow a drive up (receipts, no-shows, closing,
+    cancelling): a member of its organisation, verified or no longer."""
+    if not can_follow_up_drive(actor, drive):
         require_runner(actor, drive.organisation)
 
 
@@ -170,7 +177,7 @@ def _require_not_cancelled(drive: Drive) -> None:
 
 def close_drive(actor, drive: Drive) -> Drive:
     """Stop taking pledges before the end date; booked pledges stay. Raises Forbidden, Conflict."""
-    _require_manager(actor, drive)
+    require_follow_up(actor, drive)
     apply_transition(drive, "close", actor=actor)
     return drive
 
@@ -188,7 +195,7 @@ def cancel_drive(actor, drive: Drive, reason: str = "") -> Drive:
 
     Raises Forbidden, Conflict (already cancelled) or ValidationFailed (reason over 1000).
     """
-    _require_manager(actor, drive)
+    require_follow_up(actor, drive)
     reason = clean_text(reason)
     if len(reason) > 1000:
         raise ValidationFailed(

@@ -17,6 +17,7 @@ from sportressources.drives.forms import ActionForm, FilterForm, PledgeForm
 from sportressources.drives.labels import line_label
 from sportressources.drives.policies import (
     can_cancel_pledge,
+    can_follow_up_drive,
     can_manage_drive,
     can_organise_drives,
     can_pledge_to_drive,
@@ -35,6 +36,7 @@ def register_template_globals(state) -> None:
     env = state.app.jinja_env
     env.globals.update(
         can_manage_drive=can_manage_drive,
+        can_follow_up_drive=can_follow_up_drive,
         can_organise_drives=can_organise_drives,
         can_pledge_to_drive=can_pledge_to_drive,
         can_cancel_pledge=can_cancel_pledge,

@@ -45,6 +45,13 @@ def _managed(drive_id: int):
     return drive
 
 
+def _followed(drive_id: int):
+    """The drive, for its organisation's members, verified or no longer (receipts go on)."""
+    drive = queries.get_drive(drive_id)
+    services.require_follow_up(current_user, drive)
+    return drive
+
+
 @bp.route("/nouvelle", methods=["GET", "POST"])
 @login_required
 def new_drive():
@@ -160,7 +167,7 @@ def _dashboard(drive, slot_form=None, line_form=None, status=200):
 @bp.route("/<int:drive_id>/gestion")
 @login_required
 def manage(drive_id: int):
-    return _dashboard(_managed(drive_id))
+    return _dashboard(_followed(drive_id))
 
 
 @bp.route("/<int:drive_id>/creneaux", methods=["POST"])
@@ -256,7 +263,7 @@ STATUS_ACTIONS = {
 @bp.route("/<int:drive_id>/<any(cloturer, rouvrir):action>", methods=["POST"])
 @login_required
 def change_status(drive_id: int, action: str):
-    drive = _managed(drive_id)
+    drive = _followed(drive_id)
     back = url_for("drives.manage", drive_id=drive.id)
     call, message = STATUS_ACTIONS[action]
     if ActionForm().validate_on_submit() and act(lambda: call(current_user, drive), back=back):
@@ -267,7 +274,7 @@ def change_status(drive_id: int, action: str):
 @bp.route("/<int:drive_id>/annuler", methods=["POST"])
 @login_required
 def cancel_drive(drive_id: int):
-    drive = _managed(drive_id)
+    drive = _followed(drive_id)
     form = CancelDriveForm()
     back = url_for("drives.manage", drive_id=drive.id)
     if form.validate_on_submit() and act(
@@ -280,7 +287,7 @@ def cancel_drive(drive_id: int):
 @bp.route("/<int:drive_id>/objets/<int:item_id>/<any(recu, 'non-recu'):decision>", methods=["POST"])
 @login_required
 def decide_item(drive_id: int, item_id: int, decision: str):
-    drive = _managed(drive_id)
+    drive = _followed(drive_id)
     item = pledges.get_pledge_item(drive, item_id)
     back = url_for("drives.manage", drive_id=drive.id) + f"#promesse-{item.pledge_id}"
     if ActionForm().validate_on_submit() and act(
@@ -293,7 +300,7 @@ def decide_item(drive_id: int, item_id: int, decision: str):
 @bp.route("/<int:drive_id>/promesses/<int:pledge_id>/absent", methods=["POST"])
 @login_required
 def no_show(drive_id: int, pledge_id: int):
-    drive = _managed(drive_id)
+    drive = _followed(drive_id)
     pledge = pledges.get_pledge(pledge_id)
     if pledge.drive_id != drive.id:
         raise NotFound(_("Cette promesse n’existe pas pour cette collecte."))
@@ -308,7 +315,7 @@ def no_show(drive_id: int, pledge_id: int):
 @bp.route("/<int:drive_id>/liste-de-depot")
 @login_required
 def dropoff_list(drive_id: int):
-    drive = _managed(drive_id)
+    drive = _followed(drive_id)
     return render_template(
         "drives/dropoff_list.html", drive=drive, pledges=queries.drive_pledges(drive)
     )

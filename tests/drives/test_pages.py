@@ -82,7 +82,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, drive, club, manager, c
 def test_the_drive_page_shows_progress_slots_and_the_form(client, drive, resident):
     pledge_of(resident, drive, quick(drive.wish_lines[0], 2))
     page = text(client.get(f"/collectes/{drive.id}"))
-    assert "US Lens Football" in page and "organisation vérifiée" in page
+    assert "US Lens Football" in page and "Organisation vérifiée" in page
     assert "2 sur 3" in page and "2 sur 8" in page
     assert "1 place libre" in page
     assert "Connectez-vous pour promettre des dons" in page

@@ -187,3 +187,32 @@ def test_drive_dates_cannot_leave_its_slots_outside(drive, manager):
         ),
     )
     assert longer.title == "Collecte prolongée"
+
+
+def test_a_club_whose_verification_was_withdrawn_still_receives_what_was_booked(
+    club, manager, volunteer, drive, resident, client_for
+):
+    from sportressources.core.states import apply_transition
+    from sportressources.drives import pledges
+
+    pledge = pledge_of(resident, drive, quick(drive.wish_lines[0]))
+    apply_transition(club, "send_back_to_review", actor=manager)
+    db.session.commit()
+
+    # Nothing new: no slot, no need, no reopening
+    with pytest.raises(Forbidden, match="doit d’abord être vérifiée"):
+        services.add_wish_line(
+            manager, drive, services.WishLineData("football", "ballons", 2, "5", "", "")
+        )
+    # But the resident who booked is received, and the page says what is still possible
+    committed(pledges.decide_item(volunteer, pledge.items[0], received=True))
+    assert pledge.status == "dropped_off"
+    page = client_for(manager).get(f"/collectes/{drive.id}/gestion")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Votre organisation n’est plus vérifiée" in text
+    assert "Ajouter un créneau" not in text
+    # A former member, though, cannot
+    db.session.execute(db.delete(Membership).where(Membership.user_id == volunteer.id))
+    db.session.commit()
+    assert client_for(volunteer).get(f"/collectes/{drive.id}/gestion").status_code == 403
