@@ -7,11 +7,16 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
-    from sportressources.messaging import notices, services, slots
+    from sportressources.messaging import names, notices, services, slots
     from sportressources.messaging.demo import seed_demo_conversations
     from sportressources.messaging.views import bp
 
     notices.register_kinds()
+    app.jinja_env.globals.update(
+        conversation_other_name=names.other_side_name,
+        message_author_name=names.author_name,
+        speaks_for_organisation=names.speaks_for_organisation,
+    )
     app.register_blueprint(bp)
     register_initial_data(
         app, "conversations de démonstration", seed_demo_conversations, 97, demo_only=True

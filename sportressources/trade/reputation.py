@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import column, func, or_, select, table
+from sqlalchemy import and_, column, func, or_, select, table
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.listings.models import Listing
 from sportressources.trade.models import Rating
+from sportressources.trade.ratings import about_organisation
 
 _exchange_requests = table(
     "exchange_requests", column("listing_id"), column("requester_id"), column("status")
 )
-_loans = table("loans", column("borrower_id"), column("lender_id"), column("status"))
+_loans = table(
+    "loans", column("listing_id"), column("borrower_id"), column("lender_id"), column("status")
+)
 # The statuses of exchanges.models.RequestStatus and loans.models.LoanStatus counted here
 EXCHANGE_COMPLETED, LOAN_RETURNED, NO_SHOW = "completed", "returned", "no_show"
 
@@ -50,7 +53,8 @@ def reliabilities(users) -> dict[int, Reliability]:
 
     Completed exchanges and returned loans count on either side; no-shows count as requester or
     borrower only; ratings are those the member received, of both kinds, averaged to one
-    decimal.
+    decimal. What the member handled for an organisation (its listings, and the ratings of
+    its handling) is the organisation's record, not theirs.
     """
     ids = {user.id for user in users}
     if not ids:
@@ -60,19 +64,25 @@ def reliabilities(users) -> dict[int, Reliability]:
     completed = _count(
         _exchange_requests.join(Listing, Listing.id == requests.listing_id),
         requests.status == EXCHANGE_COMPLETED,
-        or_(requests.requester_id == User.id, Listing.owner_id == User.id),
+        or_(
+            requests.requester_id == User.id,
+            and_(Listing.owner_id == User.id, Listing.organisation_id.is_(None)),
+        ),
     ) + _count(
-        _loans,
+        _loans.join(Listing, Listing.id == loans.listing_id),
         loans.status == LOAN_RETURNED,
-        or_(loans.borrower_id == User.id, loans.lender_id == User.id),
+        or_(
+            loans.borrower_id == User.id,
+            and_(loans.lender_id == User.id, Listing.organisation_id.is_(None)),
+        ),
     )
     no_shows = _count(
         _exchange_requests, requests.status == NO_SHOW, requests.requester_id == User.id
     ) + _count(_loans, loans.status == NO_SHOW, loans.borrower_id == User.id)
-    ratings_count = _count(Rating, Rating.ratee_id == User.id)
+    ratings_count = _count(Rating, Rating.ratee_id == User.id, ~about_organisation())
     ratings_sum = (
         select(func.coalesce(func.sum(Rating.score), 0))
-        .where(Rating.ratee_id == User.id)
+        .where(Rating.ratee_id == User.id, ~about_organisation())
         .correlate(User)
         .scalar_subquery()
     )

@@ -34,6 +34,7 @@ from sportressources.core.mail import external_url
 from sportressources.core.states import apply_transition
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings.policies import acts_for_owner
 from sportressources.trade.loans import waitlist
 from sportressources.trade.loans.availability import (
     DatesTaken,
@@ -50,18 +51,25 @@ from sportressources.trade.loans.models import (
     Party,
 )
 from sportressources.trade.loans.notices import tell
-from sportressources.trade.loans.policies import is_loan_listing, pickup_started
+from sportressources.trade.loans.policies import is_loan_listing, loan_side, pickup_started
 from sportressources.trade.loans.rules import (
     free_bookings,
+    lender_side_members,
     lock_loan,
     other_party,
+    other_side_members,
     require_side,
     status_conflict,
 )
 from sportressources.trade.loans.terms import check_dates, pickup_place, terms_of
 from sportressources.trade.models import Rating, RatingKind
 from sportressources.trade.parties import is_member
-from sportressources.trade.ratings import add_rating, checked_rating, rating_by
+from sportressources.trade.ratings import (
+    add_rating,
+    checked_rating,
+    rating_by,
+    rating_received,
+)
 
 MESSAGE_MAX = 1000
 REASON_MAX = 500
@@ -91,7 +99,7 @@ def max_active_loans() -> int:
 def _ensure_lendable(listing: Listing) -> None:
     if not is_loan_listing(listing) or listing.status in HIDDEN_LISTING_STATUSES:
         raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
-    if listing.owner.is_deleted:
+    if listing.organisation_id is None and listing.owner.is_deleted:
         raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
     if listing.status != ListingStatus.PUBLISHED.value:
         raise Conflict(_l("Ce matériel n’est pas disponible au prêt en ce moment."))
@@ -166,7 +174,7 @@ def request_loan(
     if not is_member(actor):
         raise Forbidden(_l("Connectez-vous pour emprunter du matériel."))
     require_unrestricted(actor, _l("emprunter de matériel"))
-    if actor.id == listing.owner_id:
+    if acts_for_owner(actor, listing):
         raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas vous la prêter."))
     _ensure_lendable(listing)
     text = checked_text(message, "message", MESSAGE_MAX)
@@ -206,7 +214,8 @@ def request_loan(
     )
     db.session.add(loan)
     db.session.flush()
-    tell(listing.owner, "loan_requested", loan, actor=actor, message=text)
+    for member in lender_side_members(loan, actor):
+        tell(member, "loan_requested", loan, actor=actor, message=text)
     return loan
 
 
@@ -323,7 +332,8 @@ def cancel_loan(actor, loan: Loan, reason: str = "", now: datetime | None = None
     apply_transition(loan, "cancel", actor=actor, reason=text, now=now)
     freed = free_bookings(loan)
     db.session.flush()
-    tell(other_party(loan, side), "loan_cancelled", loan, actor=actor, reason=text)
+    for member in other_side_members(loan, side, actor):
+        tell(member, "loan_cancelled", loan, actor=actor, reason=text)
     waitlist.release(freed or [loan.listing_id], now)
     return loan
 
@@ -386,6 +396,11 @@ def expire_requests(now: datetime | None = None) -> int:
 
 
 def _rating_by(user, loan: Loan) -> Rating | None:
+    """The rating ``user``'s side gave: on the lender's side of an organisation's listing, any
+    member's (the organisation rates the borrower once)."""
+    side = loan_side(user, loan)
+    if side == Party.LENDER.value:
+        return rating_received(RatingKind.LOAN, loan.id, loan.borrower_id)
     return rating_by(user, RatingKind.LOAN, loan.id)
 
 
@@ -415,11 +430,15 @@ def rate_loan(actor, loan: Loan, score, comment: str = "") -> Rating:
     side = require_side(actor, loan)
     score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, loan)
+    # For an organisation's listing, the borrower's rating is kept against the listing's
+    # creator (a rating needs a member) but counts for the organisation, never for that member
+    # (``trade.ratings.about_organisation``); all its members are told.
     ratee = other_party(loan, side)
     rating = add_rating(
         RatingKind.LOAN, loan.id, actor, ratee, score, comment, _l("Vous avez déjà évalué ce prêt.")
     )
-    tell(ratee, "loan_rated", loan, actor=actor, rating=rating)
+    for member in other_side_members(loan, side, actor):
+        tell(member, "loan_rated", loan, actor=actor, rating=rating)
     return rating
 
 

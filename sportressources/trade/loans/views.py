@@ -27,6 +27,7 @@ from sportressources.core.errors import Forbidden, ValidationFailed
 from sportressources.core.params import date_param
 from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
+from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import can_view_listing
 from sportressources.trade.forms import RatingForm
 from sportressources.trade.loans import (
@@ -190,7 +191,7 @@ def request_loan(listing_id: int):
             flash(
                 _(
                     "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
-                    name=listing.owner.display_name,
+                    name=owner_name(listing),
                 ),
                 "success",
             )

@@ -1,0 +1,52 @@
+"""Who stands on the owner's side of a listing, to tell them of an event or show them by name:
+the member who owns it or, for an organisation's listing, the organisation and its members."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, false, or_, select
+
+from sportressources.accounts.models import User
+from sportressources.core.db import db
+from sportressources.core.templating import member_name
+from sportressources.listings.models import Listing
+from sportressources.organisations.models import Membership
+from sportressources.organisations.queries import member_ids
+
+
+def owner_side_members(listing: Listing, exclude=None) -> list[User]:
+    """Who to tell of an event on the owner's side of ``listing``: its owner or, for an
+    organisation's listing, every current manager and volunteer once (a former member, its
+    creator included, no longer). Never ``exclude`` (the member who acted) nor a deleted
+    account."""
+    excluded = getattr(exclude, "id", None)
+    if listing.organisation_id is None:
+        users = [listing.owner]
+    else:
+        ids = [i for i in dict.fromkeys(member_ids(listing.organisation_id)) if i != excluded]
+        users = (
+            list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+            if ids
+            else []
+        )
+    return [user for user in users if user.id != excluded and not user.is_deleted]
+
+
+def owner_name(listing: Listing) -> str:
+    """The name shown for the owner's side: the organisation's, or the member's."""
+    if listing.organisation_id is not None and listing.organisation is not None:
+        return listing.organisation.name
+    return member_name(listing.owner)
+
+
+def managed_by(user_id: int | None):
+    """SQL condition on ``Listing``: the listings ``user_id`` acts for the owner of, i.e. their
+    own (not published for an organisation) and those of every organisation they are a member
+    of now. For « my listings », « loans I lend », « requests received », the inbox."""
+    if user_id is None:
+        return false()
+    return or_(
+        and_(Listing.owner_id == user_id, Listing.organisation_id.is_(None)),
+        Listing.organisation_id.in_(
+            select(Membership.organisation_id).where(Membership.user_id == user_id)
+        ),
+    )
