@@ -455,6 +455,7 @@ def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
                 Listing.category == listing.category,
                 Listing.id != listing.id,
             )
+            .options(joinedload(Listing.organisation))
             .order_by(Listing.id.desc())
             .limit(limit)
         )

@@ -51,6 +51,7 @@ from sportressources.trade.loans.models import (
     Party,
 )
 from sportressources.trade.loans.notices import tell
+from sportressources.trade.loans.partners import check_borrowing_organisation
 from sportressources.trade.loans.policies import is_loan_listing, loan_side, pickup_started
 from sportressources.trade.loans.rules import (
     free_bookings,
@@ -61,7 +62,7 @@ from sportressources.trade.loans.rules import (
     require_side,
     status_conflict,
 )
-from sportressources.trade.loans.terms import check_dates, pickup_place, terms_of
+from sportressources.trade.loans.terms import check_dates, partner_terms, pickup_place, terms_of
 from sportressources.trade.models import Rating, RatingKind
 from sportressources.trade.parties import is_member
 from sportressources.trade.ratings import (
@@ -160,8 +161,15 @@ def request_loan(
     end: date | None,
     message: str = "",
     now: datetime | None = None,
+    borrower_organisation_id: int | None = None,
 ) -> Loan:
     """Ask to borrow a published loan listing from ``start`` to ``end`` (both included).
+
+    ``borrower_organisation_id``: borrow in the name of a verified organisation the member acts
+    for (« prêt entre clubs et communes »), not the lending one; on an organisation's listing,
+    its terms for verified organisations then apply (deposit waived, longer maximum), and the
+    borrowing organisation's members follow the loan. Raises ValidationFailed on
+    ``borrow_as`` (not a member, organisation not verified, the lending organisation itself).
 
     Rules: not the owner; dates valid (``check_dates``); the dates free of bookings and blocked
     periods (for a kit, those of every item too); the borrower has no overdue loan and fewer
@@ -182,6 +190,9 @@ def request_loan(
     db.session.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True))
     today = paris_today(now)
     terms = terms_of(listing)
+    if borrower_organisation_id is not None:
+        check_borrowing_organisation(actor, listing, borrower_organisation_id)
+        terms = partner_terms(terms)
     check_dates(listing, terms, start, end, today)
     ensure_can_borrow(actor, today)
     waiting = db.session.scalar(
@@ -204,6 +215,7 @@ def request_loan(
     loan = Loan(
         listing_id=listing.id,
         borrower_id=actor.id,
+        borrower_organisation_id=borrower_organisation_id,
         lender_id=listing.owner_id,
         status=LoanStatus.REQUESTED.value,
         start_date=start,
