@@ -4,11 +4,12 @@ the member who owns it or, for an organisation's listing, the organisation and i
 from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.templating import member_name
-from sportressources.listings.models import Listing
+from sportressources.listings.models import VISIBLE_STATUSES, Listing
 from sportressources.organisations.models import Membership
 from sportressources.organisations.queries import member_ids
 
@@ -49,4 +50,20 @@ def managed_by(user_id: int | None):
         Listing.organisation_id.in_(
             select(Membership.organisation_id).where(Membership.user_id == user_id)
         ),
+    )
+
+
+def organisation_listings(organisation_id: int) -> list[Listing]:
+    """The visible listings (published or reserved) of an organisation, newest first, with
+    their commune loaded: its gifts, sales and lendable items, for its public page."""
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(
+                Listing.organisation_id == organisation_id,
+                Listing.status.in_(VISIBLE_STATUSES),
+            )
+            .options(joinedload(Listing.commune), joinedload(Listing.organisation))
+            .order_by(Listing.id.desc())
+        )
     )

@@ -20,6 +20,7 @@ from sportressources.listings.policies import (
     acts_for_owner,
     can_contact_owner,
     can_edit_listing,
+    can_publish_for_organisation,
     can_view_listing,
 )
 from sportressources.listings.search.form import filter_options
@@ -56,6 +57,7 @@ def register_template_globals(state) -> None:
         organisation_url=organisation_url,
         owner_name=owner_name,
         acts_for_owner=acts_for_owner,
+        can_publish_for_organisation=can_publish_for_organisation,
     )
     state.app.jinja_env.filters["euros"] = services.euros
     state.app.jinja_env.filters["price"] = price_label

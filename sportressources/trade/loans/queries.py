@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden
-from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.listings.models import VISIBLE_STATUSES, Listing, ListingKind, ListingStatus
 from sportressources.listings.owners import managed_by
 from sportressources.listings.policies import acts_for_owner
 from sportressources.organisations.models import Membership
@@ -100,6 +100,44 @@ def loan_listings_of(user) -> list[Listing]:
             .order_by(Listing.title, Listing.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class OrganisationLoanFigures:
+    """What an organisation's gear did: loans returned and under way, and the items it lends."""
+
+    returned: int
+    active: int
+    lendable_items: int
+
+    @property
+    def lent(self) -> int:
+        """« Objets prêtés »: loans returned or under way."""
+        return self.returned + self.active
+
+
+def organisation_loan_figures(organisation_id: int) -> OrganisationLoanFigures:
+    """The loan figures of an organisation's listings (for its page, drives and impact pages):
+    loans returned, loans active now, and its lendable items visible now. Two queries."""
+    returned, active = db.session.execute(
+        select(
+            func.count().filter(Loan.status == LoanStatus.RETURNED.value),
+            func.count().filter(Loan.status == LoanStatus.ACTIVE.value),
+        )
+        .select_from(Loan)
+        .join(Listing, Listing.id == Loan.listing_id)
+        .where(Listing.organisation_id == organisation_id)
+    ).one()
+    items = db.session.scalar(
+        select(func.count())
+        .select_from(Listing)
+        .where(
+            Listing.organisation_id == organisation_id,
+            Listing.kind == ListingKind.LOAN.value,
+            Listing.status.in_(VISIBLE_STATUSES),
+        )
+    )
+    return OrganisationLoanFigures(returned=returned, active=active, lendable_items=items)
 
 
 def rated_loan_ids(user, loans: list[Loan]) -> set[int]:
