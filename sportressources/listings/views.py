@@ -164,7 +164,8 @@ def _data(form: ListingForm, keys: list[str]) -> services.ListingData:
 
 
 def _publish_as(form: ListingForm) -> int | None:
-    chosen = form.publish_as.data if hasattr(form, "publish_as") else ""
+    field = getattr(form, "publish_as", None)  # absent on edit
+    chosen = field.data if field is not None else ""
     return int(chosen) if (chosen or "").isdigit() else None
 
 
