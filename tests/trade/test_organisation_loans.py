@@ -376,3 +376,38 @@ def test_the_organisation_page_section_lists_its_visible_gear_and_figures(
     assert "Brouillon caché" not in html and "Annonce personnelle" not in html
     assert re.search(r"<strong>0 objets? prêtés?</strong>", html) and "Objets à emprunter" in html
     assert "Objet 4" in more and len(statements) <= before + 1
+
+
+# --- closing, sanctions, leaving the site --------------------------------------------------------
+
+
+def test_a_moderator_withdrawing_the_listing_cancels_its_loans_even_after_the_creator_left(
+    goals, club, manager, volunteer, borrower, moderator
+):
+    from sportressources.listings import services as listings
+
+    loan = ask(borrower, goals)
+    leave(club, manager)
+    committed(listings.withdraw_listing(moderator, goals))
+    assert loan.status == "cancelled"
+    assert kinds(borrower)[-1] == "loan_cancelled"
+
+
+def test_the_creator_deleting_their_account_leaves_the_organisations_loans(
+    goals, manager, volunteer, borrower
+):
+    from sportressources.accounts import personal_data
+    from tests.factories import PASSWORD
+
+    loan = ask(borrower, goals)
+    personal_data.delete_account(manager, PASSWORD)
+    db.session.commit()
+    assert loan.status == "requested" and goals.status == "published"
+    committed(services.accept_loan(volunteer, loan, now=NOW))
+
+
+def test_a_sanction_on_the_creator_leaves_the_organisations_loans(goals, manager, borrower):
+    loan = ask(borrower, goals)
+    cancelled, continuing = services.settle_loans_of_restricted_member(manager, now=NOW)
+    db.session.commit()
+    assert (cancelled, continuing) == ([], []) and loan.status == "requested"

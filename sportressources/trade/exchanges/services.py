@@ -15,7 +15,7 @@ index on accepted requests and the unique rating per rater stay as the database'
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -471,7 +471,10 @@ def cancel_requests_of_restricted_member(member) -> list[ExchangeRequest]:
         select(ExchangeRequest)
         .join(Listing, Listing.id == ExchangeRequest.listing_id)
         .where(
-            or_(ExchangeRequest.requester_id == member.id, Listing.owner_id == member.id),
+            or_(
+                ExchangeRequest.requester_id == member.id,
+                and_(Listing.owner_id == member.id, Listing.organisation_id.is_(None)),
+            ),
             ExchangeRequest.status.in_(ACTIVE_STATUSES),
         )
         .order_by(ExchangeRequest.listing_id, ExchangeRequest.id)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -472,10 +472,15 @@ def settle_loans_of_restricted_member(
     (``handovers.confirm_return``). Returns (cancelled, continuing), for the caller to tell
     each counterpart; tells nobody itself. Flushes.
     """
+    # An organisation's loans go on: other members act for it
     loans = db.session.scalars(
         select(Loan)
+        .join(Listing, Listing.id == Loan.listing_id)
         .where(
-            or_(Loan.borrower_id == member.id, Loan.lender_id == member.id),
+            or_(
+                Loan.borrower_id == member.id,
+                and_(Loan.lender_id == member.id, Listing.organisation_id.is_(None)),
+            ),
             Loan.status.in_(OPEN_STATUSES),
         )
         .order_by(Loan.listing_id, Loan.id)
