@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
+from wtforms import SelectChoice
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
@@ -113,8 +114,8 @@ def listing_page_url(listing: Listing) -> str | None:
 
 def _prepare(form: ListingForm, listing: Listing | None = None) -> ListingForm:
     if listing is None:
-        form.publish_as.choices = [("", _("Moi-même"))] + [
-            (str(organisation.id), organisation.name)
+        form.publish_as.choices = [SelectChoice("", _("Moi-même"))] + [
+            SelectChoice(str(organisation.id), organisation.name)
             for organisation in organisations_of(current_user.id)
         ]
     else:

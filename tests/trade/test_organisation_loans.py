@@ -4,6 +4,7 @@ loans, nobody else, a former member not even a moment after leaving; every membe
 organisation's figures and its page section."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -24,8 +25,10 @@ from sportressources.trade.loans import (
     terms,
     waitlist,
 )
+from sportressources.trade.loans.models import Loan
 from sportressources.trade.ratings import received_by
 from tests.factories import add_member, make_organisation, make_user
+from tests.fixtures.web import text
 from tests.trade.loans.conftest import NOW, at, committed, day, make_loan_listing
 
 
@@ -378,7 +381,7 @@ def test_the_organisation_page_section_lists_its_visible_gear_and_figures(
     assert "Objet 4" in more and len(statements) <= before + 1
 
 
-# --- closing, sanctions, leaving the site --------------------------------------------------------
+# --- closing, sanctions, leaving the site -------------------------------------------------------
 
 
 def test_a_moderator_withdrawing_the_listing_cancels_its_loans_even_after_the_creator_left(
@@ -411,3 +414,82 @@ def test_a_sanction_on_the_creator_leaves_the_organisations_loans(goals, manager
     cancelled, continuing = services.settle_loans_of_restricted_member(manager, now=NOW)
     db.session.commit()
     assert (cancelled, continuing) == ([], []) and loan.status == "requested"
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+def test_the_listing_page_shows_partner_terms_and_offers_to_borrow_for_the_organisation(
+    client_for, goals, commune, commune_member, borrower
+):
+    page = text(client_for(commune_member).get(f"/annonces/{goals.id}"))
+    assert "Prêt entre clubs et communes" in page and "sans caution" in page
+    assert "Emprunter au nom de Mairie de Lens" in page and "US Liévin Football" in page
+    assert "Emprunter au nom de" not in text(client_for(borrower).get(f"/annonces/{goals.id}"))
+
+
+def test_borrowing_for_the_organisation_through_the_page_and_following_it(
+    client_for, goals, commune, commune_member
+):
+    from sportressources.trade.loans.availability import paris_today
+
+    start = paris_today() + timedelta(days=1)
+    response = client_for(commune_member).post(
+        f"/prets/annonces/{goals.id}/demander",
+        data={
+            "loan-borrow_as": str(commune.id),
+            "loan-start_date": start.isoformat(),
+            "loan-end_date": (start + timedelta(days=19)).isoformat(),
+        },
+    )
+    assert response.status_code == 303
+    loan = db.session.scalar(select(Loan))
+    assert (loan.borrower_organisation_id, loan.deposit_cents) == (commune.id, None)
+    colleague = add_member(commune, make_user(email="collegue@example.org"))
+    page = text(client_for(colleague).get(f"/prets/{loan.id}"))
+    assert "Vous suivez ce prêt comme membre de Mairie de Lens" in page
+    assert "pour Mairie de Lens" in page
+
+
+def test_a_forged_or_unverified_organisation_on_the_page_gets_a_french_error(
+    client_for, goals, borrower
+):
+    from sportressources.trade.loans.availability import paris_today
+
+    pending = make_organisation(manager=borrower, name="Club en attente", status="pending")
+    start = paris_today() + timedelta(days=1)
+    response = client_for(borrower).post(
+        f"/prets/annonces/{goals.id}/demander",
+        data={
+            "loan-borrow_as": str(pending.id),
+            "loan-start_date": start.isoformat(),
+            "loan-end_date": start.isoformat(),
+            "loan-message": "Message gardé",
+        },
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert "choisissez-en une de la liste" in page and "Message gardé" in page
+    assert db.session.scalar(select(Loan)) is None
+
+
+def test_the_terms_page_offers_partner_terms_for_an_organisations_listing_only(
+    client_for, goals, volunteer, bike, owner
+):
+    mine = client_for(volunteer)
+    page = text(mine.get(f"/prets/annonces/{goals.id}/conditions"))
+    assert "Pour les organisations vérifiées : sans caution" in page
+    response = mine.post(
+        f"/prets/annonces/{goals.id}/conditions",
+        data={"min_days": "1", "max_days": "7", "deposit": "50", "partner_max_days": "90"},
+    )
+    assert response.status_code == 303
+    current = terms.terms_of(goals)
+    assert (current.partner_deposit_waived, current.partner_max_days) == (False, 90)
+    assert "organisations vérifiées" not in text(
+        client_for(owner).get(f"/prets/annonces/{bike.id}/conditions")
+    )
+    assert client_for(make_user()).get(f"/prets/annonces/{goals.id}/conditions").status_code in (
+        403,
+        404,
+    )

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -50,7 +51,7 @@ class LoanRequestForm(FlaskForm):
             "Au nom d’une organisation vérifiée, les conditions entre clubs et communes "
             "s’appliquent et ses membres suivent le prêt."
         ),
-        choices=[("", _l("Moi-même"))],
+        choices=[SelectChoice("", _l("Moi-même"))],
         validators=[OptionalValue()],
         invalid_choice_message=_l(
             "Vous ne pouvez pas emprunter au nom de cette organisation : choisissez-en une "

@@ -67,8 +67,10 @@ bp = Blueprint("loans", __name__)
 
 def with_organisations(form: LoanRequestForm, listing: Listing) -> LoanRequestForm:
     """Offer to borrow in the name of each verified organisation the member acts for."""
-    form.borrow_as.choices = [("", _("Moi-même"))] + [
-        (str(organisation.id), _("Emprunter au nom de %(name)s", name=organisation.name))
+    form.borrow_as.choices = [SelectChoice("", _("Moi-même"))] + [
+        SelectChoice(
+            str(organisation.id), _("Emprunter au nom de %(name)s", name=organisation.name)
+        )
         for organisation in partners.borrowing_organisations(current_user, listing)
     ]
     return form
