@@ -45,7 +45,7 @@ def _terms_form(listing: Listing, formdata=None) -> TermsForm:
 
 
 def _partner_values(form: TermsForm) -> dict:
-    if not hasattr(form, "partner_max_days"):
+    if getattr(form, "partner_max_days", None) is None:  # a member's own listing
         return {}
     return {
         "partner_deposit_waived": bool(form.partner_deposit_waived.data),
