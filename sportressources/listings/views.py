@@ -260,7 +260,6 @@ def new():
     form = _prepare(ListingForm())
     if request.method == "POST":
         return _save(form, None)
-    form.publish_as.data = request.args.get("organisation", "")
     if current_user.home_commune_insee:
         form.commune.data = current_user.home_commune_insee
     return _render_form(form, None, [])
