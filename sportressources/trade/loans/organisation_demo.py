@@ -80,7 +80,7 @@ def seed_demo_club_gear() -> str:
                 description=description,
                 sport=sport,
                 category=category,
-                size="4" if category == "ballons" else "",
+                size={"ballons": "4", "vetements": "10 ans"}.get(category, ""),
                 age_group="u11",
                 condition="good",
                 commune_insee=club.commune_insee,
