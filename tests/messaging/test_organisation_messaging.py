@@ -153,3 +153,10 @@ def test_a_member_writes_first_to_a_member_who_requested_the_organisations_gift(
     assert new_message_notices(manager) == 0
     with pytest.raises(NotFound):
         messaging.start_conversation_about_request(make_user(), request)
+
+
+def test_the_listing_page_offers_to_write_to_the_organisation(goals, asker, client_for):
+    page = text(client_for(asker).get(f"/annonces/{goals.id}"))
+    assert "Écrire à l’organisation" in page and "Écrire au propriétaire" not in page
+    started = client_for(asker).post(f"/annonces/{goals.id}/contacter")
+    assert started.status_code in (302, 303)
