@@ -493,3 +493,17 @@ def test_the_terms_page_offers_partner_terms_for_an_organisations_listing_only(
         403,
         404,
     )
+
+
+def test_the_calendar_feed_holds_the_organisations_loans_for_its_current_members(
+    goals, club, manager, volunteer, borrower
+):
+    from sportressources.trade.loans.calendar import build_calendar, feed_loans
+
+    loan = ask(borrower, goals)
+    committed(services.accept_loan(volunteer, loan, now=NOW))
+    assert feed_loans(volunteer, NOW) == [loan] and feed_loans(manager, NOW) == [loan]
+    unfolded = build_calendar(borrower, NOW).decode().replace("\r\n ", "")
+    assert "prêté par US Liévin Football" in unfolded
+    leave(club, manager)
+    assert feed_loans(manager, NOW) == []
