@@ -22,6 +22,8 @@ _exchange_requests = table(
 _loans = table(
     "loans", column("listing_id"), column("borrower_id"), column("lender_id"), column("status")
 )
+_loans_by_id = table("loans", column("id"), column("listing_id"))
+_requests_by_id = table("exchange_requests", column("id"), column("listing_id"))
 # The statuses of exchanges.models.RequestStatus and loans.models.LoanStatus counted here
 EXCHANGE_COMPLETED, LOAN_RETURNED, NO_SHOW = "completed", "returned", "no_show"
 
@@ -98,3 +100,34 @@ def reliabilities(users) -> dict[int, Reliability]:
         )
         for user_id, done, missed, count, total in rows
     }
+
+
+@dataclass(frozen=True)
+class OrganisationRatings:
+    """How borrowers and requesters rated an organisation's handling of its gear."""
+
+    count: int
+    average: float | None
+
+
+def organisation_ratings(organisation_id: int) -> OrganisationRatings:
+    """The ratings an organisation's handling received (loans and exchanges of its listings,
+    rated by the borrower or requester; ``trade.ratings.about_organisation``), averaged to one
+    decimal: one query. The members who handled them keep none of it on their own record."""
+    loan_listing = (
+        select(_loans_by_id.c.listing_id)
+        .where(_loans_by_id.c.id == Rating.loan_id)
+        .scalar_subquery()
+    )
+    request_listing = (
+        select(_requests_by_id.c.listing_id)
+        .where(_requests_by_id.c.id == Rating.exchange_request_id)
+        .scalar_subquery()
+    )
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Rating.score), 0))
+        .select_from(Rating)
+        .join(Listing, Listing.id == func.coalesce(loan_listing, request_listing))
+        .where(Listing.organisation_id == organisation_id, about_organisation())
+    ).one()
+    return OrganisationRatings(count=count, average=round(total / count, 1) if count else None)

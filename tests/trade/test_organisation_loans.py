@@ -507,3 +507,34 @@ def test_the_calendar_feed_holds_the_organisations_loans_for_its_current_members
     assert "prêté par US Liévin Football" in unfolded
     leave(club, manager)
     assert feed_loans(manager, NOW) == []
+
+
+def test_the_organisation_keeps_the_ratings_of_its_handling(
+    app, goals, club, manager, volunteer, borrower
+):
+    from flask_login import AnonymousUserMixin
+
+    from sportressources.trade.reputation import organisation_ratings
+
+    for number, score in enumerate((4, 5)):
+        member = make_user(email=f"emprunteur{number}@example.org")
+        loan = ask(member, goals, day(number), day(number))
+        committed(services.accept_loan(volunteer, loan, now=NOW))
+        for side in (volunteer, member):
+            committed(handovers.confirm_pickup(side, loan, points(goals), now=at(day(number))))
+        for side in (member, manager):
+            committed(
+                handovers.confirm_return(
+                    side, loan, points(goals), deposit_kept_cents=0, now=at(day(number))
+                )
+            )
+        committed(services.rate_loan(member, loan, score, ""))
+        committed(services.rate_loan(volunteer, loan, 3, ""))  # of the borrower: theirs
+
+    ratings = organisation_ratings(club.id)
+    assert (ratings.count, ratings.average) == (2, 4.5)
+    with app.test_request_context("/"):
+        html = str(
+            render_slot("organisation.sections", organisation=club, viewer=AnonymousUserMixin())
+        )
+    assert "noté 4,5 / 5 par 2 membres" in html

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sportressources.listings.owners import organisation_listings
 from sportressources.trade.loans.policies import is_loan_listing
 from sportressources.trade.loans.queries import organisation_loan_figures
+from sportressources.trade.reputation import organisation_ratings
 
 
 def listing_section(listing, **_context) -> str:
@@ -28,4 +29,5 @@ def organisation_section(organisation, viewer=None, **_context) -> str:
         offered=[listing for listing in listings if not is_loan_listing(listing)],
         lendable=[listing for listing in listings if is_loan_listing(listing)],
         figures=organisation_loan_figures(organisation.id),
+        ratings=organisation_ratings(organisation.id),
     )
