@@ -538,3 +538,19 @@ def test_the_organisation_keeps_the_ratings_of_its_handling(
             render_slot("organisation.sections", organisation=club, viewer=AnonymousUserMixin())
         )
     assert "noté 4,5 / 5 par 2 membres" in html
+
+
+def test_emails_name_the_member_for_the_organisation_and_reminders_the_organisation(
+    goals, club, manager, volunteer, borrower, outbox
+):
+    from sportressources.trade.loans.reminders import send_reminders
+
+    loan = ask(borrower, goals, day(0), day(1))
+    committed(services.accept_loan(volunteer, loan, now=NOW))
+    assert "Victor B. pour US Liévin Football" in outbox.to(borrower.email)[-1].text
+    for side in (volunteer, borrower):
+        committed(handovers.confirm_pickup(side, loan, points(goals), now=at(day(0))))
+    leave(club, manager)  # the creator, named as the lender in the loan, left meanwhile
+    committed(send_reminders(at(day(0), 17)))
+    reminder = outbox.to(borrower.email)[-1].text
+    assert "prêté par US Liévin Football" in reminder and "Margaux" not in reminder
