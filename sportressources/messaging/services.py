@@ -31,6 +31,7 @@ from sportressources.listings.policies import acts_for_owner
 from sportressources.messaging.models import Conversation, Message
 from sportressources.messaging.notices import NEW_MESSAGE
 from sportressources.notifications.services import Email, site_path, tell_member
+from sportressources.organisations.queries import organisations_of
 from sportressources.trade.exchanges.models import ExchangeRequest
 
 BODY_MAX = 2000
@@ -54,6 +55,8 @@ class ConversationSummary:
     other: User
     last_message: Message | None
     unread: bool
+    # "owner" (for an organisation's listing: the member writes for it) or "interested"
+    side: str = INTERESTED
 
     @property
     def preview(self) -> str:
@@ -311,9 +314,10 @@ def _tell_new_message(conversation: Conversation, recipient: User, sender: User)
     )
 
 
-def is_unread(user, conversation: Conversation) -> bool:
-    """True if the other participant wrote since ``user`` last read the conversation."""
-    side = side_of(user, conversation)
+def is_unread(user, conversation: Conversation, side: str | None = None) -> bool:
+    """True if the other participant wrote since ``user`` last read the conversation (``side``:
+    ``user``'s, when the caller knows it)."""
+    side = side or side_of(user, conversation)
     if side is None:
         return False
     read_at = getattr(conversation, _read_column(side).key)
@@ -359,16 +363,28 @@ def conversations_of(user) -> list[ConversationSummary]:
         )
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
     ).all()
-    return [
-        ConversationSummary(
-            conversation=conversation,
-            listing=conversation.listing,
-            other=other_party(user, conversation),
-            last_message=message,
-            unread=is_unread(user, conversation),
+    # Whose side the member is on, without a membership query per conversation
+    organisations = {organisation.id for organisation in organisations_of(user.id)}
+    summaries = []
+    for conversation, message in rows:
+        organisation_id = conversation.listing.organisation_id
+        owns = (
+            organisation_id in organisations
+            if organisation_id is not None
+            else conversation.owner_id == user.id
         )
-        for conversation, message in rows
-    ]
+        side = OWNER if owns else INTERESTED
+        summaries.append(
+            ConversationSummary(
+                conversation=conversation,
+                listing=conversation.listing,
+                other=conversation.interested if owns else conversation.owner,
+                last_message=message,
+                unread=is_unread(user, conversation, side),
+                side=side,
+            )
+        )
+    return summaries
 
 
 def unread_count(user) -> int:
@@ -432,62 +448,3 @@ def restore_message(actor, message: Message, reason: str = "") -> None:
         reason=reason,
         details={"conversation_id": message.conversation_id},
     )
-
-
-# --- personal data -------------------------------------------------------------------------------
-
-
-def export_messages(user, **_extra) -> tuple[str, list]:
-    """RGPD export: the user's conversations, each with its messages as the user saw them."""
-    conversations = db.session.scalars(
-        select(Conversation)
-        .where(or_(Conversation.owner_id == user.id, Conversation.interested_id == user.id))
-        .options(
-            joinedload(Conversation.listing),
-            joinedload(Conversation.owner),
-            joinedload(Conversation.interested),
-            selectinload(Conversation.messages),
-        )
-        .order_by(Conversation.id)
-    ).all()
-    return "messages", [
-        {
-            "conversation_id": conversation.id,
-            "listing_id": conversation.listing_id,
-            "listing_title": conversation.listing.title,
-            "role": "owner" if conversation.owner_id == user.id else "interested",
-            "other_party": member_name(other_party(user, conversation)),
-            "started_at": conversation.created_at.isoformat(),
-            "messages": [
-                {
-                    "sent_at": message.created_at.isoformat(),
-                    "from_me": message.sender_id == user.id,
-                    "body": message.body,
-                    "removed_by_moderation": message.removed_at is not None,
-                }
-                for message in conversation.messages
-            ],
-        }
-        for conversation in conversations
-    ]
-
-
-def close_conversations_of_deleted_member(user, **_extra) -> None:
-    """Keep a leaving member's messages for the other party; close the member's own side.
-
-    The messages stay (their sender then shows as « Membre supprimé »); the member's read and
-    notification marks are set so that nothing counts or emails for the closed account.
-    """
-    now = utcnow()
-    for side, participant in (
-        (OWNER, Conversation.owner_id),
-        (INTERESTED, Conversation.interested_id),
-    ):
-        read, notified = _read_column(side), _notified_column(side)
-        db.session.execute(
-            update(Conversation)
-            .where(participant == user.id)
-            .values({read.key: _later(read, now), notified.key: now})
-            .execution_options(synchronize_session=False)
-        )
-    db.session.flush()

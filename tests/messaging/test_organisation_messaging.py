@@ -160,3 +160,27 @@ def test_the_listing_page_offers_to_write_to_the_organisation(goals, asker, clie
     assert "Écrire à l’organisation" in page and "Écrire au propriétaire" not in page
     started = client_for(asker).post(f"/annonces/{goals.id}/contacter")
     assert started.status_code in (302, 303)
+
+
+def test_the_inbox_adds_no_statement_per_organisation_conversation(
+    club, manager, volunteer, client_for, count_queries
+):
+    browser = client_for(volunteer)
+
+    def inbox_statements() -> int:
+        db.session.expire_all()
+        with count_queries() as statements:
+            assert browser.get("/messages").status_code == 200
+        return len(statements)
+
+    def converse(number):
+        listing = make_listing(manager, title=f"Ballon {number}", category="ballons", size="5",
+                               organisation_id=club.id)  # fmt: skip
+        conversation = committed(messaging.start_conversation(make_user(), listing))
+        send(conversation.interested, conversation)
+
+    converse(0)
+    few = inbox_statements()
+    for number in range(1, 6):
+        converse(number)
+    assert inbox_statements() == few
