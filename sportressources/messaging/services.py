@@ -31,7 +31,7 @@ from sportressources.listings.policies import acts_for_owner
 from sportressources.messaging.models import Conversation, Message
 from sportressources.messaging.notices import NEW_MESSAGE
 from sportressources.notifications.services import Email, site_path, tell_member
-from sportressources.organisations.queries import organisations_of
+from sportressources.organisations.models import Membership
 from sportressources.trade.exchanges.models import ExchangeRequest
 
 BODY_MAX = 2000
@@ -363,8 +363,19 @@ def conversations_of(user) -> list[ConversationSummary]:
         )
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
     ).all()
-    # Whose side the member is on, without a membership query per conversation
-    organisations = {organisation.id for organisation in organisations_of(user.id)}
+    # Whose side the member is on: one membership query for all, none without organisations
+    needed = {c.listing.organisation_id for c, _m in rows} - {None}
+    organisations = (
+        set(
+            db.session.scalars(
+                select(Membership.organisation_id).where(
+                    Membership.user_id == user.id, Membership.organisation_id.in_(needed)
+                )
+            )
+        )
+        if needed
+        else set()
+    )
     summaries = []
     for conversation, message in rows:
         organisation_id = conversation.listing.organisation_id
