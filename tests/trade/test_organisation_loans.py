@@ -554,3 +554,28 @@ def test_emails_name_the_member_for_the_organisation_and_reminders_the_organisat
     committed(send_reminders(at(day(0), 17)))
     reminder = outbox.to(borrower.email)[-1].text
     assert "prêté par US Liévin Football" in reminder and "Margaux" not in reminder
+
+
+def test_my_loans_shows_the_organisations_loans_in_a_fixed_number_of_queries(
+    goals, club, manager, volunteer, commune, commune_member, client_for, count_queries
+):
+    browser = client_for(volunteer)
+    other = make_organisation(name="Club voisin", manager=volunteer)
+
+    def statements() -> int:
+        browser.get("/prets")
+        db.session.expire_all()
+        with count_queries() as run:
+            assert browser.get("/prets").status_code == 200
+        return len(run)
+
+    ask(commune_member, goals, day(1), day(1), borrower_organisation_id=commune.id)
+    few = statements()
+    for number in range(4):
+        owner_org = club if number % 2 else other
+        item = make_loan_listing(manager if owner_org is club else volunteer,
+                                 title=f"Ballon {number}", organisation_id=owner_org.id)  # fmt: skip
+        ask(make_user(), item, day(2), day(2))
+    assert statements() == few
+    page = text(browser.get("/prets"))
+    assert "pour US Liévin Football" in page and "(Mairie de Lens)" in page

@@ -105,7 +105,7 @@ def feed_loans(user, now: datetime | None = None) -> list[Loan]:
                 Loan.end_date >= since,
             )
             .options(
-                joinedload(Loan.listing),
+                joinedload(Loan.listing).joinedload(Listing.organisation),
                 joinedload(Loan.borrower),
                 joinedload(Loan.lender),
             )

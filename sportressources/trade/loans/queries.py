@@ -56,9 +56,10 @@ def _loans(*where) -> list[Loan]:
             .join(Listing, Listing.id == Loan.listing_id)
             .where(*where)
             .options(
-                joinedload(Loan.listing),
+                joinedload(Loan.listing).joinedload(Listing.organisation),
                 joinedload(Loan.borrower),
                 joinedload(Loan.lender),
+                joinedload(Loan.borrower_organisation),
                 selectinload(Loan.handovers),
             )
             .order_by(_ORDER, Loan.start_date.desc(), Loan.id.desc())
