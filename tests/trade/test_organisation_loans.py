@@ -573,8 +573,8 @@ def test_my_loans_shows_the_organisations_loans_in_a_fixed_number_of_queries(
     few = statements()
     for number in range(4):
         owner_org = club if number % 2 else other
-        item = make_loan_listing(manager if owner_org is club else volunteer,
-                                 title=f"Ballon {number}", organisation_id=owner_org.id)  # fmt: skip
+        publisher = manager if owner_org is club else volunteer
+        item = make_loan_listing(publisher, title=f"Ballon {number}", organisation_id=owner_org.id)
         ask(make_user(), item, day(2), day(2))
     assert statements() == few
     page = text(browser.get("/prets"))
