@@ -1,5 +1,24 @@
 """Who stands on the owner's side of a listing, to tell them of an event or show them by name:
-the member who owns it or, for an organisation's listing, the organisation and its members."""
+the member who owns it or, for an organisation's listing, the organisation and its members.
+
+The rules for an organisation's gear (issue 12), in one place:
+
+- ``listings.policies.acts_for_owner`` decides who acts on the owner's side, for listings,
+  exchanges, loans and messaging alike: any current manager or volunteer, read from the
+  database on each call, so that a former member (the listing's creator included) loses access
+  at once. ``Listing.owner_id`` and ``Loan.lender_id`` stay the member who created the listing;
+  they only name who published it and carry the ratings' foreign key.
+- Who a listing is published for is chosen once, at creation; it never moves between a member
+  and an organisation (its requests, loans and conversations stay with the same side).
+- « My listings », « loans I lend », « requests received », the inbox and the calendar feed
+  include the organisations' for their current members (``managed_by``), each marked with the
+  organisation's name.
+- Every member but the one who acted is told of an event on the owner's side
+  (``owner_side_members``).
+- A borrower's or requester's rating of an organisation's handling counts for the
+  organisation (``trade.reputation.organisation_ratings``), never in the creator's own record;
+  the organisation rates the other member once, by any of its members.
+"""
 
 from __future__ import annotations
 
