@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden
@@ -46,6 +47,7 @@ def favourites_of(user) -> list[Listing]:
             select(Listing)
             .join(Favourite, Favourite.listing_id == Listing.id)
             .where(Favourite.user_id == user.id)
+            .options(joinedload(Listing.organisation))
             .order_by(Favourite.created_at.desc())
         )
     )

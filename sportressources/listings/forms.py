@@ -53,6 +53,19 @@ def category_choices() -> list[SelectChoice]:
 
 
 class ListingForm(FlaskForm):
+    # Choices are « Moi-même » and the organisations the member acts for (set by the view); an
+    # organisation not in the list gets this message, with nothing else lost.
+    publish_as = ChoiceField(
+        _l("Publier au nom de"),
+        description=_l(
+            "Une annonce publiée au nom d’une organisation est gérée par tous ses membres ; "
+            "ce choix ne se modifie plus ensuite."
+        ),
+        validators=[Optional()],
+        invalid_choice_message=_l(
+            "Vous ne pouvez pas publier au nom de cette organisation : vous n’en êtes pas membre."
+        ),
+    )
     kind = RadioField(
         _l("Vous proposez"),
         choices=[SelectChoice(code, label) for code, label in KIND_LABELS.items()],

@@ -11,9 +11,11 @@ from sportressources.organisations.models import OrganisationStatus
 from sportressources.organisations.queries import is_member, membership_of
 
 
-def _is_owner(actor, listing: Listing) -> bool:
-    """The member who owns the listing; for an organisation's listing, whoever acts for the
-    organisation now (a former member loses access at once, its creator included)."""
+def acts_for_owner(actor, listing: Listing) -> bool:
+    """True for whoever stands on the owner's side of a listing: the member who owns it or, for
+    an organisation's listing, any manager or volunteer of the organisation now (a former member
+    loses access at once, its creator included). Every owner-side step of listings, exchanges,
+    loans and messaging asks this, and only this."""
     acting = actor_of(actor)
     if not acting.is_member:
         return False
@@ -37,14 +39,14 @@ def can_view_listing(actor, listing: Listing) -> bool:
     """Published and reserved listings are public; others only for their owner and moderators."""
     return (
         listing.status in VISIBLE_STATUSES
-        or _is_owner(actor, listing)
+        or acts_for_owner(actor, listing)
         or can_review_listings(actor)
     )
 
 
 def can_edit_listing(actor, listing: Listing) -> bool:
     """Only the owner edits, withdraws or closes a listing (moderators withdraw, see services)."""
-    return _is_owner(actor, listing)
+    return acts_for_owner(actor, listing)
 
 
 def can_review_listings(actor) -> bool:
@@ -54,7 +56,9 @@ def can_review_listings(actor) -> bool:
 
 def can_contact_owner(actor, listing: Listing) -> bool:
     """A signed-in member other than the owner may write about a visible listing."""
-    return has_role(actor, Role.RESIDENT) and not _is_owner(actor, listing) and listing.is_visible
+    return (
+        has_role(actor, Role.RESIDENT) and not acts_for_owner(actor, listing) and listing.is_visible
+    )
 
 
 def can_publish_listing(actor) -> bool:

@@ -14,6 +14,7 @@ from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_text
 from sportressources.listings.models import Listing
 from sportressources.listings.notices import KINDS
+from sportressources.listings.owners import owner_side_members
 from sportressources.listings.policies import can_review_listings
 from sportressources.notifications.services import Email, site_path, tell_member
 
@@ -49,13 +50,14 @@ def approve_listing(actor, listing: Listing, note: str = "") -> None:
             "listing_url": external_url("listings.detail", listing_id=listing.id),
         },
     )
-    tell_member(
-        listing.owner,
-        "listing_published",
-        site_path("listings.detail", listing_id=listing.id),
-        email=email,
-        title=listing.title,
-    )
+    for member in owner_side_members(listing, exclude=actor):
+        tell_member(
+            member,
+            "listing_published",
+            site_path("listings.detail", listing_id=listing.id),
+            email=email,
+            title=listing.title,
+        )
 
 
 def reject_listing(actor, listing: Listing, note: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db
@@ -35,6 +36,7 @@ from sportressources.listings.models import (
     ListingPhoto,
     ListingStatus,
 )
+from sportressources.listings.owners import managed_by
 from sportressources.listings.policies import (
     can_edit_listing,
     can_publish_for_organisation,
@@ -321,8 +323,10 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
 
 
 def update_listing(actor, listing: Listing, data: ListingData, submit: bool = True) -> Listing:
-    """Change a listing (its owner only). A substantive change to a published listing sends it
-    back to review; a price, place or size change does not.
+    """Change a listing (its owner only; for an organisation's listing, any of its members). A
+    substantive change to a published listing sends it back to review; a price, place or size
+    change does not. Who a listing is published for never changes (``data.organisation_id`` is
+    ignored): its requests, loans and conversations stay with the same owner's side.
 
     Raises Forbidden (not the owner, or a suspended or banned one), Conflict (given, sold or
     withdrawn listings are closed), ValidationFailed.
@@ -427,10 +431,14 @@ def set_availability(actor, listing: Listing, status: str) -> None:
 
 
 def listings_of(user) -> dict[str, list[Listing]]:
-    """The member's listings grouped by status, newest first."""
+    """The member's listings and those of the organisations they act for now, grouped by
+    status, newest first (each with its organisation loaded, to show its name)."""
     grouped: dict[str, list[Listing]] = {}
     for listing in db.session.scalars(
-        select(Listing).where(Listing.owner_id == user.id).order_by(Listing.id.desc())
+        select(Listing)
+        .where(managed_by(user.id))
+        .options(joinedload(Listing.organisation))
+        .order_by(Listing.id.desc())
     ):
         grouped.setdefault(listing.status, []).append(listing)
     return grouped
@@ -447,6 +455,7 @@ def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
                 Listing.category == listing.category,
                 Listing.id != listing.id,
             )
+            .options(joinedload(Listing.organisation))
             .order_by(Listing.id.desc())
             .limit(limit)
         )
@@ -478,9 +487,14 @@ def export_listings(user) -> tuple[str, dict]:
 
 
 def withdraw_listings_of_deleted_account(user) -> None:
-    """The member's open listings leave the site; others' records (exchanges) stay intact."""
+    """The member's open listings leave the site; others' records (exchanges) stay intact.
+    Those published for an organisation stay: they are the organisation's."""
     for listing in db.session.scalars(
-        select(Listing).where(Listing.owner_id == user.id, Listing.status.not_in(CLOSED_STATUSES))
+        select(Listing).where(
+            Listing.owner_id == user.id,
+            Listing.organisation_id.is_(None),
+            Listing.status.not_in(CLOSED_STATUSES),
+        )
     ):
         listing_closing.send(listing, actor=user, deleting_account=True)
         apply_transition(listing, "withdraw", actor=user)

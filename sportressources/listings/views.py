@@ -6,6 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+from wtforms import SelectChoice
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
@@ -14,9 +16,12 @@ from sportressources.geo import queries as geo
 from sportressources.listings import favourites, photos, services
 from sportressources.listings.forms import ActionForm, ListingForm
 from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import (
+    acts_for_owner,
     can_contact_owner,
     can_edit_listing,
+    can_publish_for_organisation,
     can_view_listing,
 )
 from sportressources.listings.search.form import filter_options
@@ -31,6 +36,7 @@ from sportressources.listings.taxonomy import (
     rules_table,
     size_label,
 )
+from sportressources.organisations.queries import organisations_of
 from sportressources.venues import queries as venues_queries
 
 bp = Blueprint("listings", __name__)
@@ -49,6 +55,10 @@ def register_template_globals(state) -> None:
         can_edit_listing=can_edit_listing,
         can_contact_owner=can_contact_owner,
         listing_page_url=listing_page_url,
+        organisation_url=organisation_url,
+        owner_name=owner_name,
+        acts_for_owner=acts_for_owner,
+        can_publish_for_organisation=can_publish_for_organisation,
     )
     state.app.jinja_env.filters["euros"] = services.euros
     state.app.jinja_env.filters["price"] = price_label
@@ -84,6 +94,14 @@ def photo_url(key: str, size: str = "m") -> str:
     return url_for("media.file", name=f"{key}{suffix}.jpg")
 
 
+def organisation_url(organisation) -> str:
+    """The public page of an organisation (a plain path until its blueprint is registered)."""
+    try:
+        return url_for("organisations.detail", slug=organisation.slug)
+    except BuildError:
+        return f"/organisations/{organisation.slug}"
+
+
 def listing_page_url(listing: Listing) -> str | None:
     """The listing's page if the signed-in member may see it; None for a closed listing."""
     if not can_view_listing(current_user, listing):
@@ -94,7 +112,15 @@ def listing_page_url(listing: Listing) -> str | None:
 # --- the listing form -------------------------------------------------------------------------
 
 
-def _prepare(form: ListingForm) -> ListingForm:
+def _prepare(form: ListingForm, listing: Listing | None = None) -> ListingForm:
+    if listing is None:
+        form.publish_as.choices = [SelectChoice("", _("Moi-même"))] + [
+            SelectChoice(str(organisation.id), organisation.name)
+            for organisation in organisations_of(current_user.id)
+        ]
+    else:
+        # Who a listing is published for never changes (services.update_listing)
+        del form.publish_as
     form.commune.choices = grouped_choices(
         [
             (zone.short_name, [(c.insee, c.label) for c in communes])
@@ -134,7 +160,14 @@ def _data(form: ListingForm, keys: list[str]) -> services.ListingData:
         safety_age_years=form.safety_age_years.data,
         safety_no_impact=bool(form.safety_no_impact.data),
         photo_keys=keys,
+        organisation_id=_publish_as(form),
     )
+
+
+def _publish_as(form: ListingForm) -> int | None:
+    field = getattr(form, "publish_as", None)  # absent on edit
+    chosen = field.data if field is not None else ""
+    return int(chosen) if (chosen or "").isdigit() else None
 
 
 def _collect_photos(
@@ -238,7 +271,7 @@ def edit(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
     if not can_edit_listing(current_user, listing):
         abort(403)
-    form = _prepare(ListingForm(obj=listing if request.method == "GET" else None))
+    form = _prepare(ListingForm(obj=listing if request.method == "GET" else None), listing)
     if request.method == "POST":
         return _save(form, listing)
     form.commune.data = listing.commune_insee

@@ -26,9 +26,12 @@ from sportressources.core.mail import external_url
 from sportressources.core.templating import member_name
 from sportressources.core.text import clean_text
 from sportressources.listings.models import Listing
+from sportressources.listings.owners import managed_by, owner_side_members
+from sportressources.listings.policies import acts_for_owner
 from sportressources.messaging.models import Conversation, Message
 from sportressources.messaging.notices import NEW_MESSAGE
 from sportressources.notifications.services import Email, site_path, tell_member
+from sportressources.organisations.models import Membership
 from sportressources.trade.exchanges.models import ExchangeRequest
 
 BODY_MAX = 2000
@@ -52,6 +55,8 @@ class ConversationSummary:
     other: User
     last_message: Message | None
     unread: bool
+    # "owner" (for an organisation's listing: the member writes for it) or "interested"
+    side: str = INTERESTED
 
     @property
     def preview(self) -> str:
@@ -67,10 +72,12 @@ class ConversationSummary:
 
 
 def side_of(user, conversation: Conversation) -> str | None:
-    """``"owner"`` or ``"interested"`` for a participant, None for anyone else."""
+    """``"owner"`` or ``"interested"`` for a participant, None for anyone else. The owner's side
+    is whoever acts for the listing's owner: for an organisation's listing, any of its current
+    members (a former member, the listing's creator included, no longer)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if user.id == conversation.owner_id:
+    if acts_for_owner(user, conversation.listing):
         return OWNER
     if user.id == conversation.interested_id:
         return INTERESTED
@@ -117,12 +124,12 @@ def start_conversation(actor, listing: Listing) -> Conversation:
     a visible listing (published or reserved) whose owner still has an account. Raises Forbidden
     for the owner, NotFound for a listing that is not visible.
     """
-    if actor.id == listing.owner_id:
+    if acts_for_owner(actor, listing):
         raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas vous écrire à vous-même."))
     existing = _find_conversation(listing.id, actor.id)
     if existing is not None:
         return existing
-    if not listing.is_visible or listing.owner.is_deleted:
+    if not listing.is_visible or (listing.organisation_id is None and listing.owner.is_deleted):
         raise NotFound(_l("Cette annonce n’existe pas ou n’est plus visible."))
     return _open(listing, actor.id)
 
@@ -134,13 +141,17 @@ def start_conversation_about_request(actor, request: ExchangeRequest) -> Convers
     same answer as a missing request) and Conflict when the other member deleted their account.
     """
     listing = request.listing
-    if actor.id not in (listing.owner_id, request.requester_id):
+    is_owner = acts_for_owner(actor, listing)
+    if not is_owner and actor.id != request.requester_id:
         raise NotFound(_l("Cette demande n’existe pas ou ne vous concerne pas."))
     existing = _find_conversation(listing.id, request.requester_id)
     if existing is not None:
         return existing
-    other = request.requester if actor.id == listing.owner_id else listing.owner
-    if other.is_deleted:
+    if is_owner:
+        gone = request.requester.is_deleted
+    else:
+        gone = listing.organisation_id is None and listing.owner.is_deleted
+    if gone:
         raise Conflict(
             _l("Ce membre a supprimé son compte : il ne peut plus recevoir de messages.")
         )
@@ -228,8 +239,8 @@ def send_message(actor, conversation: Conversation, body: str) -> Message:
                 )
             }
         )
-    recipient = other_party(actor, conversation)
-    if recipient.is_deleted:
+    recipients = recipients_of(actor, conversation)
+    if not recipients and not _speaks_to_organisation(side, conversation):
         raise Conflict(
             _l("Ce membre a supprimé son compte : il ne peut plus recevoir de messages.")
         )
@@ -242,8 +253,23 @@ def send_message(actor, conversation: Conversation, body: str) -> Message:
     setattr(conversation, _read_column(side).key, _later(_read_column(side), now))
     db.session.flush()
     if _claim_notification(conversation, _other_side(side), now):
-        _tell_new_message(conversation, recipient, actor)
+        for recipient in recipients:
+            _tell_new_message(conversation, recipient, actor)
     return message
+
+
+def _speaks_to_organisation(side: str, conversation: Conversation) -> bool:
+    return side == INTERESTED and conversation.listing.organisation_id is not None
+
+
+def recipients_of(actor, conversation: Conversation) -> list[User]:
+    """Who is told of ``actor``'s message: the interested member, or the owner's side (for an
+    organisation's listing, each of its current members but ``actor``); never a deleted
+    account."""
+    if side_of(actor, conversation) == OWNER:
+        interested = conversation.interested
+        return [] if interested.is_deleted else [interested]
+    return owner_side_members(conversation.listing, exclude=actor)
 
 
 def _claim_notification(conversation: Conversation, side: str, now: datetime) -> bool:
@@ -288,9 +314,10 @@ def _tell_new_message(conversation: Conversation, recipient: User, sender: User)
     )
 
 
-def is_unread(user, conversation: Conversation) -> bool:
-    """True if the other participant wrote since ``user`` last read the conversation."""
-    side = side_of(user, conversation)
+def is_unread(user, conversation: Conversation, side: str | None = None) -> bool:
+    """True if the other participant wrote since ``user`` last read the conversation (``side``:
+    ``user``'s, when the caller knows it)."""
+    side = side or side_of(user, conversation)
     if side is None:
         return False
     read_at = getattr(conversation, _read_column(side).key)
@@ -312,7 +339,8 @@ def mark_read(actor, conversation: Conversation) -> None:
 
 
 def conversations_of(user) -> list[ConversationSummary]:
-    """The user's conversations, latest activity first, in one SQL statement whatever their count.
+    """The user's conversations, latest activity first, in one SQL statement whatever their count:
+    their own and those about the listings of the organisations they act for now.
 
     Each summary holds the listing, the other participant, the last message and an unread flag.
     """
@@ -325,25 +353,49 @@ def conversations_of(user) -> list[ConversationSummary]:
     )
     rows = db.session.execute(
         select(Conversation, last)
+        .join(Listing, Listing.id == Conversation.listing_id)
         .outerjoin(last, last.id == latest_id)
-        .where(or_(Conversation.owner_id == user.id, Conversation.interested_id == user.id))
+        .where(or_(managed_by(user.id), Conversation.interested_id == user.id))
         .options(
-            joinedload(Conversation.listing),
+            joinedload(Conversation.listing).joinedload(Listing.organisation),
             joinedload(Conversation.owner),
             joinedload(Conversation.interested),
         )
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
     ).all()
-    return [
-        ConversationSummary(
-            conversation=conversation,
-            listing=conversation.listing,
-            other=other_party(user, conversation),
-            last_message=message,
-            unread=is_unread(user, conversation),
+    # Whose side the member is on: one membership query for all, none without organisations
+    needed = {c.listing.organisation_id for c, _m in rows} - {None}
+    organisations = (
+        set(
+            db.session.scalars(
+                select(Membership.organisation_id).where(
+                    Membership.user_id == user.id, Membership.organisation_id.in_(needed)
+                )
+            )
         )
-        for conversation, message in rows
-    ]
+        if needed
+        else set()
+    )
+    summaries = []
+    for conversation, message in rows:
+        organisation_id = conversation.listing.organisation_id
+        owns = (
+            organisation_id in organisations
+            if organisation_id is not None
+            else conversation.owner_id == user.id
+        )
+        side = OWNER if owns else INTERESTED
+        summaries.append(
+            ConversationSummary(
+                conversation=conversation,
+                listing=conversation.listing,
+                other=conversation.interested if owns else conversation.owner,
+                last_message=message,
+                unread=is_unread(user, conversation, side),
+                side=side,
+            )
+        )
+    return summaries
 
 
 def unread_count(user) -> int:
@@ -352,18 +404,16 @@ def unread_count(user) -> int:
         return 0
 
     def unread(participant, read_at):
-        return and_(
-            participant == user.id,
-            or_(read_at.is_(None), Conversation.last_message_at > read_at),
-        )
+        return and_(participant, or_(read_at.is_(None), Conversation.last_message_at > read_at))
 
     return db.session.scalar(
         select(func.count())
         .select_from(Conversation)
+        .join(Listing, Listing.id == Conversation.listing_id)
         .where(
             or_(
-                unread(Conversation.owner_id, Conversation.owner_read_at),
-                unread(Conversation.interested_id, Conversation.interested_read_at),
+                unread(managed_by(user.id), Conversation.owner_read_at),
+                unread(Conversation.interested_id == user.id, Conversation.interested_read_at),
             )
         )
     )
@@ -409,62 +459,3 @@ def restore_message(actor, message: Message, reason: str = "") -> None:
         reason=reason,
         details={"conversation_id": message.conversation_id},
     )
-
-
-# --- personal data -------------------------------------------------------------------------------
-
-
-def export_messages(user, **_extra) -> tuple[str, list]:
-    """RGPD export: the user's conversations, each with its messages as the user saw them."""
-    conversations = db.session.scalars(
-        select(Conversation)
-        .where(or_(Conversation.owner_id == user.id, Conversation.interested_id == user.id))
-        .options(
-            joinedload(Conversation.listing),
-            joinedload(Conversation.owner),
-            joinedload(Conversation.interested),
-            selectinload(Conversation.messages),
-        )
-        .order_by(Conversation.id)
-    ).all()
-    return "messages", [
-        {
-            "conversation_id": conversation.id,
-            "listing_id": conversation.listing_id,
-            "listing_title": conversation.listing.title,
-            "role": "owner" if conversation.owner_id == user.id else "interested",
-            "other_party": member_name(other_party(user, conversation)),
-            "started_at": conversation.created_at.isoformat(),
-            "messages": [
-                {
-                    "sent_at": message.created_at.isoformat(),
-                    "from_me": message.sender_id == user.id,
-                    "body": message.body,
-                    "removed_by_moderation": message.removed_at is not None,
-                }
-                for message in conversation.messages
-            ],
-        }
-        for conversation in conversations
-    ]
-
-
-def close_conversations_of_deleted_member(user, **_extra) -> None:
-    """Keep a leaving member's messages for the other party; close the member's own side.
-
-    The messages stay (their sender then shows as « Membre supprimé »); the member's read and
-    notification marks are set so that nothing counts or emails for the closed account.
-    """
-    now = utcnow()
-    for side, participant in (
-        (OWNER, Conversation.owner_id),
-        (INTERESTED, Conversation.interested_id),
-    ):
-        read, notified = _read_column(side), _notified_column(side)
-        db.session.execute(
-            update(Conversation)
-            .where(participant == user.id)
-            .values({read.key: _later(read, now), notified.key: now})
-            .execution_options(synchronize_session=False)
-        )
-    db.session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sportressources.core.db import db
 from sportressources.core.errors import Forbidden
 from sportressources.listings.models import Listing
+from sportressources.listings.policies import acts_for_owner
 
 
 def is_member(user) -> bool:
@@ -23,19 +24,26 @@ def is_member(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def side_of(user, sides: Mapping[str, int]) -> str | None:
-    """The side (``"owner"``, ``"lender"``…) whose member id is ``user``'s, in the order of
-    ``sides``; None for anyone else and for a visitor."""
+def side_of(user, sides: Mapping[str, int | Listing]) -> str | None:
+    """The side (``"owner"``, ``"lender"``…) ``user`` stands on, in the order of ``sides``; None
+    for anyone else and for a visitor.
+
+    A side given as a member id is that member's; a side given as a listing is its owner's:
+    whoever acts for it (``listings.policies.acts_for_owner``: for an organisation's listing,
+    any of its current members)."""
     if not is_member(user):
         return None
-    for side, member_id in sides.items():
-        if user.id == member_id:
+    for side, party in sides.items():
+        if isinstance(party, Listing):
+            if acts_for_owner(user, party):
+                return side
+        elif user.id == party:
             return side
     return None
 
 
 def require_party(
-    user, sides: Mapping[str, int], message: LazyString, wanted: str | None = None
+    user, sides: Mapping[str, int | Listing], message: LazyString, wanted: str | None = None
 ) -> str:
     """``user``'s side of the handover (the ``wanted`` one, if given). Raises Forbidden with
     ``message`` for anyone else."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import column, exists, or_, select, table
 from sqlalchemy.exc import IntegrityError
 
 from sportressources.core.audit import record_entry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, ValidationFailed
 from sportressources.core.text import checked_text
+from sportressources.listings.models import Listing
 from sportressources.trade.models import Rating, RatingKind
 
 SCORES = (1, 2, 3, 4, 5)
@@ -61,6 +62,40 @@ def rating_by(rater, kind: RatingKind, target_id: int) -> Rating | None:
     )
 
 
+def rating_received(kind: RatingKind, target_id: int, ratee_id: int) -> Rating | None:
+    """The rating ``ratee_id`` received for one handover: the other side's, whoever of that side
+    gave it (for an organisation's listing, the side rates once, by any of its members)."""
+    return db.session.scalar(
+        select(Rating).where(_target(kind) == target_id, Rating.ratee_id == ratee_id)
+    )
+
+
+_loans = table("loans", column("id"), column("listing_id"), column("borrower_id"))
+_requests = table("exchange_requests", column("id"), column("listing_id"), column("requester_id"))
+
+
+def about_organisation():
+    """SQL condition: the rating is the borrower's or requester's rating of an organisation's
+    handling of its listing. It is about the organisation, not the member who created the
+    listing: it stays out of that member's personal reputation and profile."""
+    return or_(
+        exists()
+        .select_from(_loans.join(Listing, Listing.id == _loans.c.listing_id))
+        .where(
+            _loans.c.id == Rating.loan_id,
+            _loans.c.borrower_id == Rating.rater_id,
+            Listing.organisation_id.is_not(None),
+        ),
+        exists()
+        .select_from(_requests.join(Listing, Listing.id == _requests.c.listing_id))
+        .where(
+            _requests.c.id == Rating.exchange_request_id,
+            _requests.c.requester_id == Rating.rater_id,
+            Listing.organisation_id.is_not(None),
+        ),
+    )
+
+
 def rated_ids(rater, kind: RatingKind, target_ids: list[int]) -> set[int]:
     """The ids, among ``target_ids``, of the handovers ``rater`` has already rated: one query."""
     if not target_ids:
@@ -89,11 +124,12 @@ def ratings_of(user, kind: RatingKind) -> list[Rating]:
 
 def received_by(user, limit: int = RECEIVED_SHOWN) -> list[Rating]:
     """The latest ratings ``user`` received, newest first, for their public profile (a comment
-    taken down by moderation is still a rating: its score counts)."""
+    taken down by moderation is still a rating: its score counts). Ratings of an
+    organisation's handling are not the member's (``about_organisation``)."""
     return list(
         db.session.scalars(
             select(Rating)
-            .where(Rating.ratee_id == user.id)
+            .where(Rating.ratee_id == user.id, ~about_organisation())
             .order_by(Rating.created_at.desc(), Rating.id.desc())
             .limit(limit)
         )

@@ -260,7 +260,11 @@ def search_listings(
         for listing in db.session.scalars(
             select(Listing)
             .where(Listing.id.in_([row.listing_id for row in rows]))
-            .options(joinedload(Listing.commune), joinedload(Listing.venue))
+            .options(
+                joinedload(Listing.commune),
+                joinedload(Listing.venue),
+                joinedload(Listing.organisation),
+            )
         )
     }
     hits = []

@@ -12,6 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from sportressources.core.db import db
 from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings.owners import managed_by
+from sportressources.listings.policies import acts_for_owner
 from sportressources.trade.exchanges.models import ExchangeRequest, RequestStatus
 from sportressources.trade.exchanges.rules import (
     ACTIVE_STATUSES,
@@ -20,7 +22,7 @@ from sportressources.trade.exchanges.rules import (
     exchange_rating_by,
     require_owner,
 )
-from sportressources.trade.models import RatingKind
+from sportressources.trade.models import Rating, RatingKind
 from sportressources.trade.parties import is_member
 from sportressources.trade.ratings import rated_ids
 
@@ -61,20 +63,27 @@ def requests_made_by(user) -> list[ExchangeRequest]:
         db.session.scalars(
             select(ExchangeRequest)
             .where(ExchangeRequest.requester_id == user.id)
-            .options(joinedload(ExchangeRequest.listing).joinedload(Listing.owner))
+            .options(
+                joinedload(ExchangeRequest.listing).joinedload(Listing.owner),
+                joinedload(ExchangeRequest.listing).joinedload(Listing.organisation),
+            )
             .order_by(ExchangeRequest.created_at.desc(), ExchangeRequest.id.desc())
         )
     )
 
 
 def requests_received_by(user) -> list[ExchangeRequest]:
-    """Requests on the user's listings that are waiting for them or in progress, oldest first."""
+    """Requests on the user's listings, and on those of the organisations they act for now,
+    that are waiting for an answer or in progress, oldest first."""
     return list(
         db.session.scalars(
             select(ExchangeRequest)
             .join(ExchangeRequest.listing)
-            .where(Listing.owner_id == user.id, ExchangeRequest.status.in_(ACTIVE_STATUSES))
-            .options(joinedload(ExchangeRequest.listing), joinedload(ExchangeRequest.requester))
+            .where(managed_by(user.id), ExchangeRequest.status.in_(ACTIVE_STATUSES))
+            .options(
+                joinedload(ExchangeRequest.listing).joinedload(Listing.organisation),
+                joinedload(ExchangeRequest.requester),
+            )
             .order_by(ExchangeRequest.created_at, ExchangeRequest.id)
         )
     )
@@ -99,14 +108,30 @@ def requests_for_listing(actor, listing: Listing) -> list[ExchangeRequest]:
 
 
 def rated_exchange_ids(user, requests: list[ExchangeRequest]) -> set[int]:
-    """The ids, among ``requests``, of the exchanges ``user`` has already rated: one query."""
-    return rated_ids(user, RatingKind.EXCHANGE, [request.id for request in requests])
+    """The ids, among ``requests``, of the exchanges ``user`` has already rated: one query.
+
+    On the owner's side of an organisation's listing, a request counts as rated once any member
+    rated its requester."""
+    rated = rated_ids(user, RatingKind.EXCHANGE, [request.id for request in requests])
+    shared = {
+        r.id: r.requester_id
+        for r in requests
+        if r.listing.organisation_id is not None and r.requester_id != user.id
+    }
+    if shared:
+        rows = db.session.execute(
+            select(Rating.exchange_request_id, Rating.ratee_id).where(
+                Rating.exchange_request_id.in_(shared)
+            )
+        )
+        rated |= {request_id for request_id, ratee_id in rows if shared[request_id] == ratee_id}
+    return rated
 
 
 def exchange_state(listing: Listing, viewer) -> ExchangeState:
     """What ``viewer`` (a member or an anonymous visitor) may do about ``listing``'s exchange."""
     applies = listing.kind in EXCHANGE_KINDS
-    is_owner = is_member(viewer) and viewer.id == listing.owner_id
+    is_owner = is_member(viewer) and acts_for_owner(viewer, listing)
     own_request = exchange = None
     pending_count = 0
     if applies and is_member(viewer) and not is_owner:

@@ -8,10 +8,11 @@ from flask_babel import LazyString
 
 from sportressources.core.errors import Forbidden
 from sportressources.listings.models import Listing, ListingKind
+from sportressources.listings.policies import acts_for_owner
 from sportressources.trade.exchanges.models import ExchangeRequest, RequestStatus
 from sportressources.trade.models import Rating, RatingKind
 from sportressources.trade.parties import is_member
-from sportressources.trade.ratings import rating_by
+from sportressources.trade.ratings import rating_by, rating_received
 
 EXCHANGE_KINDS = (ListingKind.GIFT.value, ListingKind.SALE.value)
 ACTIVE_STATUSES = (RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)
@@ -20,9 +21,15 @@ RENEWABLE_STATUSES = (RequestStatus.WITHDRAWN.value, RequestStatus.DECLINED.valu
 
 
 def require_owner(actor, listing: Listing, message: LazyString) -> None:
-    if not is_member(actor) or actor.id != listing.owner_id:
+    """Raise Forbidden with ``message`` unless ``actor`` acts for the listing's owner (for an
+    organisation's listing, any of its current members)."""
+    if not is_member(actor) or not acts_for_owner(actor, listing):
         raise Forbidden(message)
 
 
 def exchange_rating_by(user, request: ExchangeRequest) -> Rating | None:
+    """The rating ``user``'s side gave: on the owner's side of an organisation's listing, any
+    member's (the organisation rates the requester once)."""
+    if is_member(user) and acts_for_owner(user, request.listing):
+        return rating_received(RatingKind.EXCHANGE, request.id, request.requester_id)
     return rating_by(user, RatingKind.EXCHANGE, request.id)

@@ -15,7 +15,7 @@ index on accepted requests and the unique rating per rater stay as the database'
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -32,6 +32,8 @@ from sportressources.core.states import apply_transition
 from sportressources.core.templating import member_name
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.listings.owners import owner_name, owner_side_members
+from sportressources.listings.policies import acts_for_owner
 from sportressources.notifications.services import site_path
 from sportressources.trade.exchanges.models import ExchangeRequest, RequestStatus
 from sportressources.trade.exchanges.notices import tell
@@ -68,7 +70,7 @@ def _lock_request(request: ExchangeRequest) -> Listing:
 def _require_party(actor, request: ExchangeRequest) -> str:
     return require_party(
         actor,
-        {"owner": request.listing.owner_id, "requester": request.requester_id},
+        {"owner": request.listing, "requester": request.requester_id},
         _l("Seules les deux personnes de l’échange peuvent faire cela."),
     )
 
@@ -110,7 +112,7 @@ def ensure_requestable(actor, listing: Listing) -> ExchangeRequest | None:
     Raises Forbidden (the owner), NotFound (listing not visible), Conflict (a loan, a listing no
     longer published, or a request already active).
     """
-    if actor.id == listing.owner_id:
+    if acts_for_owner(actor, listing):
         raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas la demander."))
     if listing.status in HIDDEN_LISTING_STATUSES:
         raise _unavailable(listing)
@@ -123,7 +125,7 @@ def ensure_requestable(actor, listing: Listing) -> ExchangeRequest | None:
         )
     if listing.status != ListingStatus.PUBLISHED.value:
         raise _unavailable(listing)
-    if listing.owner.is_deleted:
+    if listing.organisation_id is None and listing.owner.is_deleted:
         raise NotFound(_l("Cette annonce n’existe pas ou n’est plus visible."))
     earlier = db.session.scalar(
         select(ExchangeRequest).where(
@@ -172,16 +174,17 @@ def request_item(actor, listing: Listing, message: str = "") -> ExchangeRequest:
         except IntegrityError as exc:
             # The same member asked from another tab at the same moment.
             raise Conflict(_l("Vous avez déjà demandé cet article.")) from exc
-    tell(
-        listing.owner,
-        "exchange_requested",
-        listing,
-        _requests_path(listing),
-        actor,
-        requester_name=member_name(actor),
-        message=text,
-        requests_url=_requests_url(listing),
-    )
+    for member in owner_side_members(listing, exclude=actor):
+        tell(
+            member,
+            "exchange_requested",
+            listing,
+            _requests_path(listing),
+            actor,
+            requester_name=member_name(actor),
+            message=text,
+            requests_url=_requests_url(listing),
+        )
     return request
 
 
@@ -201,16 +204,17 @@ def withdraw_request(actor, request: ExchangeRequest) -> ExchangeRequest:
     if was_accepted and listing.status == ListingStatus.RESERVED.value:
         apply_transition(listing, "release", actor=actor)
     db.session.flush()
-    tell(
-        listing.owner,
-        "exchange_withdrawn",
-        listing,
-        _requests_path(listing),
-        actor,
-        requester_name=member_name(actor),
-        was_accepted=was_accepted,
-        requests_url=_requests_url(listing),
-    )
+    for member in owner_side_members(listing, exclude=actor):
+        tell(
+            member,
+            "exchange_withdrawn",
+            listing,
+            _requests_path(listing),
+            actor,
+            requester_name=member_name(actor),
+            was_accepted=was_accepted,
+            requests_url=_requests_url(listing),
+        )
     return request
 
 
@@ -265,7 +269,7 @@ def accept_request(actor, request: ExchangeRequest) -> ExchangeRequest:
         listing,
         site_path("exchanges.my_requests"),
         actor,
-        owner_name=member_name(listing.owner),
+        owner_name=owner_name(listing),
     )
     return request
 
@@ -316,12 +320,12 @@ def confirm_handover(actor, request: ExchangeRequest) -> ExchangeRequest:
         if request.owner_confirmed_at is not None:
             raise Conflict(_l("Vous avez déjà confirmé la remise."))
         request.owner_confirmed_at = now
-        other = request.requester
+        others = [request.requester]
     else:
         if request.requester_confirmed_at is not None:
             raise Conflict(_l("Vous avez déjà confirmé la remise."))
         request.requester_confirmed_at = now
-        other = listing.owner
+        others = owner_side_members(listing, exclude=actor)
     completed = (
         request.owner_confirmed_at is not None and request.requester_confirmed_at is not None
     )
@@ -331,7 +335,7 @@ def confirm_handover(actor, request: ExchangeRequest) -> ExchangeRequest:
         apply_transition(listing, close, actor=actor, now=now)
     db.session.flush()
     rate_url = external_url("exchanges.rate", request_id=request.id)
-    if completed:
+    for other in others if completed else []:
         tell(
             other,
             "exchange_completed",
@@ -341,7 +345,7 @@ def confirm_handover(actor, request: ExchangeRequest) -> ExchangeRequest:
             other_name=member_name(actor),
             rate_url=rate_url,
         )
-    else:
+    for other in [] if completed else others:
         tell(
             other,
             "exchange_handover_confirmed",
@@ -386,7 +390,7 @@ def mark_no_show(actor, request: ExchangeRequest) -> ExchangeRequest:
         listing,
         site_path("exchanges.my_requests"),
         actor,
-        owner_name=member_name(listing.owner),
+        owner_name=owner_name(listing),
     )
     return request
 
@@ -416,7 +420,15 @@ def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
     side = _require_party(actor, request)
     score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, request)
+    # For an organisation's listing, the requester's rating is kept against the listing's
+    # creator (a rating needs a member) but counts for the organisation, never for that member
+    # (``trade.ratings.about_organisation``); all its members are told.
     ratee = request.requester if side == "owner" else request.listing.owner
+    told = (
+        [request.requester]
+        if side == "owner"
+        else owner_side_members(request.listing, exclude=actor)
+    )
     rating = add_rating(
         RatingKind.EXCHANGE,
         request.id,
@@ -426,17 +438,18 @@ def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
         comment,
         _l("Vous avez déjà évalué cet échange."),
     )
-    tell(
-        ratee,
-        "exchange_rated",
-        request.listing,
-        site_path("accounts.profile", user_id=ratee.id),
-        actor,
-        subject={"name": member_name(actor)},
-        rater_name=member_name(actor),
-        rating=rating,
-        profile_url=external_url("accounts.profile", user_id=ratee.id),
-    )
+    for member in told:
+        tell(
+            member,
+            "exchange_rated",
+            request.listing,
+            site_path("accounts.profile", user_id=member.id),
+            actor,
+            subject={"name": member_name(actor)},
+            rater_name=member_name(actor),
+            rating=rating,
+            profile_url=external_url("accounts.profile", user_id=member.id),
+        )
     return rating
 
 
@@ -458,7 +471,10 @@ def cancel_requests_of_restricted_member(member) -> list[ExchangeRequest]:
         select(ExchangeRequest)
         .join(Listing, Listing.id == ExchangeRequest.listing_id)
         .where(
-            or_(ExchangeRequest.requester_id == member.id, Listing.owner_id == member.id),
+            or_(
+                ExchangeRequest.requester_id == member.id,
+                and_(Listing.owner_id == member.id, Listing.organisation_id.is_(None)),
+            ),
             ExchangeRequest.status.in_(ACTIVE_STATUSES),
         )
         .order_by(ExchangeRequest.listing_id, ExchangeRequest.id)

@@ -15,6 +15,8 @@ from sportressources.core.db import db
 from sportressources.core.forms import NO_MAXLENGTH, max_length
 from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
+from sportressources.listings.owners import owner_name
+from sportressources.listings.policies import acts_for_owner
 from sportressources.trade import reputation
 from sportressources.trade.exchanges import queries
 from sportressources.trade.exchanges import services as exchanges
@@ -94,7 +96,7 @@ def request_item(listing_id: int):
         flash(
             _(
                 "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
-                name=listing.owner.display_name,
+                name=owner_name(listing),
             ),
             "success",
         )
@@ -200,7 +202,7 @@ def no_show(request_id: int):
 @login_required
 def confirm(request_id: int):
     exchange = _load(request_id)
-    is_owner = current_user.id == exchange.listing.owner_id
+    is_owner = acts_for_owner(current_user, exchange.listing)
     default = (
         url_for("exchanges.listing_requests", listing_id=exchange.listing_id)
         if is_owner
@@ -227,7 +229,7 @@ def rate(request_id: int):
     ):
         flash(_("Merci pour votre évaluation."), "success")
         return redirect(back, code=303)
-    is_owner = current_user.id == exchange.listing.owner_id
+    is_owner = acts_for_owner(current_user, exchange.listing)
     return render_template(
         "exchanges/rate.html",
         exchange=exchange,

@@ -19,14 +19,20 @@ def init_app(app: Flask) -> None:
     from sportressources.trade.loans.cli import loans_cli
     from sportressources.trade.loans.demo import seed_demo_loans
     from sportressources.trade.loans.models import Loan
+    from sportressources.trade.loans.organisation_demo import seed_demo_club_gear
     from sportressources.trade.loans.views import bp
 
     Loan.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(loans_cli)
     register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
+    # After the organisations' demo (it creates the club) and the other gear demos
+    register_initial_data(
+        app, "matériel du club de démonstration", seed_demo_club_gear, 98, demo_only=True
+    )
     add_to_slot(app, "header.account", partial("loans/_header_link.html"), order=30)
     add_to_slot(app, "listing.sections", slots.listing_section)
+    add_to_slot(app, "organisation.sections", slots.organisation_section, order=10)
     personal_data_requested.connect(receivers.export_loans)
     listing_closing.connect(receivers.cancel_loans_of_closing_listing)
     account_deleting.connect(receivers.cancel_loans_of_deleted_member)

@@ -24,6 +24,8 @@ from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
 from sportressources.core.mail import external_url
 from sportressources.core.templating import member_name
+from sportressources.listings.models import Listing
+from sportressources.listings.owners import managed_by, owner_name
 from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.models import BOOKED_STATUSES, CalendarFeed, Loan, LoanStatus
 from sportressources.trade.loans.terms import pickup_place
@@ -90,18 +92,20 @@ def feed_url(feed: CalendarFeed) -> str:
 
 
 def feed_loans(user, now: datetime | None = None) -> list[Loan]:
-    """The member's booked, current and recently returned loans, on either side."""
+    """The member's booked, current and recently returned loans, on either side (as lender, those
+    of the organisations they act for now too)."""
     since = paris_today(now) - timedelta(days=HISTORY_DAYS)
     return list(
         db.session.scalars(
             select(Loan)
+            .join(Listing, Listing.id == Loan.listing_id)
             .where(
-                or_(Loan.borrower_id == user.id, Loan.lender_id == user.id),
+                or_(Loan.borrower_id == user.id, managed_by(user.id)),
                 Loan.status.in_(FEED_STATUSES),
                 Loan.end_date >= since,
             )
             .options(
-                joinedload(Loan.listing),
+                joinedload(Loan.listing).joinedload(Listing.organisation),
                 joinedload(Loan.borrower),
                 joinedload(Loan.lender),
             )
@@ -131,7 +135,7 @@ def _event(loan: Loan, user, host: str, moment: datetime) -> Event:
         summary = gettext(
             "Emprunt : « %(title)s » (prêté par %(name)s)",
             title=listing.title,
-            name=member_name(loan.lender),
+            name=owner_name(listing),
         )
     else:
         summary = gettext(

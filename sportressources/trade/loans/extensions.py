@@ -29,6 +29,7 @@ from sportressources.trade.loans.models import (
 )
 from sportressources.trade.loans.notices import tell
 from sportressources.trade.loans.rules import (
+    lender_side_members,
     lock_loan,
     require_side,
     status_conflict,
@@ -70,7 +71,8 @@ def request_extension(
     loan.extension_message = text
     loan.extension_requested_at = now or utcnow()
     db.session.flush()
-    tell(loan.lender, "extension_requested", loan, actor=actor, new_end=new_end, message=text)
+    for member in lender_side_members(loan, actor):
+        tell(member, "extension_requested", loan, actor=actor, new_end=new_end, message=text)
     return loan
 
 

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -16,6 +18,7 @@ from wtforms.validators import Optional as OptionalValue
 from sportressources.core.forms import (
     NO_MAXLENGTH,
     BoundedIntegerField,
+    ChoiceField,
     FrenchDateField,
     FrenchDecimalField,
     max_length,
@@ -41,6 +44,20 @@ class CheckboxesField(SelectMultipleField):
 
 
 class LoanRequestForm(FlaskForm):
+    # « Moi-même » and the verified organisations the member acts for (set by the view)
+    borrow_as = ChoiceField(
+        _l("Emprunter au nom de"),
+        description=_l(
+            "Au nom d’une organisation vérifiée, les conditions entre clubs et communes "
+            "s’appliquent et ses membres suivent le prêt."
+        ),
+        choices=[SelectChoice("", _l("Moi-même"))],
+        validators=[OptionalValue()],
+        invalid_choice_message=_l(
+            "Vous ne pouvez pas emprunter au nom de cette organisation : choisissez-en une "
+            "de la liste."
+        ),
+    )
     start_date = FrenchDateField(_l("Premier jour (retrait du matériel)"))
     end_date = FrenchDateField(
         _l("Dernier jour (retour du matériel)"),
@@ -147,6 +164,18 @@ class TermsForm(FlaskForm):
         places=2,
         validators=[OptionalValue()],
         render_kw={"inputmode": "decimal"},
+    )
+    # Shown only on an organisation's listing (« prêt entre clubs et communes »)
+    partner_deposit_waived = BooleanField(_l("Pour les organisations vérifiées : sans caution"))
+    partner_max_days = BoundedIntegerField(
+        _l("Durée maximale pour les organisations vérifiées (jours, facultatif)"),
+        description=_l(
+            "Quand un membre d’une organisation vérifiée emprunte en son nom. Vide : la même "
+            "durée maximale que pour tous."
+        ),
+        validators=[OptionalValue()],
+        invalid_value_message=_l("Indiquez un nombre entier de jours."),
+        render_kw={"min": 1, "max": terms.LONGEST_LOAN_DAYS},
     )
     kit_items = CheckboxesField(
         _l("Articles du kit"),

@@ -29,6 +29,7 @@ from sportressources.trade.loans.rules import (
     free_bookings,
     lock_loan,
     other_party,
+    other_side_members,
     require_side,
     status_conflict,
 )
@@ -112,12 +113,8 @@ def confirm_pickup(
     if started:
         apply_transition(loan, "start", actor=actor, now=now)
     db.session.flush()
-    tell(
-        other_party(loan, side),
-        "loan_started" if started else "pickup_confirmed",
-        loan,
-        actor=actor,
-    )
+    for member in other_side_members(loan, side, actor):
+        tell(member, "loan_started" if started else "pickup_confirmed", loan, actor=actor)
     return loan
 
 
@@ -191,13 +188,14 @@ def confirm_return(
         loan.extension_end_date = None
         freed = free_bookings(loan)
     db.session.flush()
-    tell(
-        other_party(loan, side),
-        "loan_returned" if finished else "return_confirmed",
-        loan,
-        actor=actor,
-        rate_url=_rate_url(loan),
-    )
+    for member in other_side_members(loan, side, actor):
+        tell(
+            member,
+            "loan_returned" if finished else "return_confirmed",
+            loan,
+            actor=actor,
+            rate_url=_rate_url(loan),
+        )
     if finished:
         waitlist.release(freed, now)
     return loan

@@ -35,6 +35,7 @@ from sportressources.core.states import Stamp, StateMachine
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
     from sportressources.listings.models import Listing
+    from sportressources.organisations.models import Organisation
 
 
 class LoanStatus(enum.StrEnum):
@@ -209,6 +210,7 @@ class Loan(Base):
     listing: Mapped[Listing] = relationship(foreign_keys=[listing_id])
     borrower: Mapped[User] = relationship(foreign_keys=[borrower_id])
     lender: Mapped[User] = relationship(foreign_keys=[lender_id])
+    borrower_organisation: Mapped[Organisation | None] = relationship()
     handovers: Mapped[list[Handover]] = relationship(
         back_populates="loan", order_by="Handover.id", cascade="all, delete-orphan"
     )

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import LazyString
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
 from sportressources.accounts.models import User
 from sportressources.core.mail import external_url
 from sportressources.core.templating import member_name
+from sportressources.listings.policies import acts_for_owner
 from sportressources.notifications.services import Email, register_kind, site_path, tell_member
 from sportressources.trade.loans.models import Loan
 
@@ -99,6 +100,22 @@ for _kind, (_subject, _message) in KINDS.items():
     register_kind(_kind, _message)
 
 
+def actor_name(actor: User, listing, loan: Loan | None = None) -> str:
+    """Who did a step, as emails say it: for an organisation's listing, « <member> pour
+    <organisation> » when a member acts for it, the organisation's name for its side otherwise
+    (a reminder names the lender); the member's name for the borrower and a member's listing."""
+    organisation = listing.organisation
+    if organisation is None or (loan is not None and actor.id == loan.borrower_id):
+        return member_name(actor)
+    if acts_for_owner(actor, listing):
+        return gettext(
+            "%(name)s pour %(organisation)s",
+            name=member_name(actor),
+            organisation=organisation.name,
+        )
+    return organisation.name
+
+
 def tell(
     user: User | None,
     kind: str,
@@ -132,7 +149,7 @@ def tell(
         {
             "loan": loan,
             "listing": listing,
-            "other_name": member_name(actor) if actor is not None else "",
+            "other_name": actor_name(actor, listing, loan) if actor is not None else "",
             "page_url": external_url("loans.detail", loan_id=loan.id) if loan is not None else "",
             "my_loans_url": external_url("loans.my_loans"),
             **context,

@@ -10,6 +10,8 @@ from datetime import date
 
 from sportressources.core.security import actor_of
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.listings.policies import acts_for_owner
+from sportressources.organisations.queries import is_member
 from sportressources.trade.loans.models import HandoverStage, Loan, LoanStatus, Party
 from sportressources.trade.parties import side_of
 
@@ -24,18 +26,19 @@ def is_loan_listing(listing: Listing) -> bool:
 
 
 def can_manage_loan_terms(actor, listing: Listing) -> bool:
-    """Only the owner sets the lending terms, kit and blocked periods of a loan listing."""
-    member_id = _member_id(actor)
-    return member_id is not None and member_id == listing.owner_id and is_loan_listing(listing)
+    """Only the owner sets the lending terms, kit and blocked periods of a loan listing (for an
+    organisation's, any of its current members)."""
+    return acts_for_owner(actor, listing) and is_loan_listing(listing)
 
 
 def can_request_loan(actor, listing: Listing) -> bool:
-    """A member other than the owner may ask to borrow a published loan listing (the dates and
-    the borrower's own limits are checked when they ask)."""
+    """A member other than the owner (or, for an organisation's listing, than its members) may
+    ask to borrow a published loan listing (the dates and the borrower's own limits are checked
+    when they ask)."""
     member_id = _member_id(actor)
     return (
         member_id is not None
-        and member_id != listing.owner_id
+        and not acts_for_owner(actor, listing)
         and is_loan_listing(listing)
         and listing.status == ListingStatus.PUBLISHED.value
     )
@@ -46,14 +49,24 @@ def loan_side(actor, loan: Loan) -> str | None:
     return side_of(actor_of(actor).user, loan_parties(loan))
 
 
-def loan_parties(loan: Loan) -> dict[str, int]:
-    """The two sides of a loan and their members' ids."""
-    return {Party.LENDER.value: loan.lender_id, Party.BORROWER.value: loan.borrower_id}
+def loan_parties(loan: Loan) -> dict[str, int | Listing]:
+    """The two sides of a loan: the lender's is whoever acts for the listing's owner (for an
+    organisation's listing, any of its current members), the borrower's is the member who
+    asked."""
+    return {Party.LENDER.value: loan.listing, Party.BORROWER.value: loan.borrower_id}
+
+
+def follows_for_borrowing_organisation(actor, loan: Loan) -> bool:
+    """A member of the organisation a loan was borrowed for follows it: they see the loan and its
+    steps, but only the member who asked acts on the borrower's side."""
+    return loan.borrower_organisation_id is not None and is_member(
+        _member_id(actor), loan.borrower_organisation_id
+    )
 
 
 def can_view_loan(actor, loan: Loan) -> bool:
-    """Only the two parties see a loan."""
-    return loan_side(actor, loan) is not None
+    """The two parties see a loan, and the members of the organisation it was borrowed for."""
+    return loan_side(actor, loan) is not None or follows_for_borrowing_organisation(actor, loan)
 
 
 def has_confirmed(loan: Loan, stage: str, side: str) -> bool:

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden
-from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.listings.models import VISIBLE_STATUSES, Listing, ListingKind, ListingStatus
+from sportressources.listings.owners import managed_by
+from sportressources.listings.policies import acts_for_owner
+from sportressources.organisations.models import Membership
 from sportressources.trade.loans.availability import (
     Month,
     kit_items,
@@ -28,7 +31,7 @@ from sportressources.trade.loans.models import (
 from sportressources.trade.loans.policies import can_manage_loan_terms, can_request_loan
 from sportressources.trade.loans.services import ensure_can_borrow
 from sportressources.trade.loans.terms import Terms, pickup_place, terms_of
-from sportressources.trade.models import RatingKind
+from sportressources.trade.models import Rating, RatingKind
 from sportressources.trade.ratings import rated_ids
 
 # Open loans first, the next to act on at the top
@@ -46,15 +49,17 @@ HISTORY_STATUSES = (
 )
 
 
-def _loans(where) -> list[Loan]:
+def _loans(*where) -> list[Loan]:
     return list(
         db.session.scalars(
             select(Loan)
-            .where(where)
+            .join(Listing, Listing.id == Loan.listing_id)
+            .where(*where)
             .options(
-                joinedload(Loan.listing),
+                joinedload(Loan.listing).joinedload(Listing.organisation),
                 joinedload(Loan.borrower),
                 joinedload(Loan.lender),
+                joinedload(Loan.borrower_organisation),
                 selectinload(Loan.handovers),
             )
             .order_by(_ORDER, Loan.start_date.desc(), Loan.id.desc())
@@ -63,22 +68,33 @@ def _loans(where) -> list[Loan]:
 
 
 def loans_as_borrower(user) -> list[Loan]:
-    """The member's loans as borrower, open ones first: three queries whatever their number."""
-    return _loans(Loan.borrower_id == user.id)
+    """The member's loans as borrower, and those borrowed for an organisation they act for now
+    (to follow them), open ones first: three queries whatever their number."""
+    return _loans(
+        or_(
+            Loan.borrower_id == user.id,
+            Loan.borrower_organisation_id.in_(
+                select(Membership.organisation_id).where(Membership.user_id == user.id)
+            ),
+        )
+    )
 
 
 def loans_as_lender(user) -> list[Loan]:
-    """Loans of the member's gear, open ones first: three queries whatever their number."""
-    return _loans(Loan.lender_id == user.id)
+    """Loans of the member's gear and of the gear of every organisation they act for now, open
+    ones first: three queries whatever their number."""
+    return _loans(managed_by(user.id))
 
 
 def loan_listings_of(user) -> list[Listing]:
-    """The member's loan listings that are not closed, by title."""
+    """The member's loan listings that are not closed, and those of the organisations they act
+    for, by title."""
     return list(
         db.session.scalars(
             select(Listing)
+            .options(joinedload(Listing.organisation))
             .where(
-                Listing.owner_id == user.id,
+                managed_by(user.id),
                 Listing.kind == ListingKind.LOAN.value,
                 Listing.status.not_in((ListingStatus.WITHDRAWN.value,)),
             )
@@ -87,9 +103,61 @@ def loan_listings_of(user) -> list[Listing]:
     )
 
 
+@dataclass(frozen=True)
+class OrganisationLoanFigures:
+    """What an organisation's gear did: loans returned and under way, and the items it lends."""
+
+    returned: int
+    active: int
+    lendable_items: int
+
+    @property
+    def lent(self) -> int:
+        """« Objets prêtés »: loans returned or under way."""
+        return self.returned + self.active
+
+
+def organisation_loan_figures(organisation_id: int) -> OrganisationLoanFigures:
+    """The loan figures of an organisation's listings (for its page, drives and impact pages):
+    loans returned, loans active now, and its lendable items visible now. Two queries."""
+    returned, active = db.session.execute(
+        select(
+            func.count().filter(Loan.status == LoanStatus.RETURNED.value),
+            func.count().filter(Loan.status == LoanStatus.ACTIVE.value),
+        )
+        .select_from(Loan)
+        .join(Listing, Listing.id == Loan.listing_id)
+        .where(Listing.organisation_id == organisation_id)
+    ).one()
+    items = db.session.scalar(
+        select(func.count())
+        .select_from(Listing)
+        .where(
+            Listing.organisation_id == organisation_id,
+            Listing.kind == ListingKind.LOAN.value,
+            Listing.status.in_(VISIBLE_STATUSES),
+        )
+    )
+    return OrganisationLoanFigures(returned=returned, active=active, lendable_items=items)
+
+
 def rated_loan_ids(user, loans: list[Loan]) -> set[int]:
-    """The ids, among ``loans``, of those ``user`` has already rated: one query."""
-    return rated_ids(user, RatingKind.LOAN, [loan.id for loan in loans])
+    """The ids, among ``loans``, of those ``user``'s side has already rated: at most two queries.
+
+    On the lender's side of an organisation's listing, a loan counts as rated once any member
+    rated its borrower."""
+    rated = rated_ids(user, RatingKind.LOAN, [loan.id for loan in loans])
+    shared = {
+        loan.id: loan.borrower_id
+        for loan in loans
+        if loan.listing.organisation_id is not None and loan.borrower_id != user.id
+    }
+    if shared:
+        rows = db.session.execute(
+            select(Rating.loan_id, Rating.ratee_id).where(Rating.loan_id.in_(shared))
+        )
+        rated |= {loan_id for loan_id, ratee_id in rows if shared[loan_id] == ratee_id}
+    return rated
 
 
 def item_history(actor, listing: Listing) -> list[Loan]:
@@ -139,7 +207,8 @@ def loan_section(listing: Listing, viewer, now: datetime | None = None) -> LoanS
     open_loan = waiting = None
     blocker = None
     can_request = can_request_loan(viewer, listing)
-    if member and viewer.id != listing.owner_id:
+    is_owner = member and acts_for_owner(viewer, listing)
+    if member and not is_owner:
         open_loan = db.session.scalar(
             select(Loan)
             .where(
@@ -167,7 +236,7 @@ def loan_section(listing: Listing, viewer, now: datetime | None = None) -> LoanS
         items=kit_items(listing),
         months=month_tables(listing, today),
         today=today,
-        is_owner=member and viewer.id == listing.owner_id,
+        is_owner=is_owner,
         can_request=can_request and blocker is None,
         blocker=blocker,
         open_loan=open_loan,

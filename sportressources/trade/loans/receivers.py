@@ -4,11 +4,13 @@ deletion."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing
+from sportressources.listings.owners import owner_side_members
+from sportressources.listings.policies import acts_for_owner
 from sportressources.trade.loans import services
 from sportressources.trade.loans.models import (
     BlockedPeriod,
@@ -136,7 +138,12 @@ def cancel_loans_of_closing_listing(
                 "prochaines réservations peuvent être annulées depuis « Mes prêts »."
             )
         )
-    lender = actor if actor is not None and getattr(actor, "id", None) == listing.owner_id else None
+    # Cancelled on the lender's side: by who closes it if they act for the owner, else (a
+    # moderator) in the name of the owner or, for an organisation, of one of its members.
+    if actor is not None and acts_for_owner(actor, listing):
+        lender = actor
+    else:
+        lender = next(iter(owner_side_members(listing)), None)
     for loan in loans:
         services.cancel_loan(lender or loan.lender, loan)
 
@@ -148,10 +155,15 @@ def cancel_loans_of_deleted_member(user, **_extra) -> None:
     that the days these cancellations free are never offered to the leaving member."""
     db.session.execute(delete(WaitlistEntry).where(WaitlistEntry.user_id == user.id))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    # The loans of an organisation's gear the member published stay the organisation's
     open_loans = db.session.scalars(
         select(Loan)
+        .join(Listing, Listing.id == Loan.listing_id)
         .where(
-            or_(Loan.borrower_id == user.id, Loan.lender_id == user.id),
+            or_(
+                Loan.borrower_id == user.id,
+                and_(Loan.lender_id == user.id, Listing.organisation_id.is_(None)),
+            ),
             Loan.status.in_((LoanStatus.REQUESTED.value, LoanStatus.ACCEPTED.value)),
         )
         .order_by(Loan.listing_id, Loan.id)

@@ -18,6 +18,7 @@ from sportressources.core.db import db, utcnow
 from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.models import Loan, LoanStatus
 from sportressources.trade.loans.notices import tell
+from sportressources.trade.loans.rules import lender_side_members
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
         if _claim(loan_id, Loan.overdue_notice_sent_at, moment):
             loan = _load(loan_id)
             tell(loan.borrower, "overdue", loan, actor=loan.lender)
-            tell(loan.lender, "overdue_lender", loan, actor=loan.borrower)
+            for member in lender_side_members(loan):
+                tell(member, "overdue_lender", loan, actor=loan.borrower)
             overdue += 1
     db.session.flush()
     return ReminderReport(due_soon=due_soon, overdue=overdue)

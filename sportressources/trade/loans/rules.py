@@ -10,6 +10,7 @@ from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing
+from sportressources.listings.owners import owner_side_members
 from sportressources.trade.loans.models import Booking, Loan, LoanStatus, Party
 from sportressources.trade.loans.policies import loan_parties
 from sportressources.trade.parties import lock_listing, require_party
@@ -38,6 +39,19 @@ def require_side(actor, loan: Loan, wanted: str | None = None, message=NOT_A_PAR
 
 def other_party(loan: Loan, side: str) -> User:
     return loan.borrower if side == Party.LENDER.value else loan.lender
+
+
+def other_side_members(loan: Loan, side: str, actor=None) -> list[User]:
+    """Who to tell of ``side``'s step: the borrower, or everyone on the lender's side (for an
+    organisation's listing, each of its current members but ``actor``)."""
+    if side == Party.LENDER.value:
+        return [loan.borrower]
+    return lender_side_members(loan, actor)
+
+
+def lender_side_members(loan: Loan, actor=None) -> list[User]:
+    """The lender, or each current member of the lending organisation but ``actor``."""
+    return owner_side_members(loan.listing, exclude=actor)
 
 
 def status_conflict(loan: Loan) -> Conflict:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -34,6 +34,7 @@ from sportressources.core.mail import external_url
 from sportressources.core.states import apply_transition
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings.policies import acts_for_owner
 from sportressources.trade.loans import waitlist
 from sportressources.trade.loans.availability import (
     DatesTaken,
@@ -50,18 +51,26 @@ from sportressources.trade.loans.models import (
     Party,
 )
 from sportressources.trade.loans.notices import tell
-from sportressources.trade.loans.policies import is_loan_listing, pickup_started
+from sportressources.trade.loans.partners import check_borrowing_organisation
+from sportressources.trade.loans.policies import is_loan_listing, loan_side, pickup_started
 from sportressources.trade.loans.rules import (
     free_bookings,
+    lender_side_members,
     lock_loan,
     other_party,
+    other_side_members,
     require_side,
     status_conflict,
 )
-from sportressources.trade.loans.terms import check_dates, pickup_place, terms_of
+from sportressources.trade.loans.terms import check_dates, partner_terms, pickup_place, terms_of
 from sportressources.trade.models import Rating, RatingKind
 from sportressources.trade.parties import is_member
-from sportressources.trade.ratings import add_rating, checked_rating, rating_by
+from sportressources.trade.ratings import (
+    add_rating,
+    checked_rating,
+    rating_by,
+    rating_received,
+)
 
 MESSAGE_MAX = 1000
 REASON_MAX = 500
@@ -91,7 +100,7 @@ def max_active_loans() -> int:
 def _ensure_lendable(listing: Listing) -> None:
     if not is_loan_listing(listing) or listing.status in HIDDEN_LISTING_STATUSES:
         raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
-    if listing.owner.is_deleted:
+    if listing.organisation_id is None and listing.owner.is_deleted:
         raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
     if listing.status != ListingStatus.PUBLISHED.value:
         raise Conflict(_l("Ce matériel n’est pas disponible au prêt en ce moment."))
@@ -152,8 +161,15 @@ def request_loan(
     end: date | None,
     message: str = "",
     now: datetime | None = None,
+    borrower_organisation_id: int | None = None,
 ) -> Loan:
     """Ask to borrow a published loan listing from ``start`` to ``end`` (both included).
+
+    ``borrower_organisation_id``: borrow in the name of a verified organisation the member acts
+    for (« prêt entre clubs et communes »), not the lending one; on an organisation's listing,
+    its terms for verified organisations then apply (deposit waived, longer maximum), and the
+    borrowing organisation's members follow the loan. Raises ValidationFailed on
+    ``borrow_as`` (not a member, organisation not verified, the lending organisation itself).
 
     Rules: not the owner; dates valid (``check_dates``); the dates free of bookings and blocked
     periods (for a kit, those of every item too); the borrower has no overdue loan and fewer
@@ -166,7 +182,7 @@ def request_loan(
     if not is_member(actor):
         raise Forbidden(_l("Connectez-vous pour emprunter du matériel."))
     require_unrestricted(actor, _l("emprunter de matériel"))
-    if actor.id == listing.owner_id:
+    if acts_for_owner(actor, listing):
         raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas vous la prêter."))
     _ensure_lendable(listing)
     text = checked_text(message, "message", MESSAGE_MAX)
@@ -174,6 +190,9 @@ def request_loan(
     db.session.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True))
     today = paris_today(now)
     terms = terms_of(listing)
+    if borrower_organisation_id is not None:
+        check_borrowing_organisation(actor, listing, borrower_organisation_id)
+        terms = partner_terms(terms)
     check_dates(listing, terms, start, end, today)
     ensure_can_borrow(actor, today)
     waiting = db.session.scalar(
@@ -196,6 +215,7 @@ def request_loan(
     loan = Loan(
         listing_id=listing.id,
         borrower_id=actor.id,
+        borrower_organisation_id=borrower_organisation_id,
         lender_id=listing.owner_id,
         status=LoanStatus.REQUESTED.value,
         start_date=start,
@@ -206,7 +226,8 @@ def request_loan(
     )
     db.session.add(loan)
     db.session.flush()
-    tell(listing.owner, "loan_requested", loan, actor=actor, message=text)
+    for member in lender_side_members(loan, actor):
+        tell(member, "loan_requested", loan, actor=actor, message=text)
     return loan
 
 
@@ -323,7 +344,8 @@ def cancel_loan(actor, loan: Loan, reason: str = "", now: datetime | None = None
     apply_transition(loan, "cancel", actor=actor, reason=text, now=now)
     freed = free_bookings(loan)
     db.session.flush()
-    tell(other_party(loan, side), "loan_cancelled", loan, actor=actor, reason=text)
+    for member in other_side_members(loan, side, actor):
+        tell(member, "loan_cancelled", loan, actor=actor, reason=text)
     waitlist.release(freed or [loan.listing_id], now)
     return loan
 
@@ -386,6 +408,11 @@ def expire_requests(now: datetime | None = None) -> int:
 
 
 def _rating_by(user, loan: Loan) -> Rating | None:
+    """The rating ``user``'s side gave: on the lender's side of an organisation's listing, any
+    member's (the organisation rates the borrower once)."""
+    side = loan_side(user, loan)
+    if side == Party.LENDER.value:
+        return rating_received(RatingKind.LOAN, loan.id, loan.borrower_id)
     return rating_by(user, RatingKind.LOAN, loan.id)
 
 
@@ -415,11 +442,15 @@ def rate_loan(actor, loan: Loan, score, comment: str = "") -> Rating:
     side = require_side(actor, loan)
     score, comment = checked_rating(score, comment)
     ensure_can_rate(actor, loan)
+    # For an organisation's listing, the borrower's rating is kept against the listing's
+    # creator (a rating needs a member) but counts for the organisation, never for that member
+    # (``trade.ratings.about_organisation``); all its members are told.
     ratee = other_party(loan, side)
     rating = add_rating(
         RatingKind.LOAN, loan.id, actor, ratee, score, comment, _l("Vous avez déjà évalué ce prêt.")
     )
-    tell(ratee, "loan_rated", loan, actor=actor, rating=rating)
+    for member in other_side_members(loan, side, actor):
+        tell(member, "loan_rated", loan, actor=actor, rating=rating)
     return rating
 
 
@@ -441,10 +472,15 @@ def settle_loans_of_restricted_member(
     (``handovers.confirm_return``). Returns (cancelled, continuing), for the caller to tell
     each counterpart; tells nobody itself. Flushes.
     """
+    # An organisation's loans go on: other members act for it
     loans = db.session.scalars(
         select(Loan)
+        .join(Listing, Listing.id == Loan.listing_id)
         .where(
-            or_(Loan.borrower_id == member.id, Loan.lender_id == member.id),
+            or_(
+                Loan.borrower_id == member.id,
+                and_(Loan.lender_id == member.id, Listing.organisation_id.is_(None)),
+            ),
             Loan.status.in_(OPEN_STATUSES),
         )
         .order_by(Loan.listing_id, Loan.id)

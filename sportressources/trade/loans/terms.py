@@ -5,12 +5,12 @@ Functions flush and never commit. Only the owner of a loan listing changes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, select
+from sqlalchemy import and_, delete, exists, select
 
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
@@ -47,6 +47,16 @@ class Terms:
     max_days: int
     deposit_cents: int | None
     custom: bool
+    # « Prêt entre clubs et communes », on an organisation's listing: for a verified
+    # organisation that borrows, no deposit (if waived) and up to partner_max_days
+    partner_deposit_waived: bool = False
+    partner_max_days: int | None = None
+    # True when these are the terms granted to a borrowing organisation
+    for_partner: bool = False
+
+    @property
+    def has_partner_terms(self) -> bool:
+        return self.partner_deposit_waived or self.partner_max_days is not None
 
 
 def _require_owner(actor, listing: Listing) -> None:
@@ -59,7 +69,26 @@ def terms_of(listing: Listing) -> Terms:
     row = db.session.get(LoanTerms, listing.id)
     if row is None:
         return Terms(DEFAULT_MIN_DAYS, DEFAULT_MAX_DAYS, None, custom=False)
-    return Terms(row.min_days, row.max_days, row.deposit_cents, custom=True)
+    partner = listing.organisation_id is not None
+    return Terms(
+        row.min_days,
+        row.max_days,
+        row.deposit_cents,
+        custom=True,
+        partner_deposit_waived=partner and row.partner_deposit_waived,
+        partner_max_days=row.partner_max_days if partner else None,
+    )
+
+
+def partner_terms(terms: Terms) -> Terms:
+    """The terms a verified organisation borrows on (``Loan.borrower_organisation_id``): the
+    deposit waived if the lending organisation said so, and its longer maximum if it set one."""
+    return replace(
+        terms,
+        deposit_cents=None if terms.partner_deposit_waived else terms.deposit_cents,
+        max_days=max(terms.max_days, terms.partner_max_days or 0),
+        for_partner=True,
+    )
 
 
 def pickup_place(listing: Listing) -> Venue | Commune:
@@ -67,6 +96,8 @@ def pickup_place(listing: Listing) -> Venue | Commune:
     listing's commune if the owner gave none)."""
     if listing.venue is not None:
         return listing.venue
+    if listing.organisation is not None:
+        return listing.commune
     return listing.owner.home_commune or listing.commune
 
 
@@ -77,12 +108,18 @@ def set_terms(
     max_days: int | None,
     deposit_cents: int | None,
     kit_item_ids: list[int] | None = None,
+    partner_deposit_waived: bool = False,
+    partner_max_days: int | None = None,
 ) -> LoanTerms:
-    """Set the loan lengths (days), the deposit (cents, None or 0 for none) and the kit's items.
+    """Set the loan lengths (days), the deposit (cents, None or 0 for none) and the kit's items;
+    on an organisation's listing, the terms for verified organisations too.
 
     Lengths: 1 ≤ min ≤ max ≤ 366. Deposit: at most 2,000 €. Kit items: other loan listings of
-    the same owner, not closed, that are not kits themselves; a listing inside a kit cannot become
-    a kit (no nesting). Raises Forbidden (not the owner) or ValidationFailed naming the fields.
+    the same owner (for an organisation's listing, of the same organisation), not closed, that
+    are not kits themselves; a listing inside a kit cannot become a kit (no nesting). Partner
+    terms (``partner_deposit_waived``, ``partner_max_days``: min ≤ it ≤ 366) exist only on an
+    organisation's listing. Raises Forbidden (not the owner) or ValidationFailed naming the
+    fields.
     """
     _require_owner(actor, listing)
     errors: dict = {}
@@ -101,6 +138,7 @@ def set_terms(
             "La caution doit être comprise entre 0 et %(limit)s €.", limit=DEPOSIT_MAX_CENTS // 100
         )
     items = _checked_kit_items(listing, kit_item_ids or [], errors)
+    _check_partner_terms(listing, min_days, partner_deposit_waived, partner_max_days, errors)
     if errors:
         raise ValidationFailed(errors)
     row = db.session.get(LoanTerms, listing.id)
@@ -109,12 +147,34 @@ def set_terms(
         db.session.add(row)
     row.min_days, row.max_days = min_days, max_days
     row.deposit_cents = deposit_cents or None
+    row.partner_deposit_waived = bool(partner_deposit_waived)
+    row.partner_max_days = partner_max_days
     if kit_item_ids is not None:
         db.session.execute(delete(KitItem).where(KitItem.kit_id == listing.id))
         for item in items:
             db.session.add(KitItem(kit_id=listing.id, item_id=item.id))
     db.session.flush()
     return row
+
+
+def _check_partner_terms(
+    listing: Listing, min_days, waived: bool, max_days: int | None, errors: dict
+) -> None:
+    if listing.organisation_id is None:
+        if waived or max_days is not None:
+            errors["partner_max_days"] = _l(
+                "Les conditions pour les organisations vérifiées concernent le matériel d’une "
+                "organisation."
+            )
+        return
+    if max_days is not None and not 1 <= max_days <= LONGEST_LOAN_DAYS:
+        errors["partner_max_days"] = _l(
+            "Indiquez une durée maximale entre 1 et %(limit)s jours.", limit=LONGEST_LOAN_DAYS
+        )
+    elif max_days is not None and isinstance(min_days, int) and max_days < min_days:
+        errors["partner_max_days"] = _l(
+            "La durée maximale ne peut pas être plus courte que la minimale."
+        )
 
 
 def _checked_kit_items(listing: Listing, ids: list[int], errors: dict) -> list[Listing]:
@@ -146,7 +206,13 @@ def kit_candidates(listing: Listing) -> list[Listing]:
         db.session.scalars(
             select(Listing)
             .where(
-                Listing.owner_id == listing.owner_id,
+                (
+                    Listing.organisation_id == listing.organisation_id
+                    if listing.organisation_id is not None
+                    else and_(
+                        Listing.owner_id == listing.owner_id, Listing.organisation_id.is_(None)
+                    )
+                ),
                 Listing.id != listing.id,
                 Listing.kind == ListingKind.LOAN.value,
                 Listing.status.in_(KIT_ITEM_STATUSES),
@@ -191,10 +257,22 @@ def check_dates(
                 count=length,
             )
         elif length > terms.max_days:
-            errors["end_date"] = _l(
-                "Ce matériel se prête au plus %(num)s jour(s) : votre demande en compte %(count)s.",
-                num=terms.max_days,
-                count=length,
+            errors["end_date"] = (
+                _l(
+                    "Ce matériel se prête au plus %(num)s jour(s), %(partner)s jours pour une "
+                    "organisation vérifiée qui l’emprunte en son nom : votre demande en compte "
+                    "%(count)s.",
+                    num=terms.max_days,
+                    partner=terms.partner_max_days,
+                    count=length,
+                )
+                if not terms.for_partner and (terms.partner_max_days or 0) > terms.max_days
+                else _l(
+                    "Ce matériel se prête au plus %(num)s jour(s) : votre demande en compte "
+                    "%(count)s.",
+                    num=terms.max_days,
+                    count=length,
+                )
             )
     venue = listing.venue
     if venue is not None:

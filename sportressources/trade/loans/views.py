@@ -27,11 +27,13 @@ from sportressources.core.errors import Forbidden, ValidationFailed
 from sportressources.core.params import date_param
 from sportressources.core.web import act, form_status, safe_next
 from sportressources.listings.models import Listing
+from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import can_view_listing
 from sportressources.trade.forms import RatingForm
 from sportressources.trade.loans import (
     extensions,
     handovers,
+    partners,
     policies,
     queries,
     services,
@@ -63,9 +65,20 @@ bp = Blueprint("loans", __name__)
 # --- template helpers ----------------------------------------------------------------------------
 
 
+def with_organisations(form: LoanRequestForm, listing: Listing) -> LoanRequestForm:
+    """Offer to borrow in the name of each verified organisation the member acts for."""
+    form.borrow_as.choices = [SelectChoice("", _("Moi-même"))] + [
+        SelectChoice(
+            str(organisation.id), _("Emprunter au nom de %(name)s", name=organisation.name)
+        )
+        for organisation in partners.borrowing_organisations(current_user, listing)
+    ]
+    return form
+
+
 def new_request_form(listing: Listing) -> LoanRequestForm:
     """An empty request form, its first day taken from ``?debut=`` (a free day's link)."""
-    form = LoanRequestForm(prefix="loan", formdata=None)
+    form = with_organisations(LoanRequestForm(prefix="loan", formdata=None), listing)
     today = paris_today()
     horizon = today + timedelta(days=terms.HORIZON_DAYS)
     start = date_param(request.args, "debut", earliest=today, latest=horizon)
@@ -173,7 +186,7 @@ def listing(listing_id: int):
 @login_required
 def request_loan(listing_id: int):
     listing = _loan_listing(listing_id)
-    form = LoanRequestForm(prefix="loan")
+    form = with_organisations(LoanRequestForm(prefix="loan"), listing)
     waitlist_form = None
     if form.validate_on_submit():
         done = act(
@@ -183,6 +196,7 @@ def request_loan(listing_id: int):
                 form.start_date.data,
                 form.end_date.data,
                 form.message.data or "",
+                borrower_organisation_id=int(form.borrow_as.data) if form.borrow_as.data else None,
             ),
             form=form,
         )
@@ -190,7 +204,7 @@ def request_loan(listing_id: int):
             flash(
                 _(
                     "Votre demande est envoyée à %(name)s. Vous recevrez un e-mail dès sa réponse.",
-                    name=listing.owner.display_name,
+                    name=owner_name(listing),
                 ),
                 "success",
             )

@@ -36,7 +36,21 @@ def _terms_form(listing: Listing, formdata=None) -> TermsForm:
             Decimal(current.deposit_cents) / 100 if current.deposit_cents is not None else None
         )
         form.kit_items.data = terms.kit_item_ids_of(listing)
+        form.partner_deposit_waived.data = current.partner_deposit_waived
+        form.partner_max_days.data = current.partner_max_days
+    if listing.organisation_id is None:
+        del form.partner_deposit_waived
+        del form.partner_max_days
     return form
+
+
+def _partner_values(form: TermsForm) -> dict:
+    if getattr(form, "partner_max_days", None) is None:  # a member's own listing
+        return {}
+    return {
+        "partner_deposit_waived": bool(form.partner_deposit_waived.data),
+        "partner_max_days": form.partner_max_days.data,
+    }
 
 
 def _render_terms(listing: Listing, form=None, block_form=None, status: int = 200):
@@ -64,6 +78,7 @@ def terms_page(listing_id: int):
             form.max_days.data,
             _cents(form.deposit.data),
             form.kit_items.data or [],
+            **_partner_values(form),
         ),
         form=form,
     ):

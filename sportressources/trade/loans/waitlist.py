@@ -19,6 +19,7 @@ from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, NotFound
 from sportressources.core.mail import external_url
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
+from sportressources.listings.policies import acts_for_owner
 from sportressources.notifications.services import site_path
 from sportressources.trade.loans.availability import (
     DatesTaken,
@@ -52,7 +53,7 @@ def join_waitlist(
     visible loan listing), ValidationFailed (dates), Conflict (dates free, or blocked by the
     owner rather than booked).
     """
-    if actor.id == listing.owner_id:
+    if acts_for_owner(actor, listing):
         raise Forbidden(_l("C’est votre annonce : vous ne pouvez pas attendre votre matériel."))
     if listing.kind != ListingKind.LOAN.value or listing.status != ListingStatus.PUBLISHED.value:
         raise NotFound(_l("Cette annonce de prêt n’existe pas ou n’est plus visible."))
