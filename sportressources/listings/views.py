@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from wtforms import SelectChoice
 
 from sportressources.core.errors import ValidationFailed
@@ -55,7 +54,6 @@ def register_template_globals(state) -> None:
         can_edit_listing=can_edit_listing,
         can_contact_owner=can_contact_owner,
         listing_page_url=listing_page_url,
-        organisation_url=organisation_url,
         owner_name=owner_name,
         acts_for_owner=acts_for_owner,
         can_publish_for_organisation=can_publish_for_organisation,
@@ -92,14 +90,6 @@ def photo_url(key: str, size: str = "m") -> str:
     """URL of a stored photo: size "l" (large), "m" (medium) or "s" (small)."""
     suffix = "" if size == "l" else f"-{size}"
     return url_for("media.file", name=f"{key}{suffix}.jpg")
-
-
-def organisation_url(organisation) -> str:
-    """The public page of an organisation (a plain path until its blueprint is registered)."""
-    try:
-        return url_for("organisations.detail", slug=organisation.slug)
-    except BuildError:
-        return f"/organisations/{organisation.slug}"
 
 
 def listing_page_url(listing: Listing) -> str | None:
