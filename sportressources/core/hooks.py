@@ -27,7 +27,10 @@ templates through these slots:
 - ``profile.actions``, ``profile.sections``: a member's public profile (``member``);
 - ``account.nav``, ``account.sections``: « Mon compte », its menu and below the profile form;
 - ``message.actions``: under each message of a conversation (``message``);
-- ``rating.actions``: beside each rating shown on a profile (``rating``).
+- ``rating.actions``: beside each rating shown on a profile (``rating``);
+- ``organisation.sections``: an organisation's public page (``organisation``, ``viewer``): its
+  gear and loans, its drives, its redistribution figures;
+- ``venue.sections``: a venue's page (``venue``): the drives collecting there;
 - ``footer.links``: links of the footer and of the sitemap's « Informations » (the transparency
   report).
 """
