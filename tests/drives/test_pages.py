@@ -48,8 +48,8 @@ def test_the_list_shows_current_then_past_drives_with_results(
         < page.index("Collectes passées")
         < page.index("Collecte d’hiver")
     )
-    assert "2 objet(s) promis sur 8 recherché(s)." in page
-    assert "Résultat : 0 objet(s) reçu(s) sur 0 recherché(s)." in page
+    assert "Objets promis : 2 sur 8." in page
+    assert "Résultat — objets reçus : 0 sur 0." in page
 
 
 def test_filters_by_zone_commune_and_venue(client, drive, venue):
