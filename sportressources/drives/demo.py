@@ -41,7 +41,10 @@ def seed_demo_drives() -> str | None:
             Membership.role == MemberRole.MANAGER.value,
         )
     )
-    venues = services.dropoff_venues()[:2]
+    # The venues of the club's own commune first
+    venues = sorted(
+        services.drive_venues(), key=lambda v: v.commune_insee != organisation.commune_insee
+    )[:2]
     if manager is None or not venues:
         return None
     today = paris_today()

@@ -25,7 +25,7 @@ from sportressources.drives.models import (
 from sportressources.geo.models import Commune, Zone
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.organisations.models import Organisation
-from sportressources.venues.models import Venue
+from sportressources.venues.models import Venue, VenueStatus
 
 PAST_LIMIT = 30
 
@@ -189,4 +189,18 @@ def progress(drive: Drive) -> tuple[int, int, int]:
         sum(line.received for line in lines),
         sum(line.pledged for line in lines),
         sum(line.quantity_wanted for line in lines),
+    )
+
+
+def venues_with_drives() -> list[Venue]:
+    """Published venues where a drive has or had a slot, by name (the list's venue filter)."""
+    return list(
+        db.session.scalars(
+            select(Venue)
+            .where(
+                Venue.status == VenueStatus.PUBLISHED.value,
+                Venue.id.in_(select(DriveSlot.venue_id).distinct()),
+            )
+            .order_by(Venue.name)
+        )
     )

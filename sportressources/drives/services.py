@@ -238,13 +238,13 @@ class SlotData:
     capacity: int | None
 
 
-def dropoff_venues() -> list[Venue]:
-    """Published venues whose staff accept gear dropped off, by name: where slots may be."""
+def drive_venues() -> list[Venue]:
+    """Published venues, by name: where a drive's slots may be. The organisation's own members
+    receive the gear during the slot, so any venue will do, not only those whose staff keep gear
+    left for someone (``Venue.dropoff``)."""
     return list(
         db.session.scalars(
-            select(Venue)
-            .where(Venue.status == VenueStatus.PUBLISHED.value, Venue.dropoff.is_(True))
-            .order_by(Venue.name)
+            select(Venue).where(Venue.status == VenueStatus.PUBLISHED.value).order_by(Venue.name)
         )
     )
 
@@ -252,7 +252,7 @@ def dropoff_venues() -> list[Venue]:
 def _check_slot(drive: Drive, data: SlotData, slot: DriveSlot | None) -> Venue:
     errors: dict = {}
     venue = db.session.get(Venue, data.venue_id) if data.venue_id else None
-    if venue is None or not venue.is_published or not venue.dropoff:
+    if venue is None or not venue.is_published:
         errors["venue"] = _l("Choisissez un lieu de dépôt dans la liste.")
     if data.starts_at is None or data.ends_at is None:
         errors["day"] = _l("Indiquez le jour et les heures du créneau.")

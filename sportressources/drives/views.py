@@ -26,7 +26,6 @@ from sportressources.geo import queries as geo
 from sportressources.geo.models import Commune
 from sportressources.listings import photos
 from sportressources.listings.taxonomy import CONDITION_LABELS
-from sportressources.venues.models import Venue
 
 bp = Blueprint("drives", __name__, url_prefix="/collectes")
 
@@ -57,11 +56,7 @@ def _filter_form() -> tuple[FilterForm, dict]:
         [(z.short_name, [(c.insee, c.label) for c in cs]) for z, cs in geo.communes_by_zone()],
         blank=_("Toutes"),
     )
-    venues = db.session.scalars(
-        db.select(Venue)
-        .where(Venue.dropoff.is_(True), Venue.status == "published")
-        .order_by(Venue.name)
-    ).all()
+    venues = queries.venues_with_drives()
     form.venue.choices = [SelectChoice("", _("Tous"))] + [
         SelectChoice(str(v.id), v.name) for v in venues
     ]

@@ -109,7 +109,7 @@ def _slot_form(drive, slot=None) -> SlotForm:
             slot.capacity,
         )
     form.venue.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(v.id), f"{v.name} ({v.commune.name})") for v in services.dropoff_venues()
+        SelectChoice(str(v.id), f"{v.name} ({v.commune.name})") for v in services.drive_venues()
     ]
     return form
 

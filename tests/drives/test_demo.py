@@ -22,7 +22,7 @@ def test_the_demo_drive_is_created_once(app, venue):
         make_user(email=email)
     report = seed_demo_drives()
     db.session.commit()
-    assert report == "1 collecte, 2 créneaux, 2 promesse(s)"
+    assert report == "1 collecte, 4 créneaux, 2 promesse(s)"  # two venues, two days each
     assert seed_demo_drives() is None
     drive = db.session.scalar(select(Drive).where(Drive.organisation_id == club.id))
     assert [line.pledged for line in drive.wish_lines] == [2, 2, 2]

@@ -75,17 +75,22 @@ def test_drive_dates_and_title_are_checked(club, manager):
     assert set(refused.value.fields) == {"title", "starts_on", "ends_on"}
 
 
-def test_slots_must_be_at_a_drop_off_venue_within_the_dates(drive, manager, venue, app):
+def test_slots_must_be_at_a_published_venue_within_the_dates(drive, manager, venue, app):
     from sqlalchemy import select
 
     from sportressources.venues.models import Venue
 
+    # Any published venue will do: the club's own volunteers receive the gear there
     other = db.session.scalars(
         select(Venue).where(Venue.id != venue.id, Venue.dropoff.is_(False))
     ).first()
     day = drive.starts_on + timedelta(days=1)
+    slot = services.add_slot(
+        manager, drive, services.SlotData(other.id, at(day, 14), at(day, 15), 3)
+    )
+    assert slot.venue_id == other.id
     with pytest.raises(ValidationFailed) as refused:
-        services.add_slot(manager, drive, services.SlotData(other.id, at(day, 14), at(day, 15), 3))
+        services.add_slot(manager, drive, services.SlotData(999_999, at(day, 14), at(day, 15), 3))
     assert "venue" in refused.value.fields
     late = drive.ends_on + timedelta(days=1)
     with pytest.raises(ValidationFailed) as refused:

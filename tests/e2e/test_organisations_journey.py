@@ -172,8 +172,6 @@ def test_a_club_registers_runs_a_drive_and_redistributes_what_it_received(page, 
     make_user(email="modo@example.org", display_name="Modération", role="moderator")
     make_user(email="donor@example.org", display_name="Camille")
     venue = db.session.scalars(select(Venue).order_by(Venue.id)).first()
-    venue.dropoff = True
-    db.session.commit()
 
     register_and_verify_the_club(page)
     invite_a_volunteer_who_signs_up(page)
