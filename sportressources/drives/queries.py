@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from sportressources.core.dates import paris_today
@@ -20,7 +20,6 @@ from sportressources.drives.models import (
     Pledge,
     PledgeItem,
     PledgeStatus,
-    WishLine,
 )
 from sportressources.geo.models import Commune, Zone
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
@@ -95,18 +94,6 @@ def organisation_drives(organisation: Organisation, today: date | None = None) -
     """An organisation's drives, running and upcoming, then past ones with their results."""
     return _split(
         select(Drive).where(Drive.organisation_id == organisation.id), today or paris_today(), 100
-    )
-
-
-def collected_count(organisation: Organisation) -> int:
-    """How many items the organisation received through its drives."""
-    return int(
-        db.session.scalar(
-            select(func.coalesce(func.sum(WishLine.received), 0))
-            .join(Drive, Drive.id == WishLine.drive_id)
-            .where(Drive.organisation_id == organisation.id)
-        )
-        or 0
     )
 
 

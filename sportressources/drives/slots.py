@@ -23,5 +23,4 @@ def organisation_section(organisation=None, **_context) -> str:
         "drives/_organisation_section.html",
         organisation=organisation,
         lists=queries.organisation_drives(organisation),
-        collected=queries.collected_count(organisation),
     )
