@@ -63,7 +63,12 @@ def _filter_form() -> tuple[FilterForm, dict]:
     form.validate()
     chosen = {
         "zone": next((z for z in zones if z.slug == form.zone.data), None),
-        "commune": db.session.get(Commune, form.commune.data) if form.commune.data else None,
+        # Only a commune of the list: a value the select refused is never looked up
+        "commune": (
+            db.session.get(Commune, form.commune.data)
+            if form.commune.data and not form.commune.errors
+            else None
+        ),
         "venue": next((v for v in venues if str(v.id) == form.venue.data), None),
     }
     return form, chosen

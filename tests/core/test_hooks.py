@@ -139,7 +139,14 @@ def test_with_every_package_my_space_and_the_header_keep_their_order(
 
     header = html.split('<ul class="account-nav">', 1)[1].split("</ul>", 1)[0]
     links = re.findall(r'<li><a href="([^"]+)"', header)
-    assert links == ["/messages", "/notifications", "/prets", "/mon-espace", "/compte/"]
+    assert links == [
+        "/messages",
+        "/notifications",
+        "/prets",
+        "/collectes/mes-promesses",
+        "/mon-espace",
+        "/compte/",
+    ]
     assert '<a href="/mon-espace" aria-current="page">' in header
     assert '<span class="badge">(1 non lu)</span>' in header
     assert unserved(app, html) == []

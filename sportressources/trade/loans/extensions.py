@@ -30,6 +30,7 @@ from sportressources.trade.loans.models import (
 from sportressources.trade.loans.notices import tell
 from sportressources.trade.loans.rules import (
     lender_side_members,
+    lock_booked_listings,
     lock_loan,
     require_side,
     status_conflict,
@@ -122,6 +123,7 @@ def accept_extension(actor, loan: Loan, now: datetime | None = None) -> Loan:
     booked = sorted(
         db.session.scalars(select(Booking.listing_id).where(Booking.loan_id == loan.id))
     )
+    lock_booked_listings(booked)
     problem = unavailability(
         listing, loan.end_date + timedelta(days=1), new_end, booked, except_loan_id=loan.id
     )

@@ -33,6 +33,17 @@ def lock_loan(loan: Loan) -> Listing:
     return listing
 
 
+def lock_booked_listings(listing_ids: list[int]) -> None:
+    """Lock, in ascending id order, every listing a loan books (a kit and each of its items).
+
+    Two loans booking one item at once (a kit's and the item's own) then take turns instead of
+    both writing their booking and each waiting for the other at the exclusion constraint, which
+    PostgreSQL ends as a deadlock. Same FOR NO KEY UPDATE as ``lock_loan``; a no-op on SQLite.
+    """
+    for listing_id in sorted(listing_ids):
+        lock_listing(listing_id, key_share=True)
+
+
 def require_side(actor, loan: Loan, wanted: str | None = None, message=NOT_A_PARTY) -> str:
     return require_party(actor, loan_parties(loan), message, wanted)
 

@@ -56,6 +56,7 @@ from sportressources.trade.loans.policies import is_loan_listing, loan_side, pic
 from sportressources.trade.loans.rules import (
     free_bookings,
     lender_side_members,
+    lock_booked_listings,
     lock_loan,
     other_party,
     other_side_members,
@@ -260,6 +261,7 @@ def accept_loan(actor, loan: Loan, now: datetime | None = None) -> Loan:
             )
         )
     ids = booked_listing_ids(listing)
+    lock_booked_listings(ids)
     problem = unavailability(listing, loan.start_date, loan.end_date, ids)
     if problem is not None:
         raise problem
