@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.restrictions import require_unrestricted
@@ -26,11 +26,9 @@ from sportressources.core.signals import (
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text
 from sportressources.geo.models import Commune
-from sportressources.listings.favourites import favourites_of
 from sportressources.listings.models import (
     VISIBLE_STATUSES,
     Condition,
-    Favourite,
     Listing,
     ListingKind,
     ListingPhoto,
@@ -460,44 +458,3 @@ def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
             .limit(limit)
         )
     )
-
-
-# --- personal data --------------------------------------------------------------------------------
-
-
-def export_listings(user) -> tuple[str, dict]:
-    listings = db.session.scalars(select(Listing).where(Listing.owner_id == user.id)).all()
-    return "listings", {
-        "listings": [
-            {
-                "id": listing.id,
-                "kind": listing.kind,
-                "title": listing.title,
-                "description": listing.description,
-                "status": listing.status,
-                "commune": listing.commune_insee,
-                "price_cents": listing.price_cents,
-                "created_at": listing.created_at.isoformat(),
-                "photos": [photo.key for photo in listing.photos],
-            }
-            for listing in listings
-        ],
-        "favourites": [listing.id for listing in favourites_of(user)],
-    }
-
-
-def withdraw_listings_of_deleted_account(user) -> None:
-    """The member's open listings leave the site; others' records (exchanges) stay intact.
-    Those published for an organisation stay: they are the organisation's."""
-    for listing in db.session.scalars(
-        select(Listing).where(
-            Listing.owner_id == user.id,
-            Listing.organisation_id.is_(None),
-            Listing.status.not_in(CLOSED_STATUSES),
-        )
-    ):
-        listing_closing.send(listing, actor=user, deleting_account=True)
-        apply_transition(listing, "withdraw", actor=user)
-    db.session.execute(delete(Favourite).where(Favourite.user_id == user.id))
-    # The member's own requests on others' listings: see exchanges' receiver
-    db.session.flush()

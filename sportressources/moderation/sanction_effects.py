@@ -22,7 +22,7 @@ from sportressources.moderation.members import active_sanctions
 from sportressources.moderation.models import Sanction, SanctionKind
 from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.trade.exchanges.services import cancel_requests_of_restricted_member
-from sportressources.trade.loans.services import settle_loans_of_restricted_member
+from sportressources.trade.loans.restrictions import settle_loans_of_restricted_member
 
 # Why the system hides or shows listings, in the audit log
 HIDE_REASON = "owner suspended or banned"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from sportressources.core.db import db
 from sportressources.core.errors import Forbidden
-from sportressources.listings import services
+from sportressources.listings import personal_data, services
 from sportressources.listings.models import Listing
 from sportressources.organisations.queries import membership_of
 from tests.factories import add_member, committed, make_listing, make_organisation, make_user
@@ -163,7 +163,7 @@ def test_the_members_listings_include_the_organisations(volunteer, shirts):
 
 def test_deleting_the_creators_account_leaves_the_organisations_listing(manager, shirts):
     own = make_listing(manager, title="Mes crampons")
-    committed(services.withdraw_listings_of_deleted_account(manager))
+    committed(personal_data.withdraw_listings_of_deleted_account(manager))
     assert (own.status, shirts.status) == ("withdrawn", "published")
 
 

@@ -21,6 +21,7 @@ from sportressources.trade.loans import (
     partners,
     policies,
     queries,
+    restrictions,
     services,
     terms,
     waitlist,
@@ -411,7 +412,7 @@ def test_the_creator_deleting_their_account_leaves_the_organisations_loans(
 
 def test_a_sanction_on_the_creator_leaves_the_organisations_loans(goals, manager, borrower):
     loan = ask(borrower, goals)
-    cancelled, continuing = services.settle_loans_of_restricted_member(manager, now=NOW)
+    cancelled, continuing = restrictions.settle_loans_of_restricted_member(manager, now=NOW)
     db.session.commit()
     assert (cancelled, continuing) == ([], []) and loan.status == "requested"
 
