@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from sportressources.core.db import transaction
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    """The ``--now`` option of the scheduled commands: an ISO date-time; without an offset it is a
+    local time (``BABEL_DEFAULT_TIMEZONE``, Europe/Paris)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            "date et heure ISO attendues, par exemple 2027-03-28T09:00+02:00"
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return moment
+
 
 data_cli = AppGroup("data", help="Données initiales (territoire, démonstration).")
 

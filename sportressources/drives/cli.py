@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 from flask.cli import AppGroup
 
-from sportressources.core.dates import PARIS
+from sportressources.core.cli import parse_moment
 from sportressources.core.db import transaction
 from sportressources.drives.reminders import send_reminders
-
-
-def parse_moment(value: str | None) -> datetime | None:
-    """An ISO date-time; without an offset it is a time in Europe/Paris."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(
-            "date et heure ISO attendues, par exemple 2027-03-28T09:00"
-        ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
-
 
 drives_cli = AppGroup("drives", help="Collectes : rappels des dépôts.")
 

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from sportressources.core.cli import parse_moment
 from sportressources.core.db import transaction
 from sportressources.core.mail.delivery import deliver_due, purge_outbox
 
 mail_cli = AppGroup("mail", help="Courriels : envoi de la file d’attente, purge.")
-
-
-def parse_moment(value: str | None) -> datetime | None:
-    """An ISO date-time; without an offset it is a local time (``BABEL_DEFAULT_TIMEZONE``)."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(
-            "date et heure ISO attendues, par exemple 2027-03-28T09:00+02:00"
-        ) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    return moment
 
 
 @mail_cli.command("send")
