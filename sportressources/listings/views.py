@@ -309,20 +309,25 @@ def search():
 @bp.route("/annonces/<int:listing_id>")
 def detail(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    place = listing.venue or listing.commune
+    # On the map: the pickup venue or the commune's centre, never where the owner lives
+    venue = listing.venue
+    place = venue or listing.commune
     return render_template(
         "listings/detail.html",
         listing=listing,
+        photo_widths={p.id: photos.stored_widths(p.width, p.height) for p in listing.photos},
         similar=services.similar_listings(listing),
         is_favourite=listing.id in favourites.favourite_ids(current_user, [listing.id]),
         markers=[
             {
                 "name": place.name,
-                "url": url_for("listings.detail", listing_id=listing.id),
-                "lat": listing.latitude,
-                "lon": listing.longitude,
-                "commune": listing.commune.name,
-                "approximate": listing.venue is None,
+                "url": url_for("venues.venue", slug=venue.slug)
+                if venue
+                else url_for("listings.detail", listing_id=listing.id),
+                "lat": place.latitude,
+                "lon": place.longitude,
+                "commune": place.commune.name if venue else place.name,
+                "approximate": venue is None or venue.position_approximate,
             }
         ],
         action_form=ActionForm(),
