@@ -1,22 +1,22 @@
 """``flask demo seed``: French demo listings for development, or many synthetic ones for benchmarks.
 
-Without options it adds, once, a few demo members, about sixty plausible listings across sports,
-categories, communes and venues (some with generated photos), and a few conversations. With
-``--listings N`` it bulk-loads N synthetic listings (a million takes minutes) owned by a pool of
-synthetic members, with skewed distributions: popular communes and words, mostly sales, 90 %
-published, ids rising with creation dates over two years.
+Without options it adds, once, a few demo members and sixty listings that read like a resident's:
+drawn from ``demo_catalogue`` (titles, sizes, audiences and brands that agree), each with a
+drawing of its gear (``demo_illustrations``) sent through the real photo pipeline, owned by
+residents only (the demo club publishes its own gear, staff never publish). With ``--listings N``
+it bulk-loads N synthetic listings (``synthetic``).
 """
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import random
 from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from sportressources.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
+from sportressources.accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from sportressources.accounts.models import User
 from sportressources.accounts.passwords import hash_password
 from sportressources.core.db import db, utcnow
@@ -24,81 +24,42 @@ from sportressources.core.security import Role
 from sportressources.core.states import apply_transition
 from sportressources.geo.models import Commune
 from sportressources.listings import services
+from sportressources.listings.demo_catalogue import BAND_SIZES, BANDS, ITEMS, Item
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
-from sportressources.listings.taxonomy import CATEGORIES
+from sportressources.listings.taxonomy import CATEGORIES, Category
 from sportressources.venues.models import Venue, VenueStatus
 
-# (sport, category, title, what it is made for, price new in euros)
-CATALOGUE = (
-    ("football", "chaussures", "Chaussures de foot à crampons", "terrain synthétique", 60),
-    ("football", "ballons", "Ballon de football", "l'entraînement", 25),
-    ("football", "protections", "Protège-tibias", "les matchs du samedi", 15),
-    ("football", "vetements", "Maillot de football", "le club", 40),
-    ("football", "materiel_collectif", "Lot de plots et chasubles", "les séances d'équipe", 35),
-    ("cyclisme", "velos", "Vélo enfant", "apprendre à rouler", 180),
-    ("cyclisme", "velos", "VTT", "les chemins du bassin minier", 350),
-    ("cyclisme", "velos", "Vélo de course", "les sorties du dimanche", 600),
-    ("cyclisme", "casques", "Casque de vélo", "rouler en sécurité", 45),
-    ("cyclisme", "accessoires_velo", "Pompe à vélo", "l'atelier", 25),
-    ("cyclisme", "sieges_velo_enfant", "Siège vélo enfant", "les balades en famille", 80),
-    ("natation", "maillots_bain", "Maillot de bain", "la piscine", 30),
-    ("natation", "autre", "Planche et pull-buoy", "les longueurs", 20),
-    ("tennis", "raquettes", "Raquette de tennis", "le club de tennis", 90),
-    ("tennis", "autre", "Tube de balles de tennis", "l'entraînement", 8),
-    ("tennis_de_table", "raquettes", "Raquette de ping-pong", "le tennis de table", 30),
-    ("badminton", "raquettes", "Raquette de badminton", "le badminton en salle", 40),
-    ("basket", "ballons", "Ballon de basket", "le playground", 30),
-    ("basket", "chaussures", "Chaussures de basket", "le gymnase", 90),
-    ("handball", "ballons", "Ballon de handball", "les entraînements", 25),
-    ("volley", "protections", "Genouillères de volley", "le volley en salle", 25),
-    ("rugby", "ballons", "Ballon de rugby", "l'école de rugby", 25),
-    ("rugby", "protege_dents", "Protège-dents", "le rugby", 20),
-    ("gymnastique", "vetements", "Justaucorps", "la gym", 35),
-    ("gymnastique", "fitness", "Tapis de gymnastique", "les exercices au sol", 40),
-    ("danse", "chaussures", "Chaussons de danse", "le cours de danse", 25),
-    ("randonnee_trail", "chaussures", "Chaussures de randonnée", "les terrils", 110),
-    ("randonnee_trail", "sacs", "Sac à dos de randonnée", "les sorties à la journée", 70),
-    ("randonnee_trail", "autre", "Bâtons de marche", "la marche nordique", 40),
-    ("fitness", "fitness", "Paire d'haltères", "la musculation à la maison", 40),
-    ("fitness", "fitness", "Banc de musculation", "la salle à la maison", 150),
-    ("sports_combat", "gants_combat", "Gants de boxe", "la boxe", 50),
-    ("sports_combat", "vetements", "Kimono de judo", "le dojo", 40),
-    ("escalade", "escalade", "Baudrier d'escalade", "la salle d'escalade", 60),
-    ("escalade", "chaussures", "Chaussons d'escalade", "la salle de bloc", 80),
-    ("equitation", "casques", "Bombe d'équitation", "le centre équestre", 70),
-    ("equitation", "chaussures", "Bottes d'équitation", "le centre équestre", 60),
-    ("glisse", "glisse", "Paire de skis", "les vacances à la neige", 250),
-    ("glisse", "glisse", "Skateboard", "le skatepark", 80),
-    ("hockey", "glisse", "Rollers", "le roller en salle", 90),
-    ("hockey", "autre", "Crosse de hockey", "le hockey sur gazon", 45),
-    ("athletisme", "chaussures", "Pointes d'athlétisme", "la piste", 70),
-    ("athletisme", "vetements", "Survêtement", "l'échauffement", 45),
-    ("multisport", "sacs", "Sac de sport", "le vestiaire", 30),
-    ("multisport", "autre", "Trottinette", "aller au stade", 60),
-)
 CONDITIONS = ("very_good", "good", "good", "worn")
-AUDIENCES = ("enfant", "junior", "femme", "homme", "adulte")
-BRANDS = (
-    "Decathlon", "Kipsta", "Btwin", "Rockrider", "Domyos", "Artengo", "Kalenji", "Nabaiji",
-    "Quechua", "Adidas", "Nike", "Puma", "Asics", "Head", "Wilson", "Babolat", "Yonex", "Mizuno",
-    "Salomon", "Rossignol", "Petzl", "Oxelo", "Tarmak", "Allsix", "Outshock", "Simond", "Fouganza",
-    "Wedze",
-)  # fmt: skip
-DESCRIPTION_OPENINGS = (
-    "Mon fils a grandi, il ne s'en sert plus.",
-    "Acheté l'an dernier, très peu servi.",
-    "Utilisé une saison au club, en bon état général.",
-    "Ma fille a changé de sport, il dort au garage.",
-    "Idéal pour débuter sans se ruiner.",
-    "Récupéré lors d'un vide-grenier, jamais utilisé depuis.",
+
+# How a resident starts a description, by who the item was for
+OPENINGS: dict[str, tuple[str, ...]] = {
+    "enfant": (
+        "Mon fils a grandi, il ne s’en sert plus.",
+        "Devenu trop petit pour ma fille après une saison.",
+        "Notre petit dernier est passé à la taille au-dessus.",
+    ),
+    "junior": (
+        "Ma fille a changé de sport, il dort au garage.",
+        "Utilisé une saison au club par mon ado.",
+        "Mon fils a grandi d’un coup cette année.",
+    ),
+    "adulte": (
+        "Acheté l’an dernier, très peu servi.",
+        "Je ne pratique plus depuis mon changement de travail.",
+        "Récupéré lors d’un vide-grenier, jamais utilisé depuis.",
+        "Idéal pour débuter sans se ruiner.",
+    ),
+}
+NEW_OPENINGS = ("Acheté en double, jamais utilisé.", "Cadeau en double, encore emballé.")
+HOME_CLOSINGS = (
+    "Remise en main propre à {commune}, le soir après 18 h.",
+    "À récupérer à {commune} le samedi matin.",
+    "Je peux le déposer au stade de {commune} en semaine.",
 )
-DESCRIPTION_CLOSINGS = (
-    "À récupérer au stade le samedi matin.",
-    "Remise en main propre après l'entraînement.",
-    "Je peux le déposer au gymnase en semaine.",
-    "Disponible le soir après 18 h.",
-    "Me contacter par la messagerie du site.",
-)
+VENUE_CLOSING = "À retirer à {venue}, rendez-vous à fixer par la messagerie du site."
+# Demo accounts that publish in their own name: residents. The club's manager publishes in the
+# club's name (trade.loans.organisation_demo); moderators and admins never publish.
+RESIDENT_ACCOUNTS = ("camille@example.org", "yanis@example.org")
 DEMO_MEMBERS = (
     # email, display name, home commune (INSEE)
     ("lea.martin@example.org", "Léa M.", "62498"),  # Lens
@@ -118,7 +79,9 @@ DEMO_MODERATOR = "moderation@example.org"
 def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
     """Demo members and listings, once: a second run adds nothing.
 
-    Needs the territory; creates the demo accounts first when the database has none.
+    Needs the territory; creates the demo accounts first when the database has none. Every
+    listing goes through the listing service like a member's form (the price cap, the hygiene
+    and safety rules hold for demo data too), then the demo moderator approves it.
     """
     load_demo_accounts()
     owners = demo_members()
@@ -128,56 +91,37 @@ def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
     if marker:
         return "des annonces de démonstration existent déjà, rien à faire"
     communes = {c.insee: c for c in db.session.scalars(select(Commune))}
-    venues = list(
-        db.session.scalars(
-            select(Venue).where(Venue.status == VenueStatus.PUBLISHED.value, Venue.pickup)
-        )
-    )
+    pickup_venues: dict[str, list[Venue]] = {}
+    for venue in db.session.scalars(
+        select(Venue)
+        .where(Venue.status == VenueStatus.PUBLISHED.value, Venue.pickup)
+        .order_by(Venue.id)
+    ):
+        pickup_venues.setdefault(venue.commune_insee, []).append(venue)
     photo_maker = _photo_maker() if with_photos else None
     moderator = db.session.scalar(select(User).where(User.email == DEMO_MODERATOR))
     now = utcnow()
     listings = []
     for number in range(DEMO_LISTINGS):
         owner = owners[number % len(owners)]
-        sport, category_code, title, purpose, new_price = CATALOGUE[number % len(CATALOGUE)]
-        category = CATEGORIES[category_code]
-        kind = _kind_for(category, rng)
-        condition = "new" if category.new_only else rng.choice(CONDITIONS)
-        size = rng.choice(category.sizes) if category.sizes else ""
+        item = ITEMS[number % len(ITEMS)]
         commune = communes.get(owner.home_commune_insee or "") or communes["62498"]
-        venue = rng.choice(venues) if venues and rng.random() < 0.3 else None
-        audience = rng.choice(AUDIENCES)
-        brand = rng.choice(BRANDS)
+        nearby = pickup_venues.get(commune.insee, [])
+        venue = rng.choice(nearby) if nearby and rng.random() < 0.4 else None
         created = now - timedelta(days=rng.uniform(0, 60))
-        keys = [photo_maker(title, number)[0]] if photo_maker is not None else []
-        # Through the listing service, like a member's form: the price cap, the hygiene and
-        # safety rules hold for demo data too; then approved by the demo moderator.
-        listing = services.create_listing(
-            owner,
-            services.ListingData(
-                kind=kind,
-                title=f"{title} {audience}"[:120],
-                description=(
-                    f"{rng.choice(DESCRIPTION_OPENINGS)} Parfait pour {purpose}. "
-                    f"{rng.choice(DESCRIPTION_CLOSINGS)}"
-                ),
-                sport=sport,
-                category=category_code,
-                size=size,
-                age_group=_age_group_for(audience, rng),
-                condition=condition,
-                brand=brand,
-                new_price_cents=new_price * 100,
-                price_cents=_price_for(kind, new_price, rng),
-                safety_age_years=rng.randint(1, 4) if category.safety else None,
-                safety_no_impact=True if category.safety else None,
-                commune_insee=venue.commune_insee if venue else commune.insee,
-                venue_id=venue.id if venue else None,
-                photo_keys=keys,
-            ),
-            submit=bool(keys),
-        )
-        if keys:  # a published listing has at least one photo
+        data = _listing_data(item, rng, commune, venue)
+        if photo_maker is not None:
+            # A few listings with three photos, so that the carousel has something to show
+            count = 3 if number % 5 == 2 else 1
+            made = [
+                photo_maker(
+                    data.title, number * 3 + k, category=item.category, drawing=item.drawing
+                )
+                for k in range(count)
+            ]
+            data = dataclasses.replace(data, photo_keys=[key for key, *_size in made])
+        listing = services.create_listing(owner, data, submit=bool(data.photo_keys))
+        if data.photo_keys:  # a published listing has at least one photo
             if listing.status == ListingStatus.AWAITING_REVIEW.value:
                 apply_transition(listing, "approve", actor=moderator, now=created)
             if number % 15 == 7:
@@ -193,10 +137,92 @@ def seed_demo(rng: random.Random, with_photos: bool = True) -> str:
     )
 
 
+def _listing_data(
+    item: Item, rng: random.Random, commune: Commune, venue: Venue | None
+) -> services.ListingData:
+    """A listing of ``item`` for one of its audiences, with a size that audience wears."""
+    category = CATEGORIES[item.category]
+    band = rng.choice(item.bands)
+    size, age_group = _size_and_age_for(item, category, band, rng)
+    brand = rng.choice(item.brands)
+    kind = _kind_for(category, rng)
+    opening = rng.choice(NEW_OPENINGS if category.new_only else OPENINGS[band])
+    if venue is not None:
+        closing = VENUE_CLOSING.format(venue=venue.name)
+    else:
+        closing = rng.choice(HOME_CLOSINGS).format(commune=commune.name)
+    return services.ListingData(
+        kind=kind,
+        title=_title(item, band, brand, size, category)[:120],
+        description=f"{opening} {item.details} {closing}",
+        sport=item.sport,
+        category=item.category,
+        size=size,
+        age_group=age_group,
+        condition="new" if category.new_only else rng.choice(CONDITIONS),
+        brand=brand,
+        new_price_cents=item.new_price * 100,
+        price_cents=_price_for(kind, item.new_price, rng),
+        safety_age_years=rng.randint(1, 4) if category.safety else None,
+        safety_no_impact=True if category.safety else None,
+        commune_insee=venue.commune_insee if venue else commune.insee,
+        venue_id=venue.id if venue else None,
+    )
+
+
+def _size_and_age_for(
+    item: Item, category: Category, band: str, rng: random.Random
+) -> tuple[str, str]:
+    """A size of ``category`` that ``band`` wears and the age group that goes with it: the
+    smallest sizes of a band for its youngest group."""
+    groups = BANDS[band]
+    allowed = category.sizes
+    if not allowed:
+        return "", rng.choice(groups)
+    wanted = item.sizes.get(band) or BAND_SIZES.get(category.size_system or "", {}).get(band, ())
+    choices = [size for size in wanted if size in allowed]
+    if not choices:  # a size list changed since this catalogue: the band's share of it
+        share = max(1, len(allowed) // 3)
+        start = {"enfant": 0, "junior": share}.get(band, len(allowed) - share)
+        choices = allowed[start : start + share]
+    index = rng.randrange(len(choices))
+    return choices[index], groups[min(len(groups) - 1, index * len(groups) // len(choices))]
+
+
+# How a title says a size, per size system; a system missing here leaves the size to the facts
+SIZE_IN_TITLE = {
+    "shoe_eu": ", pointure {size}",
+    "clothing": ", taille {size}",
+    "ball": ", taille {size}",
+    "bike_wheel": " {size}",
+    "glove_oz": " {size} oz",
+    "helmet": ", taille {size}",
+}
+
+
+def _title(item: Item, band: str, brand: str, size: str, category: Category) -> str:
+    title = item.title
+    if len(item.bands) > 1 and band not in title.lower():
+        title = f"{title} {band}"
+    title = f"{title} {brand}"
+    pattern = SIZE_IN_TITLE.get(category.size_system or "")
+    if size and pattern:
+        title += pattern.format(size=size)
+    return title
+
+
 def demo_members() -> list[User]:
-    emails = [email for email, *_ in DEMO_ACCOUNTS if email != "admin@example.org"]
-    existing = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
-    members = [existing[email] for email in emails if email in existing]
+    """The residents who own the demo listings: Camille and Yanis of the README, and six
+    members created here. Never staff, never the club's account (it publishes for the club)."""
+    existing = {
+        u.email: u
+        for u in db.session.scalars(select(User).where(User.email.in_(RESIDENT_ACCOUNTS)))
+    }
+    members = [
+        existing[email]
+        for email in RESIDENT_ACCOUNTS
+        if email in existing and existing[email].role == Role.RESIDENT.value
+    ]
     password_hash = None
     for email, name, commune in DEMO_MEMBERS:
         user = db.session.scalar(select(User).where(User.email == email))
@@ -232,37 +258,17 @@ def _price_for(kind: str, new_price_euros: int, rng: random.Random) -> int | Non
     return max(1, min(ceiling, max(50, int(ceiling * rng.uniform(0.2, 1.0)) // 50 * 50)))
 
 
-def _age_group_for(audience: str, rng: random.Random) -> str:
-    if audience in ("enfant", "junior"):
-        return rng.choice(("u7", "u9", "u11", "u13") if audience == "enfant" else ("u15", "u17"))
-    return "adult"
+def _photo_maker() -> Callable[..., tuple[str, int, int]]:
+    """A function that draws the gear of a listing and stores it like an upload: called with a
+    title (for the file name), a variant number, and the category or the drawing to use;
+    returns the storage key and the stored size. The files are written when the listing that
+    uses them commits."""
+    from sportressources.listings import photos
+    from sportressources.listings.demo_illustrations import drawing_for, render
 
-
-def _photo_maker() -> Callable[[str, int], object] | None:
-    """A function drawing a simple picture for a listing, or None without Pillow or photos."""
-    try:
-        from PIL import Image, ImageDraw
-
-        from sportressources.listings import photos
-    except ImportError:
-        return None
-
-    palette = ((29, 78, 137), (196, 69, 54), (46, 125, 50), (237, 108, 2), (94, 53, 177))
-
-    def make(title: str, number: int):
-        background = palette[number % len(palette)]
-        image = Image.new("RGB", (800, 600), background)
-        draw = ImageDraw.Draw(image)
-        draw.ellipse((250, 150, 550, 450), fill=(255, 255, 255), outline=(30, 30, 30), width=8)
-        draw.rectangle((40, 500, 760, 560), fill=(255, 255, 255))
-        draw.text((60, 515), title, fill=(20, 20, 20))
-        buffer = io.BytesIO()
-        image.save(buffer, "PNG")
-        processed = photos.process_upload(buffer.getvalue(), f"demo-{number}.png")
-        # Written when the listing that uses it commits
+    def make(title: str, number: int, *, category: str = "autre", drawing: str = ""):
+        png = render(drawing_for(category, drawing), number)
+        processed = photos.process_upload(png, f"demo-{number}.png")
         return photos.store_after_commit(processed), processed.width, processed.height
 
     return make
-
-
-# --- Synthetic data for benchmarks --------------------------------------------------------------

@@ -78,6 +78,19 @@ def dimensions(key: str) -> tuple[int, int]:
         return image.size
 
 
+def stored_widths(width: int, height: int) -> dict[str, int]:
+    """Width in pixels of each stored size (``l``, ``m``, ``s``, as ``photo_url`` names them) of a
+    photo whose large size is ``width`` × ``height``, for ``srcset``. A size no wider than the one
+    below it is left out: a small upload is stored at the same pixels three times."""
+    longest = max(width, height, 1)
+    widths: dict[str, int] = {}
+    for code, (_suffix, side) in zip(("l", "m", "s"), SIZES.values(), strict=True):
+        scaled = width if longest <= side else max(1, round(width * side / longest))
+        widths = {c: w for c, w in widths.items() if w != scaled}
+        widths[code] = scaled
+    return widths
+
+
 def stored_photo_columns(key: str) -> dict[str, str | int]:
     """The values of a ``ListingPhoto`` row for the photo ``key``, stored or written with the
     current transaction: the width and height of its large size, and its fingerprint

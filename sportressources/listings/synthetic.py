@@ -14,7 +14,7 @@ from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
 from sportressources.core.security import Role
 from sportressources.geo.models import Commune
-from sportressources.listings.demo import AUDIENCES, BRANDS, CATALOGUE, _price_for
+from sportressources.listings.demo import _price_for
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.listings.search.index import (
     document_text,
@@ -25,6 +25,62 @@ from sportressources.listings.search.index import (
 from sportressources.listings.taxonomy import CATEGORIES
 from sportressources.venues.models import Venue, VenueStatus
 
+# The vocabulary of synthetic listings (kept as it was when benchmarks/README.md was measured):
+# (sport, category, title, what it is made for, price new in euros)
+CATALOGUE = (
+    ("football", "chaussures", "Chaussures de foot à crampons", "terrain synthétique", 60),
+    ("football", "ballons", "Ballon de football", "l'entraînement", 25),
+    ("football", "protections", "Protège-tibias", "les matchs du samedi", 15),
+    ("football", "vetements", "Maillot de football", "le club", 40),
+    ("football", "materiel_collectif", "Lot de plots et chasubles", "les séances d'équipe", 35),
+    ("cyclisme", "velos", "Vélo enfant", "apprendre à rouler", 180),
+    ("cyclisme", "velos", "VTT", "les chemins du bassin minier", 350),
+    ("cyclisme", "velos", "Vélo de course", "les sorties du dimanche", 600),
+    ("cyclisme", "casques", "Casque de vélo", "rouler en sécurité", 45),
+    ("cyclisme", "accessoires_velo", "Pompe à vélo", "l'atelier", 25),
+    ("cyclisme", "sieges_velo_enfant", "Siège vélo enfant", "les balades en famille", 80),
+    ("natation", "maillots_bain", "Maillot de bain", "la piscine", 30),
+    ("natation", "autre", "Planche et pull-buoy", "les longueurs", 20),
+    ("tennis", "raquettes", "Raquette de tennis", "le club de tennis", 90),
+    ("tennis", "autre", "Tube de balles de tennis", "l'entraînement", 8),
+    ("tennis_de_table", "raquettes", "Raquette de ping-pong", "le tennis de table", 30),
+    ("badminton", "raquettes", "Raquette de badminton", "le badminton en salle", 40),
+    ("basket", "ballons", "Ballon de basket", "le playground", 30),
+    ("basket", "chaussures", "Chaussures de basket", "le gymnase", 90),
+    ("handball", "ballons", "Ballon de handball", "les entraînements", 25),
+    ("volley", "protections", "Genouillères de volley", "le volley en salle", 25),
+    ("rugby", "ballons", "Ballon de rugby", "l'école de rugby", 25),
+    ("rugby", "protege_dents", "Protège-dents", "le rugby", 20),
+    ("gymnastique", "vetements", "Justaucorps", "la gym", 35),
+    ("gymnastique", "fitness", "Tapis de gymnastique", "les exercices au sol", 40),
+    ("danse", "chaussures", "Chaussons de danse", "le cours de danse", 25),
+    ("randonnee_trail", "chaussures", "Chaussures de randonnée", "les terrils", 110),
+    ("randonnee_trail", "sacs", "Sac à dos de randonnée", "les sorties à la journée", 70),
+    ("randonnee_trail", "autre", "Bâtons de marche", "la marche nordique", 40),
+    ("fitness", "fitness", "Paire d'haltères", "la musculation à la maison", 40),
+    ("fitness", "fitness", "Banc de musculation", "la salle à la maison", 150),
+    ("sports_combat", "gants_combat", "Gants de boxe", "la boxe", 50),
+    ("sports_combat", "vetements", "Kimono de judo", "le dojo", 40),
+    ("escalade", "escalade", "Baudrier d'escalade", "la salle d'escalade", 60),
+    ("escalade", "chaussures", "Chaussons d'escalade", "la salle de bloc", 80),
+    ("equitation", "casques", "Bombe d'équitation", "le centre équestre", 70),
+    ("equitation", "chaussures", "Bottes d'équitation", "le centre équestre", 60),
+    ("glisse", "glisse", "Paire de skis", "les vacances à la neige", 250),
+    ("glisse", "glisse", "Skateboard", "le skatepark", 80),
+    ("hockey", "glisse", "Rollers", "le roller en salle", 90),
+    ("hockey", "autre", "Crosse de hockey", "le hockey sur gazon", 45),
+    ("athletisme", "chaussures", "Pointes d'athlétisme", "la piste", 70),
+    ("athletisme", "vetements", "Survêtement", "l'échauffement", 45),
+    ("multisport", "sacs", "Sac de sport", "le vestiaire", 30),
+    ("multisport", "autre", "Trottinette", "aller au stade", 60),
+)
+AUDIENCES = ("enfant", "junior", "femme", "homme", "adulte")
+BRANDS = (
+    "Decathlon", "Kipsta", "Btwin", "Rockrider", "Domyos", "Artengo", "Kalenji", "Nabaiji",
+    "Quechua", "Adidas", "Nike", "Puma", "Asics", "Head", "Wilson", "Babolat", "Yonex", "Mizuno",
+    "Salomon", "Rossignol", "Petzl", "Oxelo", "Tarmak", "Allsix", "Outshock", "Simond", "Fouganza",
+    "Wedze",
+)  # fmt: skip
 # Words of descriptions, most common first: drawn with a Zipf-like skew (« de » is everywhere)
 _DESCRIPTION_TEXT = """de le la et à en pour très bon état avec un une les des du est peu servi
     taille parfait enfant saison club entraînement vendu cause propre usure légère aucun défaut

@@ -309,24 +309,39 @@ def search():
 @bp.route("/annonces/<int:listing_id>")
 def detail(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
-    place = listing.venue or listing.commune
     return render_template(
         "listings/detail.html",
         listing=listing,
+        photo_widths={p.id: photos.stored_widths(p.width, p.height) for p in listing.photos},
         similar=services.similar_listings(listing),
         is_favourite=listing.id in favourites.favourite_ids(current_user, [listing.id]),
-        markers=[
-            {
-                "name": place.name,
-                "url": url_for("listings.detail", listing_id=listing.id),
-                "lat": listing.latitude,
-                "lon": listing.longitude,
-                "commune": listing.commune.name,
-                "approximate": listing.venue is None,
-            }
-        ],
+        markers=[_place_marker(listing)],
         action_form=ActionForm(),
     )
+
+
+def _place_marker(listing: Listing) -> dict:
+    """The listing's point on its map: the pickup venue, else the commune's centre; never read
+    from the listing's row or its owner, so that no finer position can leak."""
+    venue = listing.venue
+    if venue is not None:
+        return {
+            "name": venue.name,
+            "url": url_for("venues.venue", slug=venue.slug),
+            "lat": venue.latitude,
+            "lon": venue.longitude,
+            "commune": venue.commune.name,
+            "approximate": venue.position_approximate,
+        }
+    commune = listing.commune
+    return {
+        "name": commune.name,
+        "url": url_for("listings.detail", listing_id=listing.id),
+        "lat": commune.latitude,
+        "lon": commune.longitude,
+        "commune": commune.name,
+        "approximate": True,
+    }
 
 
 @bp.route("/mon-espace")

@@ -71,7 +71,7 @@ def seed_demo_club_gear() -> str:
     photo_maker = _photo_maker()
     made = []
     for number, (kind, sport, category, title, description, lending) in enumerate(CLUB_GEAR):
-        keys = [photo_maker(title, 100 + number)[0]] if photo_maker is not None else []
+        keys = [photo_maker(title, 100 + number, category=category)[0]]
         listing = listings.create_listing(
             member,
             listings.ListingData(
