@@ -46,7 +46,7 @@ def accept(loan_id: int):
         )
         flash(
             ngettext(
-                "Une autre demande chevauchait ces dates : elle est refusée et son auteur "
+                "%(num)s autre demande chevauchait ces dates : elle est refusée et son auteur "
                 "prévenu. %(names)s",
                 "%(num)s autres demandes chevauchaient ces dates : elles sont refusées et leurs "
                 "auteurs prévenus. %(names)s",

@@ -90,9 +90,7 @@ def test_the_owner_is_told_which_requests_were_declined_and_why(
     assert response.headers["Location"] == f"/prets/{winner.id}"
     page = text(owner_browser.get(response.headers["Location"]))
     assert "Prêt accepté : les dates sont réservées" in page
-    assert (
-        "Une autre demande chevauchait ces dates : elle est refusée et son auteur prévenu." in page
-    )
+    assert "1 autre demande chevauchait ces dates : elle est refusée et son auteur prévenu." in page
     assert "Rémi Rival (du" in page
     assert "Demandes refusées automatiquement" in page
     assert f'href="/prets/{overlapping.id}"' in page and f'href="/prets/{apart.id}"' not in page
