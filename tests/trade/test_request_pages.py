@@ -234,3 +234,31 @@ def test_the_page_is_for_the_two_parties_only(owner, asker, client_for):
     assert client_for(asker).get(f"/demandes/{request.id + 1000}").status_code == 404
     assert client_for(asker).get("/demandes/99999999999999999999").status_code == 404
     assert client_for(asker).get("/demandes/abc").status_code == 404
+
+
+def test_the_lists_run_the_same_statements_whatever_their_length(
+    owner, asker, client_for, count_queries
+):
+    owner_browser, asker_browser = client_for(owner), client_for(asker)
+
+    def statements() -> list[int]:
+        counts = []
+        for browser, path in (
+            (owner_browser, "/demandes-recues"),
+            (asker_browser, "/mes-demandes"),
+        ):
+            with count_queries() as run:
+                assert browser.get(path).status_code == 200
+            counts.append(len(run))
+        return counts
+
+    ask(asker, make_listing(owner=owner, title="Ballon 1"))
+    bike = make_loan_listing(owner)
+    committed(loans.request_loan(asker, bike, day(1), day(2), now=NOW))
+    few = statements()
+    for n in range(2, 6):
+        ask(asker, make_listing(owner=owner, title=f"Ballon {n}"))
+    committed(
+        loans.request_loan(asker, make_loan_listing(owner, title="Vélo 2"), day(3), day(4), now=NOW)
+    )
+    assert statements() == few
