@@ -210,6 +210,8 @@ def test_the_member_who_receives_a_gift_lands_on_its_page_and_may_rate(owner, as
 
     browser.post(f"/demandes/{request.id}/evaluer", data={"score": "5", "comment": "Merci"})
     assert "Échange terminé et évalué : merci !" in text(browser.get(f"/demandes/{request.id}"))
+    requests_page = text(client_for(owner).get(f"/annonces/{gift.id}/demandes"))
+    assert f'href="/demandes/{request.id}"' in requests_page
     owner_page = text(client_for(owner).get(f"/demandes/{request.id}"))
     assert "Évaluer Inès Intéressée" in owner_page and f'href="/annonces/{gift.id}"' in owner_page
 
