@@ -264,3 +264,16 @@ def test_the_lists_run_the_same_statements_whatever_their_length(
         loans.request_loan(asker, make_loan_listing(owner, title="Vélo 2"), day(3), day(4), now=NOW)
     )
     assert statements() == few
+
+
+def test_the_requester_may_withdraw_from_the_page_and_stays_on_it(owner, asker, client_for):
+    request = ask(asker, make_listing(owner=owner, title=GIFT_TITLE))
+    browser = client_for(asker)
+    page = f"/demandes/{request.id}"
+    assert f'action="/demandes/{request.id}/retirer"' in text(browser.get(page))
+    assert f'action="/demandes/{request.id}/retirer"' not in text(client_for(owner).get(page))
+    response = browser.post(f"/demandes/{request.id}/retirer", data={"next": page})
+    assert response.headers["Location"] == page
+    html = text(browser.get(page))
+    assert "Retirée" in html and "Aucune : cette demande est close." in html
+    assert fresh(request).status == "withdrawn"
