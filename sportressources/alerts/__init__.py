@@ -4,11 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from sportressources.alerts import services, slots
+    from sportressources.alerts import notices, services, slots
     from sportressources.alerts.views import bp
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
 
+    notices.register_kinds()
     app.register_blueprint(bp)
     app.cli.add_command(services.alerts_cli)
     add_to_slot(app, "search.results_head", partial("alerts/_save_search.html"))

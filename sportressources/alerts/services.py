@@ -25,10 +25,11 @@ from werkzeug.routing import BuildError
 
 from sportressources.accounts.models import User
 from sportressources.alerts.models import SavedSearch
+from sportressources.alerts.notices import ALERT_DIGEST
 from sportressources.core.dates import PARIS
 from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import Conflict, NotFound, ValidationFailed
-from sportressources.core.mail import external_url, send_mail
+from sportressources.core.mail import external_url
 from sportressources.core.text import clean_line
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
 from sportressources.geo.models import Commune, Zone
@@ -36,6 +37,7 @@ from sportressources.listings.search.index import listing_search
 from sportressources.listings.search.params import SearchParams, parse_search_args
 from sportressources.listings.search.query import SearchHit, search_listings
 from sportressources.listings.taxonomy import CATEGORIES, KIND_LABELS, SPORTS
+from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.venues.models import Venue
 
 ALERTS_PER_USER = 20
@@ -317,20 +319,27 @@ def _send_user_digest(user_id: int, now: datetime, day_start: datetime, report) 
         return
     alerts = [section.alert for section in sections]
     one_click = unsubscribe_url(alerts)
-    send_mail(
-        user.email,
-        _l("Nouvelles annonces pour vos alertes"),
-        "listings/alert_digest",
-        locale=user.locale,
-        headers={
-            "List-Unsubscribe": f"<{one_click}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-        user=user,
-        sections=sections,
-        unsubscribe_all_url=one_click,
-        manage_url=external_url("alerts.index"),
-        listing_url=lambda listing: external_url("listings.detail", listing_id=listing.id),
+    tell_member(
+        user,
+        ALERT_DIGEST,
+        site_path("alerts.index"),
+        email=Email(
+            _l("Nouvelles annonces pour vos alertes"),
+            "listings/alert_digest",
+            {
+                "sections": sections,
+                "unsubscribe_all_url": one_click,
+                "manage_url": external_url("alerts.index"),
+                "listing_url": lambda listing: external_url(
+                    "listings.detail", listing_id=listing.id
+                ),
+            },
+            headers={
+                "List-Unsubscribe": f"<{one_click}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        ),
+        alerts=", ".join(f"« {alert.name} »" for alert in alerts),
     )
     report.emails += 1
     report.alerts_sent += len(sections)

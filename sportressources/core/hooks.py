@@ -26,6 +26,8 @@ templates through these slots:
 - ``exchanges.my_requests.links``: under the member's requests;
 - ``profile.actions``, ``profile.sections``: a member's public profile (``member``);
 - ``account.nav``, ``account.sections``: « Mon compte », its menu and below the profile form;
+- ``exchange.actions`` (``exchange``, ``side``), ``loan.actions`` (``loan``, ``side``): the page of
+  one exchange request or loan, for its parties (« Écrire à … »);
 - ``message.actions``: under each message of a conversation (``message``);
 - ``rating.actions``: beside each rating shown on a profile (``rating``);
 - ``organisation.sections``: an organisation's public page (``organisation``, ``viewer``): its

@@ -27,5 +27,7 @@ def init_app(app: Flask) -> None:
     add_to_slot(app, "my_space.nav", partial("messages/_my_space_nav.html"), order=20)
     add_to_slot(app, "my_space.sections", slots.my_space_section, order=20)
     add_to_slot(app, "exchanges.my_requests.links", partial("messages/_my_requests_link.html"))
+    add_to_slot(app, "exchange.actions", slots.exchange_write_button)
+    add_to_slot(app, "loan.actions", slots.loan_write_button)
     personal_data_requested.connect(personal_data.export_messages)
     account_deleting.connect(personal_data.close_conversations_of_deleted_member)

@@ -33,6 +33,7 @@ from sportressources.messaging.notices import NEW_MESSAGE
 from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.organisations.models import Membership
 from sportressources.trade.exchanges.models import ExchangeRequest
+from sportressources.trade.loans.models import Loan
 
 BODY_MAX = 2000
 PREVIEW_LENGTH = 140
@@ -140,22 +141,41 @@ def start_conversation_about_request(actor, request: ExchangeRequest) -> Convers
     Lets the owner write first, to arrange the handover. Raises NotFound for anyone else (the
     same answer as a missing request) and Conflict when the other member deleted their account.
     """
-    listing = request.listing
+    return _between_parties(
+        actor,
+        request.listing,
+        request.requester,
+        _l("Cette demande n’existe pas ou ne vous concerne pas."),
+    )
+
+
+def start_conversation_about_loan(actor, loan: Loan) -> Conversation:
+    """The conversation between a loan's lender side and its borrower, for either: the one
+    they already have about the listing, or a new one.
+
+    Raises NotFound for anyone else, members following a loan their organisation borrows
+    included (the same answer as a missing loan), and Conflict when the other member deleted
+    their account.
+    """
+    return _between_parties(
+        actor, loan.listing, loan.borrower, _l("Ce prêt n’existe pas ou ne vous concerne pas.")
+    )
+
+
+def _between_parties(actor, listing: Listing, interested: User, not_yours) -> Conversation:
     is_owner = acts_for_owner(actor, listing)
-    if not is_owner and actor.id != request.requester_id:
-        raise NotFound(_l("Cette demande n’existe pas ou ne vous concerne pas."))
-    existing = _find_conversation(listing.id, request.requester_id)
+    if not is_owner and actor.id != interested.id:
+        raise NotFound(not_yours)
+    existing = _find_conversation(listing.id, interested.id)
     if existing is not None:
         return existing
     if is_owner:
-        gone = request.requester.is_deleted
+        gone = interested.is_deleted
     else:
         gone = listing.organisation_id is None and listing.owner.is_deleted
     if gone:
-        raise Conflict(
-            _l("Ce membre a supprimé son compte : il ne peut plus recevoir de messages.")
-        )
-    return _open(listing, request.requester_id)
+        raise Conflict(ACCOUNT_CLOSED_MESSAGE)
+    return _open(listing, interested.id)
 
 
 def _open(listing: Listing, interested_id: int) -> Conversation:

@@ -16,6 +16,7 @@ from sportressources.core.web import act, form_status, header_count
 from sportressources.listings.models import Listing
 from sportressources.messaging import services as messaging
 from sportressources.trade.exchanges.models import ExchangeRequest
+from sportressources.trade.loans.models import Loan
 
 # The application's ``int`` converter: ids beyond what the id columns hold are a 404.
 ID = "int"
@@ -65,6 +66,17 @@ def start_for_request(request_id: int):
     exchange = db.get_or_404(ExchangeRequest, request_id)
     done = act(
         lambda: messaging.start_conversation_about_request(current_user, exchange),
+        back=url_for("messages.inbox"),
+    )
+    return redirect(url_for("messages.conversation", conversation_id=done.value.id), code=303)
+
+
+@bp.post(f"/prets/<{ID}:loan_id>/ecrire")
+@login_required
+def start_for_loan(loan_id: int):
+    loan = db.get_or_404(Loan, loan_id)
+    done = act(
+        lambda: messaging.start_conversation_about_loan(current_user, loan),
         back=url_for("messages.inbox"),
     )
     return redirect(url_for("messages.conversation", conversation_id=done.value.id), code=303)

@@ -119,7 +119,7 @@ def _tell_exchange_cancelled(member, request) -> None:
         page = ("exchanges.listing_requests", {"listing_id": listing.id})
     else:
         counterpart, role = request.requester, "requester"
-        page = ("exchanges.my_requests", {})
+        page = ("exchanges.detail", {"request_id": request.id})
     _tell_counterpart(counterpart, "moderation_booking_cancelled", page, member, listing, role)
 
 

@@ -54,11 +54,12 @@ def register_kind(kind: str, message: LazyString) -> None:
 class Email:
     """The email part of a notice: ``templates/email/<template>.txt`` (and ``.html``), rendered
     with ``context`` and the recipient as ``user``. ``subject`` should be lazy, so that it is
-    written in the recipient's language."""
+    written in the recipient's language; ``headers`` are extra email headers (List-Unsubscribe)."""
 
     subject: str | LazyString
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] | None = None
 
 
 def site_path(endpoint: str, **values) -> str:
@@ -84,6 +85,7 @@ def tell_member(
             email.subject,
             email.template,
             locale=user.locale,
+            headers=email.headers,
             **{"user": user, **email.context},
         )
     return notification

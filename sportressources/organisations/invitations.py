@@ -20,6 +20,7 @@ from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import actor_of
+from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.organisations import services
 from sportressources.organisations.models import (
     Invitation,
@@ -28,6 +29,7 @@ from sportressources.organisations.models import (
     Organisation,
     OrganisationStatus,
 )
+from sportressources.organisations.notices import INVITED
 from sportressources.organisations.policies import can_manage_organisation
 from sportressources.organisations.queries import membership_of
 
@@ -87,16 +89,25 @@ def invite_member(actor, organisation: Organisation, email: str, role: str) -> s
         after=role,
         details={"invitation_id": invitation.id},
     )
-    send_mail(
-        address,
-        _l("Invitation à rejoindre %(organisation)s", organisation=organisation.name),
-        "organisations/invitation",
-        locale=invitee.locale if invitee is not None else None,
-        organisation=organisation,
+    subject = _l("Invitation à rejoindre %(organisation)s", organisation=organisation.name)
+    context = {
+        "organisation": organisation,
+        "inviter": actor.display_name,
+        "role": services.ROLE_LABELS[role],
+        "accept_url": external_url("organisations.invitation", token=token),
+        "days": VALIDITY.days,
+    }
+    if invitee is None:
+        send_mail(address, subject, "organisations/invitation", **context)
+        return token
+    # A member also finds it among their notices (the token stays in the email alone)
+    tell_member(
+        invitee,
+        INVITED,
+        site_path("organisations.page", slug=organisation.slug),
+        email=Email(subject, "organisations/invitation", context),
+        organisation=organisation.name,
         inviter=actor.display_name,
-        role=services.ROLE_LABELS[role],
-        accept_url=external_url("organisations.invitation", token=token),
-        days=VALIDITY.days,
     )
     return token
 

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from sportressources.notifications.services import register_kind
 
+INVITED = "organisation_invited"
+
 # kind -> (email subject, in-app message); both lazy, written in the recipient's language
 KINDS: dict[str, tuple[LazyString, LazyString]] = {
     "organisation_verified": (
@@ -36,6 +38,13 @@ KINDS: dict[str, tuple[LazyString, LazyString]] = {
     "organisation_member_left": (
         _l("Un membre a quitté votre organisation"),
         _l("%(member)s a quitté « %(organisation)s »."),
+    ),
+    INVITED: (
+        _l("Invitation à rejoindre une organisation"),
+        _l(
+            "%(inviter)s vous invite à rejoindre « %(organisation)s » : le lien pour accepter "
+            "est dans l’e-mail que vous avez reçu."
+        ),
     ),
     "organisation_closed": (
         _l("Une organisation a été fermée"),

@@ -11,7 +11,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.core.hooks import add_to_slot
     from sportressources.trade import exchanges, loans, slots
+    from sportressources.trade.views import bp
 
     exchanges.init_app(app)
     loans.init_app(app)
+    app.register_blueprint(bp)
     add_to_slot(app, "profile.sections", slots.profile_ratings, order=20)

@@ -113,7 +113,8 @@ def test_publish_review_find_talk_give_and_rate(page, photo_file):
     login(page, "taker@example.org")
     page.goto(listing_url)
     page.get_by_role("button", name="J’ai reçu l’article").click()
-    page.goto("/mes-demandes")
+    # The sold bike is the owner's alone now: Inès lands on the exchange's own page
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vente de")
     page.get_by_role("link", name="Évaluer Olivier").click()
     page.get_by_label("5 – Excellent").check()
     page.get_by_role("button", name="Envoyer mon évaluation").click()

@@ -52,19 +52,19 @@ def test_accepting_tells_the_chosen_member_and_declines_the_others_politely(
 ):
     rival = make_user(email="rival@example.org", display_name="Rémi Rival")
     request = committed(exchanges.request_item(asker, gift))
-    committed(exchanges.request_item(rival, gift))
+    rival_request = committed(exchanges.request_item(rival, gift))
     committed(exchanges.accept_request(owner, request))
     assert notices_shown_to(asker) == [
         (
             f"Olivier Propriétaire vous réserve « {TITLE} » : convenez ensemble de la remise.",
-            "/mes-demandes",
+            f"/demandes/{request.id}",
         )
     ]
     assert [mail.subject for mail in outbox.to(asker.email)] == [
         f"Bonne nouvelle : « {TITLE} » vous est réservé"
     ]
     assert notices_shown_to(rival) == [
-        (f"Votre demande pour « {TITLE} » n’est pas retenue.", "/mes-demandes")
+        (f"Votre demande pour « {TITLE} » n’est pas retenue.", f"/demandes/{rival_request.id}")
     ]
     assert [mail.subject for mail in outbox.to(rival.email)] == [f"Votre demande pour « {TITLE} »"]
 

@@ -143,7 +143,7 @@ def test_the_requests_page_is_open_to_members_and_shows_the_organisation_to_the_
     client.post("/compte/deconnexion")
     sign_in(client, asker)
     mine = text(client.get("/mes-demandes"))
-    assert "Proposé par US Liévin Football" in mine
+    assert "proposé par US Liévin Football" in mine
 
 
 def test_the_requests_page_is_refused_to_a_former_member(client, shirts, club, volunteer):

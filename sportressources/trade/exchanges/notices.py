@@ -106,7 +106,7 @@ def tell(
         f"listings/{entry.template}",
         {
             "listing": listing,
-            "my_requests_url": external_url("exchanges.my_requests"),
+            "my_requests_url": external_url("requests.made"),
             **context,
         },
     )

@@ -48,7 +48,7 @@ def release_requests_of_closing_listing(listing: Listing, actor=None, **_extra) 
             request.requester,
             "exchange_listing_closed",
             listing,
-            site_path("exchanges.my_requests"),
+            site_path("exchanges.detail", request_id=request.id),
             search_url=external_url("listings.search"),
         )
 

@@ -259,7 +259,7 @@ def accept_request(actor, request: ExchangeRequest) -> ExchangeRequest:
             other.requester,
             "exchange_declined",
             listing,
-            site_path("exchanges.my_requests"),
+            site_path("exchanges.detail", request_id=other.id),
             reason="",
             someone_else=True,
         )
@@ -267,7 +267,7 @@ def accept_request(actor, request: ExchangeRequest) -> ExchangeRequest:
         request.requester,
         "exchange_accepted",
         listing,
-        site_path("exchanges.my_requests"),
+        site_path("exchanges.detail", request_id=request.id),
         actor,
         owner_name=owner_name(listing),
     )
@@ -290,7 +290,7 @@ def decline_request(actor, request: ExchangeRequest, reason: str = "") -> Exchan
         request.requester,
         "exchange_declined",
         listing,
-        site_path("exchanges.my_requests"),
+        site_path("exchanges.detail", request_id=request.id),
         reason=text,
         someone_else=False,
     )
@@ -340,7 +340,7 @@ def confirm_handover(actor, request: ExchangeRequest) -> ExchangeRequest:
             other,
             "exchange_completed",
             listing,
-            site_path("exchanges.rate", request_id=request.id),
+            site_path("exchanges.detail", request_id=request.id),
             actor,
             other_name=member_name(actor),
             rate_url=rate_url,
@@ -350,14 +350,10 @@ def confirm_handover(actor, request: ExchangeRequest) -> ExchangeRequest:
             other,
             "exchange_handover_confirmed",
             listing,
-            _requests_path(listing) if side == "requester" else site_path("exchanges.my_requests"),
+            site_path("exchanges.detail", request_id=request.id),
             actor,
             other_name=member_name(actor),
-            confirm_url=(
-                _requests_url(listing)
-                if side == "requester"
-                else external_url("exchanges.my_requests")
-            ),
+            confirm_url=external_url("exchanges.detail", request_id=request.id),
         )
     return request
 
@@ -388,7 +384,7 @@ def mark_no_show(actor, request: ExchangeRequest) -> ExchangeRequest:
         request.requester,
         "exchange_no_show",
         listing,
-        site_path("exchanges.my_requests"),
+        site_path("exchanges.detail", request_id=request.id),
         actor,
         owner_name=owner_name(listing),
     )

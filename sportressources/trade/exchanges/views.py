@@ -18,7 +18,7 @@ from sportressources.listings.models import Listing
 from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import acts_for_owner
 from sportressources.trade import reputation
-from sportressources.trade.exchanges import queries
+from sportressources.trade.exchanges import completion, queries
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.exchanges.models import ExchangeRequest
 from sportressources.trade.forms import RatingForm
@@ -88,7 +88,7 @@ def request_item(listing_id: int):
     if request.method == "GET":
         act(
             lambda: exchanges.ensure_requestable(current_user, listing),
-            back=url_for("exchanges.my_requests"),
+            back=url_for("requests.made"),
         )
     elif form.validate_on_submit() and act(
         lambda: exchanges.request_item(current_user, listing, form.message.data or ""), form=form
@@ -100,7 +100,7 @@ def request_item(listing_id: int):
             ),
             "success",
         )
-        return redirect(url_for("exchanges.my_requests"))
+        return redirect(url_for("requests.made"))
     return render_template("exchanges/request.html", listing=listing, form=form), form_status(form)
 
 
@@ -111,20 +111,7 @@ def withdraw(request_id: int):
     return _act(
         lambda: exchanges.withdraw_request(current_user, exchange),
         _("Votre demande est retirée ; le propriétaire est prévenu."),
-        url_for("exchanges.my_requests"),
-    )
-
-
-@bp.get("/mes-demandes")
-@login_required
-def my_requests():
-    made = queries.requests_made_by(current_user)
-    received = queries.requests_received_by(current_user)
-    return render_template(
-        "exchanges/my_requests.html",
-        made=made,
-        received=received,
-        rated=queries.rated_exchange_ids(current_user, made),
+        url_for("requests.made"),
     )
 
 
@@ -198,28 +185,29 @@ def no_show(request_id: int):
 # --- both parties --------------------------------------------------------------------------------
 
 
+@bp.get(f"/demandes/<{ID}:request_id>")
+@login_required
+def detail(request_id: int):
+    page = completion.exchange_page(current_user, _load(request_id))
+    return render_template("exchanges/detail.html", page=page, exchange=page.exchange)
+
+
 @bp.post(f"/demandes/<{ID}:request_id>/remise")
 @login_required
 def confirm(request_id: int):
     exchange = _load(request_id)
-    is_owner = acts_for_owner(current_user, exchange.listing)
-    default = (
-        url_for("exchanges.listing_requests", listing_id=exchange.listing_id)
-        if is_owner
-        else url_for("exchanges.my_requests")
-    )
-    return _act(
-        lambda: exchanges.confirm_handover(current_user, exchange),
-        _("Merci, la remise est confirmée."),
-        default,
-    )
+    # Not back to the listing: a given listing is visible to its owner only.
+    page = url_for("exchanges.detail", request_id=exchange.id)
+    if act(lambda: exchanges.confirm_handover(current_user, exchange), back=page):
+        flash(_("Merci, la remise est confirmée."), "success")
+    return redirect(page, code=303)
 
 
 @bp.route(f"/demandes/<{ID}:request_id>/evaluer", methods=["GET", "POST"])
 @login_required
 def rate(request_id: int):
     exchange = _load(request_id)
-    back = url_for("exchanges.my_requests")
+    back = url_for("exchanges.detail", request_id=exchange.id)
     act(lambda: exchanges.ensure_can_rate(current_user, exchange), back=back)
     form = RatingForm()
     if form.validate_on_submit() and act(

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from sportressources.trade.loans import (
         receivers,
         slots,
+        views_answer,  # noqa: F401 (its routes join bp)
         views_terms,  # noqa: F401 (its routes join bp)
     )
     from sportressources.trade.loans.cli import loans_cli

@@ -34,6 +34,13 @@ KINDS: dict[str, tuple[Subject, LazyString]] = {
         lambda p: _l("Votre demande de prêt pour « %(title)s »", **p),
         _l("Votre demande d’emprunt de « %(title)s » du %(start)s au %(end)s n’est pas retenue."),
     ),
+    "loan_dates_taken": (
+        lambda p: _l("Votre demande de prêt pour « %(title)s »", **p),
+        _l(
+            "Les dates que vous demandiez pour « %(title)s » (du %(start)s au %(end)s) ont été "
+            "données à une autre demande."
+        ),
+    ),
     "loan_expired": (
         lambda p: _l("Demande expirée : « %(title)s »", **p),
         _l("Votre demande d’emprunt de « %(title)s » a expiré sans réponse du propriétaire."),

@@ -11,6 +11,7 @@ from sportressources.core.db import db
 from sportressources.core.errors import Conflict
 from sportressources.listings.models import Listing
 from sportressources.listings.owners import owner_side_members
+from sportressources.trade.loans import overlaps
 from sportressources.trade.loans.models import Booking, Loan, LoanStatus, Party
 from sportressources.trade.loans.policies import loan_parties
 from sportressources.trade.parties import lock_listing, require_party
@@ -66,6 +67,8 @@ def lender_side_members(loan: Loan, actor=None) -> list[User]:
 
 
 def status_conflict(loan: Loan) -> Conflict:
+    if overlaps.taken_by(loan) is not None:
+        return Conflict(overlaps.TAKEN_CONFLICT)
     messages = {
         LoanStatus.REQUESTED: _l("Ce prêt attend encore la réponse du propriétaire."),
         LoanStatus.ACCEPTED: _l("Ce prêt est déjà accepté : la remise n’a pas encore eu lieu."),

@@ -35,7 +35,7 @@ from sportressources.core.states import apply_transition
 from sportressources.core.text import checked_text
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.policies import acts_for_owner
-from sportressources.trade.loans import waitlist
+from sportressources.trade.loans import overlaps, waitlist
 from sportressources.trade.loans.availability import (
     DatesTaken,
     booked_listing_ids,
@@ -238,10 +238,10 @@ def accept_loan(actor, loan: Loan, now: datetime | None = None) -> Loan:
     """The owner accepts a request: its dates are booked, for every item of a kit.
 
     Other waiting requests for the same listing and overlapping days are declined, and their
-    borrowers told. Exactly one of two overlapping loans can be accepted, however many accepts
-    run at once. Raises Forbidden (not the owner), Conflict (request no longer waiting, listing
-    not lent now, first day passed, ``DatesTaken``/``DatesBlocked``, even when decided by the
-    database at the last moment).
+    borrowers told that the dates went to another loan (``overlaps``). Exactly one of two
+    overlapping loans can be accepted, however many accepts run at once. Raises Forbidden (not
+    the owner), Conflict (request no longer waiting, listing not lent now, first day passed,
+    ``DatesTaken``/``DatesBlocked``, even when decided by the database at the last moment).
     """
     require_side(
         actor, loan, Party.LENDER, _l("Seul le propriétaire du matériel peut accepter le prêt.")
@@ -294,10 +294,17 @@ def accept_loan(actor, loan: Loan, now: datetime | None = None) -> Loan:
         .order_by(Loan.id)
     ).all()
     for other in others:
-        apply_transition(other, "decline", actor=actor, now=moment)
+        apply_transition(
+            other,
+            "decline",
+            actor=actor,
+            reason=overlaps.TAKEN_REASON,
+            details=overlaps.taken_details(loan),
+            now=moment,
+        )
     db.session.flush()
     for other in others:
-        tell(other.borrower, "loan_declined", other, actor=actor, reason="", taken=True)
+        tell(other.borrower, "loan_dates_taken", other, actor=actor, reason="", taken=True)
     tell(loan.borrower, "loan_accepted", loan, actor=actor, place=pickup_place(listing))
     return loan
 

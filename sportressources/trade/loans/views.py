@@ -310,17 +310,6 @@ def detail(loan_id: int):
     return _render_detail(_loan(loan_id))
 
 
-@bp.post(f"/prets/<{ID}:loan_id>/accepter")
-@login_required
-def accept(loan_id: int):
-    loan = _loan(loan_id)
-    return _act(
-        lambda: services.accept_loan(current_user, loan),
-        _("Prêt accepté : les dates sont réservées et l’emprunteur est prévenu."),
-        loan,
-    )
-
-
 @bp.post(f"/prets/<{ID}:loan_id>/absent")
 @login_required
 def no_show(loan_id: int):

@@ -23,7 +23,7 @@ from tests.trade.loans.conftest import NOW, at, committed, day, make_loan_listin
 LOSING_MESSAGES = (
     "Un autre prêt vient d’être accepté pour ces dates",
     "Ces dates ne sont plus libres",
-    "Cette demande de prêt a été refusée.",
+    "Ces dates ont été données à une autre demande",
 )
 
 

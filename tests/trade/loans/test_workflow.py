@@ -97,7 +97,7 @@ def test_accepting_declines_the_overlapping_requests_only(
     assert fresh(overlapping).status == "declined"
     assert fresh(later).status == "requested"
     assert "Ces dates ont été attribuées à un autre membre" in outbox.last(rival.email).text
-    assert kinds(rival) == ["loan_declined"]
+    assert kinds(rival) == ["loan_dates_taken"]
     assert kinds(stranger) == []
 
 
