@@ -97,9 +97,11 @@ def find_user_by_email(email: str) -> User | None:
     )
 
 
-def get_public_profile(user_id: int) -> User:
-    """A member's public profile; raises NotFound for unknown, deleted or unconfirmed accounts."""
-    user = db.session.get(User, user_id)
+def get_public_profile(public_id: str) -> User:
+    """A member's public profile, found by its opaque ``public_id`` (never the integer id, so that
+    members cannot be listed by counting); raises NotFound for unknown, deleted or unconfirmed
+    accounts."""
+    user = db.session.scalar(select(User).where(User.public_id == public_id))
     if user is None or user.is_deleted or not user.is_confirmed:
         raise NotFound(_l("Ce membre n'existe pas ou a supprimé son compte."))
     return user

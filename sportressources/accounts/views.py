@@ -374,7 +374,7 @@ def export_data():
 # --- public profile -------------------------------------------------------------------------------
 
 
-@bp.route("/membres/<int:user_id>")
-def profile(user_id: int):
-    member = services.get_public_profile(user_id)
+@bp.route("/membres/<public_id>")
+def profile(public_id: str):
+    member = services.get_public_profile(public_id)
     return render_template("accounts/profile.html", member=member)

@@ -258,7 +258,7 @@ def test_register_accepts_html_special_characters_and_the_profile_shows_them_esc
     assert user.display_name == name
     client.get(outbox.last(EMAIL).link("/compte/confirmer/"))
 
-    profile = client.get(f"/membres/{user.id}")
+    profile = client.get(f"/membres/{user.public_id}")
 
     assert profile.status_code == 200
     raw = profile.get_data(as_text=True)
