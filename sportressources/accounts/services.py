@@ -62,6 +62,17 @@ class Registration:
     password: str
     home_commune: str  # an INSEE code, or OUTSIDE_TERRITORY
     locale: str = "fr"
+    next_path: str = ""  # a local path checked by the caller: where the confirmation leads back
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What following a confirmation link did: ``first`` if this link confirmed the address
+    (not an earlier one), and the local path the member registered from, if any."""
+
+    user: User
+    first: bool
+    next_path: str = ""
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -189,7 +200,7 @@ def register_user(data: Registration) -> User | None:
         if existing is not None:
             _tell_owner_address_taken(existing)
         return None
-    send_confirmation(user)
+    send_confirmation(user, data.next_path)
     return user
 
 
@@ -205,8 +216,11 @@ def _tell_owner_address_taken(owner: User) -> None:
     )
 
 
-def send_confirmation(user: User) -> None:
-    token = make_token(CONFIRM, {"u": user.id, "f": fingerprint(user.email)})
+def send_confirmation(user: User, next_path: str = "") -> None:
+    payload = {"u": user.id, "f": fingerprint(user.email)}
+    if next_path:
+        payload["n"] = next_path
+    token = make_token(CONFIRM, payload)
     send_mail(
         user.email,
         _l("Confirmez votre adresse e-mail"),
@@ -225,8 +239,9 @@ def resend_confirmation(email: str) -> None:
         send_confirmation(user)
 
 
-def confirm_email(token: str) -> User:
-    """Mark the account's address as confirmed; confirming twice is harmless.
+def confirm_email(token: str) -> Confirmation:
+    """Mark the account's address as confirmed; confirming twice is harmless (``first`` is then
+    false, so that a link opened again never signs anyone in).
 
     Raises InvalidToken for a forged, expired or outdated link (the address changed since).
     """
@@ -234,10 +249,12 @@ def confirm_email(token: str) -> User:
     user = db.session.get(User, payload.get("u"))
     if user is None or user.is_deleted or payload.get("f") != fingerprint(user.email):
         raise InvalidToken()
-    if user.email_confirmed_at is None:
+    first = user.email_confirmed_at is None
+    if first:
         user.email_confirmed_at = utcnow()
         db.session.flush()
-    return user
+    next_path = payload.get("n")
+    return Confirmation(user, first, next_path if isinstance(next_path, str) else "")
 
 
 # --- signing in -----------------------------------------------------------------------------------
