@@ -63,16 +63,19 @@ class Registration:
     home_commune: str  # an INSEE code, or OUTSIDE_TERRITORY
     locale: str = "fr"
     next_path: str = ""  # a local path checked by the caller: where the confirmation leads back
+    browser: str = ""  # a random value the registering browser keeps: only it is signed in
 
 
 @dataclass(frozen=True)
 class Confirmation:
     """What following a confirmation link did: ``first`` if this link confirmed the address
-    (not an earlier one), and the local path the member registered from, if any."""
+    (not an earlier one), the local path the member registered from, if any, and the value the
+    registering browser keeps (so that a link sent to someone else never signs them in)."""
 
     user: User
     first: bool
     next_path: str = ""
+    browser: str = ""
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ def register_user(data: Registration) -> User | None:
         if existing is not None:
             _tell_owner_address_taken(existing)
         return None
-    send_confirmation(user, data.next_path)
+    send_confirmation(user, data.next_path, data.browser)
     return user
 
 
@@ -216,10 +219,12 @@ def _tell_owner_address_taken(owner: User) -> None:
     )
 
 
-def send_confirmation(user: User, next_path: str = "") -> None:
+def send_confirmation(user: User, next_path: str = "", browser: str = "") -> None:
     payload = {"u": user.id, "f": fingerprint(user.email)}
     if next_path:
         payload["n"] = next_path
+    if browser:
+        payload["b"] = browser
     token = make_token(CONFIRM, payload)
     send_mail(
         user.email,
@@ -253,8 +258,13 @@ def confirm_email(token: str) -> Confirmation:
     if first:
         user.email_confirmed_at = utcnow()
         db.session.flush()
-    next_path = payload.get("n")
-    return Confirmation(user, first, next_path if isinstance(next_path, str) else "")
+    next_path, browser = payload.get("n"), payload.get("b")
+    return Confirmation(
+        user,
+        first,
+        next_path if isinstance(next_path, str) else "",
+        browser if isinstance(browser, str) else "",
+    )
 
 
 # --- signing in -----------------------------------------------------------------------------------

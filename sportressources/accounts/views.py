@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from flask import (
     Blueprint,
@@ -88,6 +89,7 @@ def register():
             home_commune=form.home_commune.data,
             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
             next_path=safe_next(form.next.data, ""),
+            browser=session.setdefault("registering", secrets.token_urlsafe(16)),
         )
         if act(lambda: services.register_user(data), form=form):
             session["registered_email"] = form.email.data.strip()
@@ -102,10 +104,17 @@ def registered():
 
 
 def _confirm_and_sign_in(token: str) -> tuple[services.Confirmation, bool]:
-    """Inside ``act``: confirms the address and, the first time only and if nobody is signed
-    in on this browser, signs the new member in. Returns whether it did."""
+    """Inside ``act``: confirms the address and, the first time only, in the browser that
+    registered and if nobody is signed in there, signs the new member in (a link forwarded to
+    someone else never signs them in to this account). Returns whether it did."""
     confirmation = services.confirm_email(token)
-    if not confirmation.first or current_user.is_authenticated:
+    browser = session.get("registering")
+    if (
+        not confirmation.first
+        or current_user.is_authenticated
+        or not browser
+        or not secrets.compare_digest(browser, confirmation.browser)
+    ):
         return confirmation, False
     try:
         restrictions.check_sign_in(confirmation.user)

@@ -205,10 +205,11 @@ def propose_hours(slug: str):
 @bp.route("/lieux/propositions")
 @role_required(can_manage_venues)
 def proposals():
+    waiting = queries.venue_proposals()
     return render_template(
         "venues/proposals.html",
-        proposals=(proposals := queries.venue_proposals()),
-        amends={proposal.id: queries.amended_venue(proposal) for proposal in proposals},
+        proposals=waiting,
+        amends={proposal.id: queries.amended_venue(proposal) for proposal in waiting},
         kind_labels=VENUE_KIND_LABELS,
         form=ReviewForm(),
     )

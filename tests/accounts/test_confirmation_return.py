@@ -98,3 +98,16 @@ def test_a_member_already_signed_in_stays_who_they_are(client, outbox, resident)
     assert confirmed.headers["Location"] == "/compte/connexion"
     account = text(client.get("/compte/"))
     assert resident.email in account and EMAIL not in account
+
+
+def test_a_link_opened_in_another_browser_confirms_without_signing_in(app, client, outbox):
+    register_from(client, "/annonces")
+    other_browser = app.test_client()
+
+    confirmed = other_browser.get(outbox.last(EMAIL).link("/compte/confirmer/"))
+
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"] == "/compte/connexion?next=/annonces"
+    assert CONFIRMED in text(other_browser.get(confirmed.headers["Location"]))
+    assert not signed_in(other_browser)
+    assert not signed_in(client)
