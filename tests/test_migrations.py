@@ -278,3 +278,26 @@ def test_association_members_become_residents_and_the_role_is_gone(empty_app):
         assert connection.execute(text(roles)).all()[0] == ("club@example.org", "resident")
         insert_user(connection, "new-club@example.org", "association_member")
     db.engine.dispose()
+
+
+def test_migration_gives_existing_members_distinct_public_ids(empty_app):
+    config = alembic_config()
+    command.upgrade(config, "0013")
+    with db.engine.begin() as connection:
+        for n in (1, 2, 3):
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, display_name, password_hash, role, locale, "
+                    "session_token) VALUES (:e, 'A', 'x', 'resident', 'fr', :e)"
+                ),
+                {"e": f"m{n}@example.org"},
+            )
+    command.upgrade(config, "0014_member_public_ids")
+    with db.engine.connect() as connection:
+        ids = connection.execute(text("SELECT public_id FROM users")).scalars().all()
+    assert len(ids) == 3 and len(set(ids)) == 3 and all(len(i) >= 12 for i in ids)
+
+    command.downgrade(config, "0013")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT email FROM users")).scalars().all()
+    db.engine.dispose()

@@ -12,8 +12,8 @@ from sportressources.core.security import Role
 DEMO_PASSWORD = "demo-sport-62"
 DEMO_ACCOUNTS = (
     # email, display name, role, home commune (INSEE): Lens, Liévin, Béthune, Hénin-Beaumont, Bruay
-    ("admin@example.org", "Admin démo", Role.ADMIN, "62498"),
-    ("moderation@example.org", "Modération démo", Role.MODERATOR, "62510"),
+    ("admin@example.org", "Alice R.", Role.ADMIN, "62498"),
+    ("moderation@example.org", "Mehdi L.", Role.MODERATOR, "62510"),
     # A resident until organisations exist; it will then act for its club
     ("club@example.org", "US Club démo", Role.RESIDENT, "62119"),
     ("camille@example.org", "Camille D.", Role.RESIDENT, "62427"),

@@ -104,6 +104,9 @@ class RegistrationForm(FlaskForm):
         _l("Ne remplissez pas ce champ"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
     started = HiddenField()
+    # Where the visitor started (a local path, checked again when used): the confirmation link
+    # signs them in and brings them back there
+    next = HiddenField()
 
     def stamp(self) -> None:
         self.started.data = _started_serializer().dumps(time.time())

@@ -19,6 +19,11 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_public_id() -> str:
+    """The opaque id that names a member in URLs: random, so members cannot be counted."""
+    return secrets.token_urlsafe(9)
+
+
 class User(TimestampMixin, Base):
     """An account. Deleted accounts stay as anonymised rows so that others' records keep a party."""
 
@@ -29,6 +34,9 @@ class User(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(16), unique=True, index=True, default=new_public_id
+    )
     email: Mapped[str] = mapped_column(String(254), unique=True)
     email_confirmed_at: Mapped[datetime | None]
     display_name: Mapped[str] = mapped_column(String(60))

@@ -62,6 +62,20 @@ class Registration:
     password: str
     home_commune: str  # an INSEE code, or OUTSIDE_TERRITORY
     locale: str = "fr"
+    next_path: str = ""  # a local path checked by the caller: where the confirmation leads back
+    browser: str = ""  # a random value the registering browser keeps: only it is signed in
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What following a confirmation link did: ``first`` if this link confirmed the address
+    (not an earlier one), the local path the member registered from, if any, and the value the
+    registering browser keeps (so that a link sent to someone else never signs them in)."""
+
+    user: User
+    first: bool
+    next_path: str = ""
+    browser: str = ""
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -97,9 +111,11 @@ def find_user_by_email(email: str) -> User | None:
     )
 
 
-def get_public_profile(user_id: int) -> User:
-    """A member's public profile; raises NotFound for unknown, deleted or unconfirmed accounts."""
-    user = db.session.get(User, user_id)
+def get_public_profile(public_id: str) -> User:
+    """A member's public profile, found by its opaque ``public_id`` (never the integer id, so that
+    members cannot be listed by counting); raises NotFound for unknown, deleted or unconfirmed
+    accounts."""
+    user = db.session.scalar(select(User).where(User.public_id == public_id))
     if user is None or user.is_deleted or not user.is_confirmed:
         raise NotFound(_l("Ce membre n'existe pas ou a supprimé son compte."))
     return user
@@ -187,7 +203,7 @@ def register_user(data: Registration) -> User | None:
         if existing is not None:
             _tell_owner_address_taken(existing)
         return None
-    send_confirmation(user)
+    send_confirmation(user, data.next_path, data.browser)
     return user
 
 
@@ -203,8 +219,13 @@ def _tell_owner_address_taken(owner: User) -> None:
     )
 
 
-def send_confirmation(user: User) -> None:
-    token = make_token(CONFIRM, {"u": user.id, "f": fingerprint(user.email)})
+def send_confirmation(user: User, next_path: str = "", browser: str = "") -> None:
+    payload = {"u": user.id, "f": fingerprint(user.email)}
+    if next_path:
+        payload["n"] = next_path
+    if browser:
+        payload["b"] = browser
+    token = make_token(CONFIRM, payload)
     send_mail(
         user.email,
         _l("Confirmez votre adresse e-mail"),
@@ -223,8 +244,9 @@ def resend_confirmation(email: str) -> None:
         send_confirmation(user)
 
 
-def confirm_email(token: str) -> User:
-    """Mark the account's address as confirmed; confirming twice is harmless.
+def confirm_email(token: str) -> Confirmation:
+    """Mark the account's address as confirmed; confirming twice is harmless (``first`` is then
+    false, so that a link opened again never signs anyone in).
 
     Raises InvalidToken for a forged, expired or outdated link (the address changed since).
     """
@@ -232,10 +254,17 @@ def confirm_email(token: str) -> User:
     user = db.session.get(User, payload.get("u"))
     if user is None or user.is_deleted or payload.get("f") != fingerprint(user.email):
         raise InvalidToken()
-    if user.email_confirmed_at is None:
+    first = user.email_confirmed_at is None
+    if first:
         user.email_confirmed_at = utcnow()
         db.session.flush()
-    return user
+    next_path, browser = payload.get("n"), payload.get("b")
+    return Confirmation(
+        user,
+        first,
+        next_path if isinstance(next_path, str) else "",
+        browser if isinstance(browser, str) else "",
+    )
 
 
 # --- signing in -----------------------------------------------------------------------------------

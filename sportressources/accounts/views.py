@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from flask import (
     Blueprint,
@@ -18,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from sportressources.accounts import personal_data as rights
 from sportressources.accounts import profile as profiles
-from sportressources.accounts import services, sessions, throttle
+from sportressources.accounts import restrictions, services, sessions, throttle
 from sportressources.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -79,6 +80,7 @@ def register():
     _offer_communes(form)
     if request.method == "GET":
         form.stamp()
+        form.next.data = safe_next(text_param(request.args, "next", max_length=2000), "")
     elif form.validate_on_submit():
         data = services.Registration(
             email=form.email.data,
@@ -86,6 +88,8 @@ def register():
             password=form.password.data,
             home_commune=form.home_commune.data,
             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
+            next_path=safe_next(form.next.data, ""),
+            browser=session.setdefault("registering", secrets.token_urlsafe(16)),
         )
         if act(lambda: services.register_user(data), form=form):
             session["registered_email"] = form.email.data.strip()
@@ -99,16 +103,41 @@ def registered():
     return render_template("accounts/registered.html", form=form)
 
 
+def _confirm_and_sign_in(token: str) -> tuple[services.Confirmation, bool]:
+    """Inside ``act``: confirms the address and, the first time only, in the browser that
+    registered and if nobody is signed in there, signs the new member in (a link forwarded to
+    someone else never signs them in to this account). Returns whether it did."""
+    confirmation = services.confirm_email(token)
+    browser = session.get("registering")
+    if (
+        not confirmation.first
+        or current_user.is_authenticated
+        or not browser
+        or not secrets.compare_digest(browser, confirmation.browser)
+    ):
+        return confirmation, False
+    try:
+        restrictions.check_sign_in(confirmation.user)
+    except AccountRestricted:
+        return confirmation, False  # the sign-in page will say why
+    _sign_in(confirmation.user, remember=False)
+    return confirmation, True
+
+
 @bp.route("/compte/confirmer/<token>")
 def confirm_email(token: str):
-    done = act(lambda: services.confirm_email(token), expect=InvalidToken)
+    done = act(lambda: _confirm_and_sign_in(token), expect=InvalidToken)
     if not done:
         return render_template("accounts/link_invalid.html", error=done.error, kind="confirm"), 400
-    user = done.value
+    confirmation, signed_in = done.value
+    back = safe_next(confirmation.next_path, "")
+    if signed_in:
+        flash(_("Votre adresse e-mail est confirmée. Bienvenue, vous êtes connecté."), "success")
+        return redirect(back or url_for("pages.home"))
     flash(_("Votre adresse e-mail est confirmée. Vous pouvez vous connecter."), "success")
-    if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("accounts.account"))
-    return redirect(url_for("accounts.login"))
+    if current_user.is_authenticated and current_user.id == confirmation.user.id:
+        return redirect(back or url_for("accounts.account"))
+    return redirect(url_for("accounts.login", next=back or None))
 
 
 @bp.route("/compte/renvoyer-confirmation", methods=["GET", "POST"])
@@ -374,7 +403,7 @@ def export_data():
 # --- public profile -------------------------------------------------------------------------------
 
 
-@bp.route("/membres/<int:user_id>")
-def profile(user_id: int):
-    member = services.get_public_profile(user_id)
+@bp.route("/membres/<public_id>")
+def profile(public_id: str):
+    member = services.get_public_profile(public_id)
     return render_template("accounts/profile.html", member=member)

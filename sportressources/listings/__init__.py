@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
-    from sportressources.listings import notices, personal_data
+    from sportressources.listings import notices, personal_data, slots
     from sportressources.listings.cli import demo_cli
     from sportressources.listings.demo import seed_demo
     from sportressources.listings.models import Listing
@@ -35,5 +35,7 @@ def init_app(app: Flask) -> None:
     add_to_slot(app, "header.account", partial("listings/_header_link.html"), order=40)
     add_to_slot(app, "my_space.nav", partial("listings/_my_space_nav.html"), order=30)
     add_to_slot(app, "my_space.sections", partial("listings/_my_space_favourites.html"), order=30)
+    add_to_slot(app, "profile.sections", slots.profile_section, order=10)
+    add_to_slot(app, "venue.sections", slots.venue_section, order=10)
     personal_data_requested.connect(personal_data.export_listings)
     account_deleting.connect(personal_data.withdraw_listings_of_deleted_account)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.errors import NotFound
+from sportressources.core.params import parse_int
 from sportressources.core.security import actor_of
 from sportressources.core.templating import member_name
 from sportressources.listings.models import Listing
@@ -51,6 +52,11 @@ class Target:
     @property
     def author_id(self) -> int | None:
         return self.author.id if self.author is not None else None
+
+    @property
+    def ref(self) -> str:
+        """How URLs name it: a member by their opaque public id, anything else by its id."""
+        return self.item.public_id if self.type == TargetType.PROFILE.value else str(self.id)
 
 
 def excerpt(text: str, length: int = LABEL_LENGTH) -> str:
@@ -90,7 +96,7 @@ def load_targets(target_type: str, ids: Iterable[int]) -> dict[int, Target]:
                 user,
                 member_name(user),
                 "accounts.profile",
-                {"user_id": user.id},
+                {"public_id": user.public_id},
             )
             for user in users
         }
@@ -126,7 +132,7 @@ def load_targets(target_type: str, ids: Iterable[int]) -> dict[int, Target]:
                 rating.rater,
                 excerpt(rating.comment) or gettext("note de %(score)s sur 5", score=rating.score),
                 "accounts.profile",
-                {"user_id": rating.ratee_id},
+                {"public_id": rating.ratee.public_id},
                 anchor=f"avis-{rating.id}",
             )
             for rating in ratings
@@ -174,6 +180,16 @@ def find_target(actor, target_type: str, target_id: int) -> Target:
     if target is None or not _visible_to(acting, target):
         raise NotFound(_l("Cet élément n’existe pas ou vous ne pouvez pas le voir."))
     return target
+
+
+def find_target_by_ref(actor, target_type: str, ref: str) -> Target:
+    """``find_target`` for the item a URL names by its ``Target.ref`` (a member's public id,
+    never their integer id, so that members cannot be listed by counting). Raises NotFound."""
+    if target_type == TargetType.PROFILE.value:
+        target_id = db.session.scalar(select(User.id).where(User.public_id == ref))
+    else:
+        target_id = parse_int(ref)
+    return find_target(actor, target_type, target_id if target_id is not None else 0)
 
 
 def can_report(actor, author_id: int | None) -> bool:

@@ -24,7 +24,7 @@ from sportressources.moderation.views import bp
 # Pages an audit row's target has: target type -> (endpoint, name of its id argument)
 TARGET_PAGES = {
     "listing": ("listings.detail", "listing_id"),
-    "user": ("accounts.profile", "user_id"),
+    "user": ("moderation.member", "user_id"),
     "statement": ("moderation.statement", "statement_id"),
 }
 

@@ -23,7 +23,7 @@ from sportressources.moderation.reports_queries import (
     record_of,
     records_for,
 )
-from sportressources.moderation.reports_targets import Target, find_target, reason_groups
+from sportressources.moderation.reports_targets import Target, find_target_by_ref, reason_groups
 from sportressources.moderation.views import bp
 
 MAX_PAGE = 10_000
@@ -98,10 +98,10 @@ def _page_of(target: Target) -> str:
     return url_for(target.endpoint, **target.values, _anchor=target.anchor)
 
 
-@bp.route("/signaler/<target_type>/<int:target_id>", methods=["GET", "POST"])
+@bp.route("/signaler/<target_type>/<target_ref>", methods=["GET", "POST"])
 @limiter.limit(limit("RATELIMIT_REPORT"), methods=["POST"])
-def report(target_type: str, target_id: int):
-    target = find_target(current_user, target_type, target_id)
+def report(target_type: str, target_ref: str):
+    target = find_target_by_ref(current_user, target_type, target_ref)
     back = _page_of(target)
     if request.method == "GET" and (refused := reporting.refusal(current_user, target)):
         flash(str(refused), "warning")
@@ -125,7 +125,7 @@ def report(target_type: str, target_id: int):
         )
         if done:
             return redirect(
-                url_for(".report_sent", target_type=target.type, target_id=target.id), code=303
+                url_for(".report_sent", target_type=target.type, target_ref=target.ref), code=303
             )
         if isinstance(done.error, reporting.SlowedDown):
             form.form_errors.append(str(done.error))
@@ -140,9 +140,9 @@ def report(target_type: str, target_id: int):
     ), form_status(form)
 
 
-@bp.get("/signaler/<target_type>/<int:target_id>/envoye")
-def report_sent(target_type: str, target_id: int):
-    target = find_target(current_user, target_type, target_id)
+@bp.get("/signaler/<target_type>/<target_ref>/envoye")
+def report_sent(target_type: str, target_ref: str):
+    target = find_target_by_ref(current_user, target_type, target_ref)
     return render_template("moderation/report_sent.html", target=target, back=_page_of(target))
 
 

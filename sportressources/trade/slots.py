@@ -9,8 +9,9 @@ from sportressources.trade.reputation import reliability
 
 
 def profile_ratings(member, **_context) -> str:
-    """« Avis reçus » on a member's public profile: the latest ratings, each with the slot
-    ``rating.actions`` (``rating``) where a package above adds its links (« Signaler »)."""
+    """« Fiabilité » and « Avis reçus » on a member's public profile: the track record, then the
+    latest ratings, each with the slot ``rating.actions`` (``rating``) where a package above
+    adds its links (« Signaler »)."""
     return render_template(
         "trade/_profile_ratings.html",
         member=member,

@@ -98,6 +98,17 @@ class VenueForm(FlaskForm):
     dropoff = BooleanField(_l("L’équipe du lieu accepte du matériel déposé pour quelqu’un"))
 
 
+class HoursForm(FlaskForm):
+    opening_hours = TextAreaField(
+        _l("Horaires d’ouverture"),
+        description=_l(
+            "Par exemple : « du lundi au vendredi de 9 h à 21 h, le samedi de 10 h à 18 h »."
+        ),
+        validators=[DataRequired(_l("Indiquez les horaires d’ouverture.")), max_length(1000)],
+        render_kw={"rows": 4},
+    )
+
+
 class ReviewForm(FlaskForm):
     note = TextAreaField(
         _l("Message au membre"),

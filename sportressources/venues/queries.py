@@ -62,6 +62,21 @@ def get_venue(slug: str, viewer=None) -> Venue:
     return venue
 
 
+def amended_venue(proposal: Venue) -> Venue | None:
+    """The published venue a proposal is about (same name, same commune), if any: a proposal of
+    opening hours, or a venue proposed twice."""
+    if proposal.status != VenueStatus.PROPOSED.value:
+        return None
+    return db.session.scalar(
+        select(Venue).where(
+            Venue.status == VenueStatus.PUBLISHED.value,
+            Venue.commune_insee == proposal.commune_insee,
+            Venue.name == proposal.name,
+            Venue.id != proposal.id,
+        )
+    )
+
+
 def venue_proposals() -> list[Venue]:
     """Proposals waiting for a moderator, oldest first."""
     return list(

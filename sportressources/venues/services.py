@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from sportressources.core.audit import record_entry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import Conflict, Forbidden, ValidationFailed
 from sportressources.core.mail import external_url
@@ -17,6 +18,7 @@ from sportressources.notifications.services import Email, site_path, tell_member
 from sportressources.venues.models import Venue, VenueKind, VenueStatus
 from sportressources.venues.notices import KINDS
 from sportressources.venues.policies import can_manage_venues, can_propose_venue
+from sportressources.venues.queries import amended_venue
 
 # Venues must lie in or near the Pôle: a typo in a coordinate must not put one in the sea.
 LATITUDE_RANGE = (50.2, 50.8)
@@ -165,13 +167,74 @@ def review_venue(actor, venue: Venue, accept: bool, note: str = "") -> Venue:
         raise ValidationFailed(
             {"note": _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=1000)}
         )
+    twin = amended_venue(venue)
+    if accept and twin is not None:
+        return _merge_proposal(actor, venue, twin)
     venue.review_note = note
     apply_transition(venue, "approve" if accept else "reject", actor=actor, reason=note)
     _notify_proposer(venue, accept)
     return venue
 
 
-def _notify_proposer(venue: Venue, accepted: bool) -> None:
+def propose_hours(actor, venue: Venue, opening_hours: str) -> Venue:
+    """A member proposes the opening hours of a published venue that has none.
+
+    The proposal is a venue proposal like any other (a hidden twin of the venue, same name and
+    commune, carrying the hours), reviewed in the same queue; accepting it copies the hours to
+    the venue (``review_venue``). Raises Forbidden (visitor), Conflict (the venue is not
+    published or its hours are known) or ValidationFailed (no hours, too long).
+    """
+    if not can_propose_venue(actor):
+        raise Forbidden(_l("Connectez-vous pour proposer les horaires d’un lieu."))
+    if not venue.is_published or venue.opening_hours:
+        raise Conflict(_l("Les horaires de ce lieu sont déjà connus."))
+    hours = clean_text(opening_hours)
+    if not hours:
+        raise ValidationFailed({"opening_hours": _l("Indiquez les horaires d’ouverture.")})
+    if len(hours) > 1000:
+        raise ValidationFailed(
+            {"opening_hours": _l("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=1000)}
+        )
+    proposal = Venue(
+        status=VenueStatus.PROPOSED.value,
+        name=venue.name,
+        kind=venue.kind,
+        commune_insee=venue.commune_insee,
+        address=venue.address,
+        latitude=venue.latitude,
+        longitude=venue.longitude,
+        position_approximate=venue.position_approximate,
+        opening_hours=hours,
+        proposed_by_id=actor.id,
+    )
+    proposal.slug = _unique_slug(venue.name, venue.commune)
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def _merge_proposal(actor, proposal: Venue, venue: Venue) -> Venue:
+    """Accept a proposal that names a published venue: its hours, if the venue has none, go to
+    the venue; the proposal, a twin that must not be published, is deleted (the audit row on
+    the venue keeps who proposed what)."""
+    proposer = proposal.proposed_by
+    if proposal.opening_hours and not venue.opening_hours:
+        venue.opening_hours = proposal.opening_hours
+        venue.edited_at = utcnow()
+    record_entry(
+        "venue.hours_accepted",
+        "venue",
+        venue.id,
+        actor=actor,
+        details={"opening_hours": proposal.opening_hours, "proposed_by": proposal.proposed_by_id},
+    )
+    db.session.delete(proposal)
+    db.session.flush()
+    _notify_proposer(venue, True, proposer)
+    return venue
+
+
+def _notify_proposer(venue: Venue, accepted: bool, proposer=None) -> None:
     kind = "venue_accepted" if accepted else "venue_rejected"
     subject, _message = KINDS[kind]
     email = Email(
@@ -186,4 +249,4 @@ def _notify_proposer(venue: Venue, accepted: bool) -> None:
     params = {"venue": venue.name} | ({} if accepted else {"reason": venue.review_note})
     # A rejected venue has no page: its notice links nowhere
     url = site_path("venues.venue", slug=venue.slug) if accepted else ""
-    tell_member(venue.proposed_by, kind, url, email=email, **params)
+    tell_member(proposer or venue.proposed_by, kind, url, email=email, **params)

@@ -10,9 +10,16 @@ from sportressources.core.security import role_required
 from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
 from sportressources.venues import queries, services
-from sportressources.venues.forms import VENUE_KIND_LABELS, NearForm, ReviewForm, VenueForm
+from sportressources.venues.forms import (
+    VENUE_KIND_LABELS,
+    HoursForm,
+    NearForm,
+    ReviewForm,
+    VenueForm,
+)
 from sportressources.venues.models import Venue
-from sportressources.venues.policies import can_manage_venues
+from sportressources.venues.policies import can_manage_venues, can_propose_venue
+from sportressources.venues.sources import source_notes
 
 bp = Blueprint("venues", __name__)
 
@@ -95,6 +102,8 @@ def venue(slug: str):
         kind_label=VENUE_KIND_LABELS.get(venue.kind, venue.kind),
         markers=[venue_marker(venue)],
         can_manage=can_manage_venues(current_user),
+        can_propose=can_propose_venue(current_user),
+        sources=source_notes(venue.source),
     )
 
 
@@ -173,12 +182,34 @@ def edit_venue(slug: str):
     ), form_status(form)
 
 
+@bp.route("/lieux/<slug>/horaires", methods=["GET", "POST"])
+@login_required
+def propose_hours(slug: str):
+    venue = queries.get_venue(slug, current_user)
+    form = HoursForm()
+    if form.validate_on_submit() and act(
+        lambda: services.propose_hours(current_user, venue, form.opening_hours.data or ""),
+        form=form,
+    ):
+        flash(
+            _(
+                "Merci ! Les horaires seront affichés dès qu’un membre de l’équipe de "
+                "modération les aura vérifiés."
+            ),
+            "success",
+        )
+        return redirect(url_for("venues.venue", slug=venue.slug))
+    return render_template("venues/propose_hours.html", form=form, venue=venue), form_status(form)
+
+
 @bp.route("/lieux/propositions")
 @role_required(can_manage_venues)
 def proposals():
+    waiting = queries.venue_proposals()
     return render_template(
         "venues/proposals.html",
-        proposals=queries.venue_proposals(),
+        proposals=waiting,
+        amends={proposal.id: queries.amended_venue(proposal) for proposal in waiting},
         kind_labels=VENUE_KIND_LABELS,
         form=ReviewForm(),
     )

@@ -381,9 +381,9 @@ def test_sign_out_everywhere_ends_every_session(app, resident_client, resident):
 def test_public_profile_shows_name_commune_and_seniority_but_never_the_email(
     client, resident, other_resident
 ):
-    anonymous = client.get(f"/membres/{resident.id}")
+    anonymous = client.get(f"/membres/{resident.public_id}")
     sign_in(client, other_resident)
-    seen_by_member = client.get(f"/membres/{resident.id}")
+    seen_by_member = client.get(f"/membres/{resident.public_id}")
 
     for response in (anonymous, seen_by_member):
         assert response.status_code == 200
@@ -478,7 +478,7 @@ def test_deletion_anonymises_the_account_and_frees_the_address(
     )
     assert not is_signed_in(resident_client)
     assert log_in(resident_client, "resident@example.org").status_code == 422
-    assert resident_client.get(f"/membres/{resident.id}").status_code == 404
+    assert resident_client.get(f"/membres/{resident.public_id}").status_code == 404
 
     user = reload(resident)
     assert user.display_name == "Membre supprimé"

@@ -60,4 +60,4 @@ def test_living_outside_the_territory_is_a_choice(client, resident):
     assert db.session.get(User, resident.id).home_commune_insee is None
     page = client.get("/compte/").get_data(as_text=True)
     assert '<option selected value="hors-territoire">' in page
-    assert "Commune</dt>" not in client.get(f"/membres/{resident.id}").get_data(as_text=True)
+    assert "Commune</dt>" not in client.get(f"/membres/{resident.public_id}").get_data(as_text=True)

@@ -14,6 +14,7 @@ import redis
 from sqlalchemy import func, select
 
 from sportressources.accounts.models import User
+from sportressources.config import PRODUCTION_RATE_LIMITS
 from sportressources.core.db import db, utcnow
 from tests.factories import PASSWORD, make_user
 
@@ -41,6 +42,7 @@ def app_overrides(request):
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": REDIS_URL if storage == "redis" else "memory://",
         "RATELIMIT_KEY_PREFIX": prefix,
+        **PRODUCTION_RATE_LIMITS,
     }
     if storage == "redis":
         connection = redis.Redis.from_url(REDIS_URL)

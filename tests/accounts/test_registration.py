@@ -138,13 +138,11 @@ def test_register_creates_unconfirmed_resident_and_emails_a_link_that_confirms(c
 
     confirmed = client.get(link)
     assert confirmed.status_code == 302
-    assert confirmed.headers["Location"] == "/compte/connexion"
-    assert "Votre adresse e-mail est confirmée" in text(client.get("/compte/connexion"))
+    assert confirmed.headers["Location"] == "/"
+    home = text(client.get("/"))
+    assert "Votre adresse e-mail est confirmée. Bienvenue, vous êtes connecté." in home
+    assert "Se déconnecter" in home
     assert db.session.get(User, user.id).is_confirmed
-
-    signed_in = log_in(client)
-    assert signed_in.status_code == 302
-    assert "Se déconnecter" in text(client.get("/"))
 
 
 def test_register_with_an_address_already_used_creates_nothing_and_tells_its_owner(
@@ -258,7 +256,7 @@ def test_register_accepts_html_special_characters_and_the_profile_shows_them_esc
     assert user.display_name == name
     client.get(outbox.last(EMAIL).link("/compte/confirmer/"))
 
-    profile = client.get(f"/membres/{user.id}")
+    profile = client.get(f"/membres/{user.public_id}")
 
     assert profile.status_code == 200
     raw = profile.get_data(as_text=True)
@@ -410,6 +408,8 @@ def test_confirming_twice_is_harmless(client, outbox):
     assert client.get(link).status_code == 302
     [user] = accounts_with(EMAIL)
     first_confirmation = user.email_confirmed_at
+
+    client.post("/compte/deconnexion")  # the first opening signed the new member in
 
     again = client.get(link)
 

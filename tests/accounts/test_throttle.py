@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from sportressources.accounts import services
 from sportressources.accounts.models import SignInThrottle
+from sportressources.config import PRODUCTION_RATE_LIMITS
 from sportressources.core.db import db, utcnow
 from tests.factories import PASSWORD, make_user
 
@@ -30,6 +31,7 @@ def app_overrides():
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_KEY_PREFIX": f"sr62-test-{uuid.uuid4().hex}",
         "TRUSTED_PROXIES": 1,
+        **PRODUCTION_RATE_LIMITS,
     }
 
 

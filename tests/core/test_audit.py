@@ -119,8 +119,9 @@ def test_the_migrations_make_the_audit_log_append_only_and_take_it_all_back(migr
     with db.engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO users (id, email, display_name, password_hash, role, locale, "
-                "session_token) VALUES (1, 'a@example.org', 'A', 'x', 'resident', 'fr', 'token-a')"
+                "INSERT INTO users (id, public_id, email, display_name, password_hash, role, "
+                "locale, session_token) "
+                "VALUES (1, 'a', 'a@example.org', 'A', 'x', 'resident', 'fr', 'token-a')"
             )
         )
         connection.execute(

@@ -401,13 +401,13 @@ SIGNED_IN_PAGES = [
     "/compte/mot-de-passe",
     "/compte/donnees",
     "/plan-du-site",
-    "/membres/{user_id}",
+    "/membres/{public_id}",
 ]
 
 
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
 def test_english_signed_in_pages_have_no_french_left(english_resident_client, resident, path):
-    response = english_resident_client.get(path.format(user_id=resident.id))
+    response = english_resident_client.get(path.format(public_id=resident.public_id))
     assert response.status_code == 200
     assert_english_only(response)
 

@@ -42,8 +42,12 @@ def test_register_confirm_through_the_outbox_log_in_and_out(page):
     page.goto("/dev/outbox")
     page.get_by_role("link", name="Confirmez votre adresse e-mail").click()
     page.get_by_role("link", name=re.compile(r"compte.confirmer")).click()
-    expect(page.get_by_role("status")).to_contain_text("Votre adresse e-mail est confirmée")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Votre adresse e-mail est confirmée. Bienvenue, vous êtes connecté."
+    )
+    page.get_by_role("button", name="Se déconnecter").click()
 
+    page.goto("/compte/connexion")
     page.get_by_label("Adresse e-mail").fill("ines@example.org")
     page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
     page.get_by_role("button", name="Se connecter").click()

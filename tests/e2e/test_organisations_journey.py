@@ -101,8 +101,9 @@ def invite_a_volunteer_who_signs_up(page):
     page.goto("/dev/outbox")
     page.get_by_role("link", name="Confirmez votre adresse e-mail").click()
     page.get_by_role("link", name=re.compile(r"compte.confirmer")).click()
-    login(page, "ines@example.org", "trois mots de passe")
-    page.goto(invitation_url)
+    # Confirming signs her in and brings her back to the invitation
+    expect(page).to_have_url(invitation_url)
+    expect(page.get_by_role("status")).to_contain_text("Bienvenue, vous êtes connecté.")
     page.get_by_role("button", name=f"Rejoindre {CLUB}").click()
     expect(page.get_by_role("status")).to_contain_text("Bienvenue dans « Entente sportive")
     expect(page.get_by_role("button", name="Quitter l’organisation")).to_be_visible()

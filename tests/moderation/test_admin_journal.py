@@ -112,7 +112,7 @@ def test_the_journal_shows_each_entry_newest_first(admin_client, log, moderator)
     assert shown_ids(html) == ids_of(log, 6, 5, 4, 3, 2, 1, 0)
     assert "<code>awaiting_review</code> → <code>rejected</code>" in html
     assert "Photo floue" in html and "Système" in html
-    assert f'href="/membres/{moderator.id}"' in html and moderator.email in html
+    assert f'href="/membres/{moderator.public_id}"' in html and moderator.email in html
     assert 'href="/annonces/1"' in html and 'href="/compte/decisions/9"' in html
     assert "<code>ground</code> : rule:3.4" in html
 

@@ -22,7 +22,7 @@ def open_cases(target_type: str, target_id: int) -> list[ModerationCase]:
 
 def test_six_members_reporting_a_profile_at_once_share_one_case(app, owner, client_for):
     reporters = [make_user(display_name=f"Témoin {n}") for n in range(6)]
-    path = f"/signaler/profile/{owner.id}"
+    path = f"/signaler/profile/{owner.public_id}"
 
     statuses = post_at_once(app, [(client_for(user), path, report_form()) for user in reporters])
 
@@ -36,7 +36,7 @@ def test_six_members_reporting_a_profile_at_once_share_one_case(app, owner, clie
 def test_one_member_sending_a_report_from_four_tabs_at_once_leaves_one(
     app, owner, resident, client_for
 ):
-    path = f"/signaler/profile/{owner.id}"
+    path = f"/signaler/profile/{owner.public_id}"
 
     statuses = post_at_once(app, [(client_for(resident), path, report_form()) for _ in range(4)])
 

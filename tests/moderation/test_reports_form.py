@@ -39,7 +39,7 @@ def listing(owner):
     return listing_by(owner)
 
 
-def url(target_type: str, target_id: int) -> str:
+def url(target_type: str, target_id: int | str) -> str:
     return f"/signaler/{target_type}/{target_id}"
 
 
@@ -227,7 +227,7 @@ def test_a_member_cannot_report_what_they_wrote(owner, asker, client_for):
     browser = client_for(owner)
     for target_type, target_id in (
         ("listing", listing.id),
-        ("profile", owner.id),
+        ("profile", owner.public_id),
         ("message", message.id),
         ("rating", rating.id),
     ):
@@ -240,7 +240,7 @@ def test_a_member_cannot_report_what_they_wrote(owner, asker, client_for):
     assert all_reports() == []
     # and no link invites them to
     assert "/signaler/" not in text(browser.get(f"/annonces/{listing.id}"))
-    assert "/signaler/profile/" not in text(browser.get(f"/membres/{owner.id}"))
+    assert "/signaler/profile/" not in text(browser.get(f"/membres/{owner.public_id}"))
 
 
 # --- what may be reported -------------------------------------------------------------------------
@@ -255,19 +255,20 @@ def test_every_kind_of_item_is_reported_from_the_page_that_shows_it(
         page_url, label = f"/annonces/{item.id}", LISTING_TITLE
     elif target_type == "profile":
         item = owner
-        page_url, label = f"/membres/{owner.id}", owner.display_name
+        page_url, label = f"/membres/{owner.public_id}", owner.display_name
     elif target_type == "message":
         item = message_from(owner, asker)
         page_url, label = f"/messages/{item.conversation_id}", MESSAGE_BODY
     else:
         item = rating_by(owner, asker)
-        page_url, label = f"/membres/{asker.id}", RATING_COMMENT
+        page_url, label = f"/membres/{asker.public_id}", RATING_COMMENT
     browser = client_for(asker)
 
+    ref = item.public_id if target_type == "profile" else item.id
     page = browser.get(page_url)
     assert page.status_code == 200
-    assert f'href="/signaler/{target_type}/{item.id}"' in text(page)
-    sent = browser.post(url(target_type, item.id), data=report_form(reason="rule:5.1"))
+    assert f'href="/signaler/{target_type}/{ref}"' in text(page)
+    sent = browser.post(url(target_type, ref), data=report_form(reason="rule:5.1"))
 
     assert sent.status_code == 303
     [report] = reports_on(target_type, item.id)
@@ -284,7 +285,7 @@ def test_the_profile_lists_the_ratings_received_with_a_report_link_each(owner, a
     rating = rating_by(owner, asker)
     silent = rating_by(make_user(display_name="Rita Sans Mot"), asker, comment="", score=5)
 
-    page = html.unescape(text(client.get(f"/membres/{asker.id}")))
+    page = html.unescape(text(client.get(f"/membres/{asker.public_id}")))
 
     assert "Avis reçus" in page
     assert "Note moyenne : 3 sur 5 (2 avis)" in page
@@ -292,11 +293,11 @@ def test_the_profile_lists_the_ratings_received_with_a_report_link_each(owner, a
     assert RATING_COMMENT in page
     assert f'href="/signaler/rating/{rating.id}"' in page
     assert f"/signaler/rating/{silent.id}" not in page  # nothing to report without a comment
-    assert f'href="/signaler/profile/{asker.id}"' in page
+    assert f'href="/signaler/profile/{asker.public_id}"' in page
 
     rating.comment_removed_at = utcnow()
     db.session.commit()
-    page = html.unescape(text(client.get(f"/membres/{asker.id}")))
+    page = html.unescape(text(client.get(f"/membres/{asker.public_id}")))
     assert "Commentaire retiré par la modération" in page
     assert RATING_COMMENT not in page
     assert f"/signaler/rating/{rating.id}" not in page
@@ -320,7 +321,9 @@ def test_items_the_reporter_cannot_see_are_not_found(owner, asker, stranger, cli
         (client, "message", message.id),  # a visitor sees no conversation
         (member, "message", message.id),  # nor a member outside it
         (party, "message", removed.id),
-        (client, "profile", unconfirmed.id),
+        (client, "profile", unconfirmed.public_id),
+        (client, "profile", owner.id),  # a member's integer id names no one
+        (client, "listing", "abc"),
         (client, "rating", silent.id),
         (client, "listing", 10**6),
         (client, "listing", 10**25),

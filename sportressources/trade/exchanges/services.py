@@ -439,12 +439,12 @@ def rate(actor, request: ExchangeRequest, score, comment: str = "") -> Rating:
             member,
             "exchange_rated",
             request.listing,
-            site_path("accounts.profile", user_id=member.id),
+            site_path("accounts.profile", public_id=member.public_id),
             actor,
             subject={"name": member_name(actor)},
             rater_name=member_name(actor),
             rating=rating,
-            profile_url=external_url("accounts.profile", user_id=member.id),
+            profile_url=external_url("accounts.profile", public_id=member.public_id),
         )
     return rating
 
