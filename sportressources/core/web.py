@@ -28,6 +28,16 @@ other DomainError  own     as Conflict, the form rendered again with 422
 
 A DomainError raised outside ``act`` (while loading, say) gets the error page of its status, and
 an API answers any of them with ``problem_response``: problem JSON (RFC 9457) from the same table.
+
+A destructive action asks first, without JavaScript: its view calls ``confirmation`` after
+loading, which answers the first POST with a page saying what will happen, and lets through only
+the POST that page sends back (``confirmed=yes``, a fresh CSRF token, the same fields)::
+
+    if page := confirmation(question, consequence, _("Oui, retirer"), back=url):
+        return page
+
+Where undoing is more natural (a favourite), the view acts at once and ``flash_undo`` puts an
+« Annuler » button, which POSTs the reverse action, in the message.
 """
 
 from __future__ import annotations
@@ -246,10 +256,12 @@ def confirmation(
         raise Forbidden()
     if request.method == "POST" and request.form.get(CONFIRMED) == "yes":
         return None
+    # A prefixed form names its token « prefix-csrf_token »: each gets a fresh one on the page
+    tokens = {"csrf_token"} | {name for name in request.form if name.endswith("csrf_token")}
     carried = [
         (name, value)
         for name, value in request.form.items(multi=True)
-        if name not in (CONFIRMED, "csrf_token")
+        if name != CONFIRMED and name not in tokens
     ]
     page = render_template(
         "core/confirm.html",
@@ -259,6 +271,7 @@ def confirmation(
         back=safe_next(back, "/"),
         action=request.full_path.rstrip("?"),
         carried=carried,
+        tokens=sorted(tokens),
         danger=danger,
     )
     return current_app.make_response(page)

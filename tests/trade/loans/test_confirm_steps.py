@@ -2,6 +2,7 @@
 changes nothing and says what happens to the other member, the confirmed POST acts, anyone else
 is refused, and a confirmed POST without CSRF token fails."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -198,3 +199,31 @@ def test_the_loan_page_explains_refuse_and_cancel(owner, borrower, bike, client_
     assert "Inès Emprunteuse reçoit une notification et les dates restent libres." in page
     assert 'aria-describedby="decline-hint"' in page and 'id="decline-hint"' in page
     assert "Les dates réservées sont libérées et Inès Emprunteuse reçoit une notification." in page
+
+
+def hidden_fields(page: str, action: str) -> dict:
+    """The hidden fields of the form posting to ``action``."""
+    form = re.search(rf'<form method="post" action="{action}".*?</form>', page, re.S)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_with_csrf_on_the_reason_form_acts_through_the_confirmation_page(
+    app, owner, borrower, bike, client_for
+):
+    loan = requested(owner, borrower, bike)
+    lender = client_for(owner)
+    app.config["WTF_CSRF_ENABLED"] = True
+    detail = text(lender.get(f"/prets/{loan.id}"))
+    token = re.search(r'name="decline-csrf_token" type="hidden" value="([^"]+)"', detail)[1]
+    page = text(
+        lender.post(
+            f"/prets/{loan.id}/refuser",
+            data={"decline-csrf_token": token, "decline-reason": "Déjà prêté"},
+        )
+    )
+    fields = hidden_fields(page, f"/prets/{loan.id}/refuser")
+    assert set(fields) == {"csrf_token", "decline-csrf_token", "decline-reason"}
+    assert fresh(loan).status == "requested"
+    response = lender.post(f"/prets/{loan.id}/refuser", data={**fields, **CONFIRMED})
+    assert response.status_code == 303
+    assert (fresh(loan).status, fresh(loan).reason) == ("declined", "Déjà prêté")
