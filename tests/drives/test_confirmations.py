@@ -7,6 +7,8 @@ import pytest
 from sportressources.core.db import db
 from sportressources.drives.models import Drive, DriveSlot, Pledge, WishLine
 from tests.drives.conftest import pledge_of
+from tests.drives.inventory_helpers import stock_item
+from tests.factories import fresh, make_organisation, make_user
 from tests.fixtures.web import sign_in, text
 
 CONFIRMED = {"confirmed": "yes"}
@@ -107,3 +109,19 @@ def test_a_confirmed_post_without_csrf_token_fails(app, client, step):
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(path, data={**data, **CONFIRMED}).status_code == 400
     assert now() == before
+
+
+def test_discarding_an_inventory_item_asks_first_and_only_the_organisation(app, client):
+    organisation = make_organisation()
+    item = stock_item(organisation, title="Sac troué")
+    path = f"/organisations/{organisation.slug}/inventaire/{item.id}/ecarter"
+    sign_in(client, organisation.memberships[0].user)
+    page = text(client.post(path))
+    assert "Écarter « Sac troué » de l’inventaire ?" in page and "Oui, écarter" in page
+    assert fresh(item).status == "in_stock"
+    stranger = sign_in(app.test_client(), make_user())
+    assert stranger.post(path).status_code == 403
+    assert stranger.post(path, data=CONFIRMED).status_code == 403
+    assert fresh(item).status == "in_stock"
+    assert client.post(path, data=CONFIRMED).status_code == 303
+    assert fresh(item).status == "discarded"
