@@ -155,11 +155,17 @@ def save_search(user, params: SearchParams, name: str | None = None) -> SavedSea
     return alert
 
 
-def delete_search(user, alert_id: int) -> None:
-    """Delete one of the member's alerts; raises NotFound for another member's or a missing one."""
+def own_alert(user, alert_id: int) -> SavedSearch:
+    """One of the member's alerts; raises NotFound for another member's or a missing one."""
     alert = db.session.get(SavedSearch, alert_id)
     if alert is None or alert.user_id != user.id:
         raise NotFound(_l("Cette alerte n’existe pas ou a déjà été supprimée."))
+    return alert
+
+
+def delete_search(user, alert_id: int) -> None:
+    """Delete one of the member's alerts; raises NotFound for another member's or a missing one."""
+    alert = own_alert(user, alert_id)
     db.session.delete(alert)
     db.session.flush()
 

@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 from sportressources.alerts import services as alerts
 from sportressources.alerts.forms import DeleteAlertForm, SaveAlertForm, UnsubscribeForm
 from sportressources.core.tokens import InvalidToken
-from sportressources.core.web import act
+from sportressources.core.web import act, confirmation
 from sportressources.extensions import csrf
 from sportressources.listings.search import parse_search_args
 
@@ -69,6 +69,17 @@ def delete(alert_id: int):
     if not form.validate_on_submit():
         flash(_("La demande a expiré : recommencez."), "error")
         return redirect(url_for("alerts.index"))
+    alert = alerts.own_alert(current_user, alert_id)
+    if page := confirmation(
+        _("Supprimer l’alerte « %(name)s » ?", name=alert.name),
+        _(
+            "Vous ne recevrez plus d’e-mail pour les nouvelles annonces de cette recherche. "
+            "Vous pourrez en créer une autre depuis la recherche."
+        ),
+        yes=_("Oui, supprimer"),
+        back=url_for("alerts.index"),
+    ):
+        return page
     if act(lambda: alerts.delete_search(current_user, alert_id)):
         flash(_("Alerte supprimée : vous ne recevrez plus ces annonces."), "success")
     return redirect(url_for("alerts.index"))

@@ -28,6 +28,16 @@ other DomainError  own     as Conflict, the form rendered again with 422
 
 A DomainError raised outside ``act`` (while loading, say) gets the error page of its status, and
 an API answers any of them with ``problem_response``: problem JSON (RFC 9457) from the same table.
+
+A destructive action asks first, without JavaScript: its view calls ``confirmation`` after
+loading, which answers the first POST with a page saying what will happen, and lets through only
+the POST that page sends back (``confirmed=yes``, a fresh CSRF token, the same fields)::
+
+    if page := confirmation(question, consequence, _("Oui, retirer"), back=url):
+        return page
+
+Where undoing is more natural (a favourite), the view acts at once and ``flash_undo`` puts an
+« Annuler » button, which POSTs the reverse action, in the message.
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ from flask import (
     has_request_context,
     jsonify,
     redirect,
+    render_template,
     request,
 )
 from flask_login import current_user
@@ -216,6 +227,64 @@ def error_response(error: DomainError):
     if errorpages.wants_json():
         return problem_response(error)
     return errorpages.respond(status_of(error), str(error.message), code=error.code)
+
+
+# --- confirmation and undo ----------------------------------------------------------------------
+
+CONFIRMED = "confirmed"  # the field the confirmation page adds; only a POST carrying it acts
+
+
+def confirmation(
+    question: str,
+    consequence: str,
+    yes: str,
+    *,
+    back: str,
+    allowed: bool = True,
+    danger: bool = True,
+) -> Response | None:
+    """The confirmation page of a destructive action, or None once the member has confirmed.
+
+    A view calls it after loading (and before acting): ``if page := confirmation(...): return
+    page``. The first request (a POST from the action's button, or a GET link) changes nothing and
+    gets a page asking ``question``, saying ``consequence`` in words, with a ``yes`` button that
+    POSTs the same fields again to the same URL with ``confirmed`` and a fresh CSRF token, and a
+    « Non, revenir » link to ``back``. Works without JavaScript. ``allowed``: false for someone
+    who may not act at all, who gets the Forbidden page instead of the question.
+    """
+    if not allowed:
+        raise Forbidden()
+    if request.method == "POST" and request.form.get(CONFIRMED) == "yes":
+        return None
+    # A prefixed form names its token « prefix-csrf_token »: each gets a fresh one on the page
+    tokens = {"csrf_token"} | {name for name in request.form if name.endswith("csrf_token")}
+    carried = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name != CONFIRMED and name not in tokens
+    ]
+    page = render_template(
+        "core/confirm.html",
+        question=question,
+        consequence=consequence,
+        yes=yes,
+        back=safe_next(back, "/"),
+        action=request.full_path.rstrip("?"),
+        carried=carried,
+        tokens=sorted(tokens),
+        danger=danger,
+    )
+    return current_app.make_response(page)
+
+
+def flash_undo(message: str, *, action: str, label: str, fields: dict[str, str] | None = None):
+    """Flash ``message`` with an « Annuler » button that POSTs ``fields`` to ``action`` (the
+    reverse action), for a removal that is simpler undone than confirmed. Without JavaScript
+    too; the button stays as long as the message (no time limit, WCAG 2.2.1)."""
+    flash(
+        {"text": str(message), "action": action, "label": str(label), "fields": fields or {}},
+        "success",
+    )
 
 
 # --- other helpers -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from sportressources.core.dates import PARIS, paris_today
 from sportressources.core.db import db, utcnow
 from sportressources.core.forms import grouped_choices
-from sportressources.core.web import act, form_status
+from sportressources.core.web import act, confirmation, form_status
 from sportressources.drives import pledges, queries
 from sportressources.drives.forms import ActionForm, FilterForm, PledgeForm
 from sportressources.drives.labels import line_label
@@ -213,6 +213,18 @@ def my_pledges():
 def cancel_pledge(pledge_id: int):
     pledge = pledges.get_pledge(pledge_id)
     back = url_for("drives.my_pledges")
+    if page := confirmation(
+        _("Annuler votre promesse pour « %(title)s » ?", title=pledge.drive.title),
+        _(
+            "L’organisation sera prévenue ; votre créneau et les besoins que vous couvriez "
+            "redeviennent disponibles pour d’autres donateurs, et vos annonces liées sont de "
+            "nouveau visibles."
+        ),
+        yes=_("Oui, annuler ma promesse"),
+        back=back,
+        allowed=pledge.member_id == current_user.id,
+    ):
+        return page
     if ActionForm().validate_on_submit() and act(
         lambda: pledges.cancel_pledge(current_user, pledge), back=back
     ):

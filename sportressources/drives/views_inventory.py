@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sportressources.core.errors import Forbidden, NotFound, ValidationFailed, attach_to_form
 from sportressources.core.forms import grouped_choices
 from sportressources.core.params import int_param, parse_int, text_param
-from sportressources.core.web import act, form_status
+from sportressources.core.web import act, confirmation, form_status
 from sportressources.drives import exports, inventory
 from sportressources.drives import handouts as handout_services
 from sportressources.drives import inventory_queries as queries
@@ -194,6 +194,14 @@ def discard(slug: str, item_id: int):
     organisation = _organisation(slug)
     item = queries.get_item(organisation, item_id)
     back = url_for(".item", slug=slug, item_id=item_id)
+    if page := confirmation(
+        _("Écarter « %(title)s » de l’inventaire ?", title=item.title),
+        _("L’objet, inutilisable, part au recyclage : il ne pourra plus être publié ni remis."),
+        _("Oui, écarter"),
+        back=back,
+        allowed=can_manage_inventory(current_user, organisation),
+    ):
+        return page
     if InventoryActionForm().validate_on_submit() and act(
         lambda: inventory.discard_item(current_user, organisation, item), back=back
     ):

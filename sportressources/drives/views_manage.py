@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 
 from sportressources.core.dates import PARIS
 from sportressources.core.errors import Forbidden, NotFound
-from sportressources.core.web import act, form_status
+from sportressources.core.web import act, confirmation, form_status
 from sportressources.drives import pledges, queries, services
 from sportressources.drives.forms import (
     ActionForm,
@@ -23,6 +23,7 @@ from sportressources.drives.forms import (
     SlotForm,
     WishLineForm,
 )
+from sportressources.drives.labels import line_label
 from sportressources.drives.policies import can_manage_drive
 from sportressources.drives.views import bp
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
@@ -43,6 +44,11 @@ def _managed(drive_id: int):
     if not can_manage_drive(current_user, drive):
         services.require_runner(current_user, drive.organisation)
     return drive
+
+
+def _slot_time(slot) -> str:
+    """The slot's day and hours, worded as on the pages (the template macro)."""
+    return str(get_template_attribute("drives/_macros.html", "slot_time")(slot)).strip()
 
 
 def _followed(drive_id: int):
@@ -205,6 +211,16 @@ def remove_slot(drive_id: int, slot_id: int):
     drive = _managed(drive_id)
     slot = services.get_slot(drive, slot_id)
     back = url_for("drives.manage", drive_id=drive.id)
+    if page := confirmation(
+        _(
+            "Supprimer le créneau du %(when)s ?",
+            when=get_template_attribute("drives/_macros.html", "slot_time")(slot),
+        ),
+        _("Les donateurs ne pourront plus le choisir. Personne ne l’a encore réservé."),
+        yes=_("Oui, supprimer"),
+        back=back,
+    ):
+        return page
     if ActionForm().validate_on_submit() and act(
         lambda: services.remove_slot(current_user, slot), back=back
     ):
@@ -247,6 +263,13 @@ def remove_line(drive_id: int, line_id: int):
     drive = _managed(drive_id)
     line = services.get_wish_line(drive, line_id)
     back = url_for("drives.manage", drive_id=drive.id)
+    if page := confirmation(
+        _("Supprimer « %(line)s » de la liste de besoins ?", line=line_label(line)),
+        _("Les donateurs ne pourront plus promettre d’objets pour cette ligne."),
+        yes=_("Oui, supprimer"),
+        back=back,
+    ):
+        return page
     if ActionForm().validate_on_submit() and act(
         lambda: services.remove_wish_line(current_user, line), back=back
     ):
@@ -277,6 +300,17 @@ def cancel_drive(drive_id: int):
     drive = _followed(drive_id)
     form = CancelDriveForm()
     back = url_for("drives.manage", drive_id=drive.id)
+    if page := confirmation(
+        _("Annuler la collecte « %(title)s » ?", title=drive.title),
+        _(
+            "Elle ne prendra plus de promesses ; les promesses en cours sont annulées et leurs "
+            "donateurs prévenus par e-mail, avec votre motif si vous en avez écrit un. Les objets "
+            "déjà reçus restent dans l’inventaire. C’est définitif."
+        ),
+        yes=_("Oui, annuler la collecte"),
+        back=back,
+    ):
+        return page
     if form.validate_on_submit() and act(
         lambda: services.cancel_drive(current_user, drive, form.reason.data or ""), back=back
     ):

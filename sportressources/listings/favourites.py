@@ -12,11 +12,16 @@ from sportressources.listings.models import Favourite, Listing
 from sportressources.listings.policies import can_keep_favourites
 
 
-def toggle_favourite(actor, listing: Listing) -> bool:
-    """Add the listing to the member's favourites, or remove it; True if it is now a favourite."""
+def toggle_favourite(actor, listing: Listing, want: bool | None = None) -> bool:
+    """Add the listing to the member's favourites, or remove it; True if it is now a favourite.
+    ``want``: True only adds, False only removes (an « Annuler » sent twice changes nothing)."""
     if not can_keep_favourites(actor):
         raise Forbidden(_l("Connectez-vous pour garder des annonces en favori."))
     existing = db.session.get(Favourite, (actor.id, listing.id))
+    if existing is not None and want is True:
+        return True
+    if existing is None and want is False:
+        return False
     if existing is not None:
         db.session.delete(existing)
         db.session.flush()

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
-from sportressources.core.web import act, form_status
+from sportressources.core.web import act, confirmation, flash_undo, form_status
 from sportressources.geo import queries as geo
 from sportressources.listings import favourites, photos, services
 from sportressources.listings.forms import ActionForm, ListingForm
@@ -21,6 +21,7 @@ from sportressources.listings.policies import (
     can_contact_owner,
     can_edit_listing,
     can_publish_for_organisation,
+    can_review_listings,
     can_view_listing,
 )
 from sportressources.listings.search.form import filter_options
@@ -367,6 +368,17 @@ def rules():
 @login_required
 def withdraw(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
+    if page := confirmation(
+        _("Retirer l’annonce « %(title)s » ?", title=listing.title),
+        _(
+            "Elle ne sera plus visible sur le site ; les demandes en cours et les prêts à venir "
+            "seront annulés et les membres concernés prévenus. C’est définitif."
+        ),
+        yes=_("Oui, retirer"),
+        back=url_for("listings.detail", listing_id=listing.id),
+        allowed=can_edit_listing(current_user, listing) or can_review_listings(current_user),
+    ):
+        return page
     if ActionForm().validate_on_submit() and act(
         lambda: services.withdraw_listing(current_user, listing)
     ):
@@ -389,13 +401,17 @@ def availability(listing_id: int):
 @login_required
 def favourite(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
+    want = {"on": True, "off": False}.get(request.form.get("want", ""))
     if ActionForm().validate_on_submit() and (
-        done := act(lambda: favourites.toggle_favourite(current_user, listing))
+        done := act(lambda: favourites.toggle_favourite(current_user, listing, want))
     ):
-        flash(
-            _("Annonce ajoutée à vos favoris.")
-            if done.value
-            else _("Annonce retirée de vos favoris."),
-            "success",
-        )
+        if done.value:
+            flash(_("Annonce ajoutée à vos favoris."), "success")
+        else:
+            flash_undo(
+                _("Annonce retirée de vos favoris."),
+                action=url_for("listings.favourite", listing_id=listing.id),
+                label=_("Annuler : la remettre dans mes favoris"),
+                fields={"want": "on"},
+            )
     return redirect(url_for("listings.detail", listing_id=listing.id))

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 
 from sportressources.core.errors import NotFound
 from sportressources.core.forms import grouped_choices
-from sportressources.core.web import act, form_status
+from sportressources.core.templating import member_name
+from sportressources.core.web import act, confirmation, form_status
 from sportressources.geo import queries as geo
 from sportressources.organisations import invitations, queries, services
 from sportressources.organisations.forms import (
@@ -210,13 +211,24 @@ def invite(slug: str):
     return _manage_page(organisation, form_status(form), invite_form=form)
 
 
-def _member_action(slug: str, call, message: str, back: str | None = None):
-    """A button of the management page: check the token, run ``call``, go back."""
+def _member_name(organisation: Organisation, user_id: int) -> str:
+    membership = queries.membership_of(user_id, organisation.id)
+    return member_name(membership.user) if membership else _("ce membre")
+
+
+def _member_action(slug: str, call, message: str, back: str | None = None, ask=None, manager=True):
+    """A button of the management page: check the token, confirm first when ``ask`` (the
+    organisation -> ``core.web.confirmation``'s question, consequence and button; only a
+    manager is asked unless ``manager`` is false), run ``call``, go back."""
     organisation = _member_page(slug)
     back_url = back or url_for("organisations.manage", slug=slug)
     if not ActionForm().validate_on_submit():
         flash(_("Le formulaire a expiré : recommencez."), "error")
         return redirect(url_for("organisations.manage", slug=slug), code=303)
+    manage = url_for("organisations.manage", slug=slug)
+    allowed = not manager or can_manage_organisation(current_user, organisation)
+    if ask and (page := confirmation(*ask(organisation), back=manage, allowed=allowed)):
+        return page
     if act(lambda: call(organisation), back=url_for("organisations.manage", slug=slug)):
         flash(message, "success")
     return redirect(back_url, code=303)
@@ -229,6 +241,11 @@ def revoke_invitation(slug: str, invitation_id: int):
         slug,
         lambda org: invitations.revoke_invitation(current_user, org, invitation_id),
         _("L’invitation est annulée."),
+        ask=lambda org: (
+            _("Annuler cette invitation ?"),
+            _("Le lien envoyé ne fonctionnera plus. Vous pourrez inviter de nouveau la personne."),
+            _("Oui, annuler l’invitation"),
+        ),
     )
 
 
@@ -251,6 +268,14 @@ def remove_member(slug: str, user_id: int):
         slug,
         lambda org: services.remove_member(current_user, org, user_id),
         _("Le membre est retiré de l’organisation."),
+        ask=lambda org: (
+            _("Retirer %(name)s de « %(org)s » ?", name=_member_name(org, user_id), org=org.name),
+            _(
+                "Cette personne perd aussitôt l’accès à l’organisation et reçoit une "
+                "notification. Vous pourrez l’inviter de nouveau."
+            ),
+            _("Oui, retirer"),
+        ),
     )
 
 
@@ -262,6 +287,15 @@ def leave(slug: str):
         lambda org: services.leave_organisation(current_user, org),
         _("Vous avez quitté l’organisation."),
         back=url_for("organisations.mine"),
+        ask=lambda org: (
+            _("Quitter « %(org)s » ?", org=org.name),
+            _(
+                "Vous perdez aussitôt l’accès à l’organisation et à son matériel ; ses "
+                "responsables sont prévenus. Pour revenir, il faudra une nouvelle invitation."
+            ),
+            _("Oui, quitter"),
+        ),
+        manager=False,
     )
 
 
@@ -283,6 +317,14 @@ def close(slug: str):
         lambda org: services.close_organisation(current_user, org),
         _("L’organisation est fermée."),
         back=url_for("organisations.mine"),
+        ask=lambda org: (
+            _("Fermer « %(org)s » ?", org=org.name),
+            _(
+                "Elle quitte l’annuaire, sa page n’est plus visible et ses membres perdent "
+                "l’accès ; ils sont prévenus. C’est définitif."
+            ),
+            _("Oui, fermer l’organisation"),
+        ),
     )
 
 

@@ -136,7 +136,9 @@ def test_my_alerts_page_deletes_only_my_own(client, resident, other_resident):
     assert db.session.get(SavedSearch, theirs.id) is not None
 
     mine_id = mine.id
-    assert client.post(f"/alertes/{mine_id}/supprimer").status_code == 302
+    assert (
+        client.post(f"/alertes/{mine_id}/supprimer", data={"confirmed": "yes"}).status_code == 302
+    )
     assert "Alerte supprimée" in client.get("/alertes").get_data(as_text=True)
     assert db.session.get(SavedSearch, mine_id) is None
 

@@ -137,7 +137,11 @@ def test_a_member_adds_an_item_with_a_photo_then_edits_and_discards_it(club, mem
         url(club, f"/{item_id}/modifier"), data={**form, "title": "Raquette junior"}
     )
     assert edited.status_code == 302
-    discarded = member_client.post(url(club, f"/{item_id}/ecarter"))
+    asked = member_client.post(url(club, f"/{item_id}/ecarter"))
+    assert "Écarter « Raquette junior » de l’inventaire ?" in text(asked)
+    assert "part au recyclage" in text(asked)
+    assert "Écarté de l’inventaire" not in text(member_client.get(url(club, f"/{item_id}")))
+    discarded = member_client.post(url(club, f"/{item_id}/ecarter"), data={"confirmed": "yes"})
     assert discarded.status_code == 303
     page = text(member_client.get(url(club, f"/{item_id}")))
     assert "Raquette junior" in page and "Écarté de l’inventaire" in page
@@ -276,7 +280,8 @@ def test_the_organisation_page_shows_the_figures_and_members_get_a_link(app, clu
 def test_a_tokenless_post_is_refused(app, club, member_client):
     item = stock_item(club)
     app.config["WTF_CSRF_ENABLED"] = True
-    assert member_client.post(url(club, f"/{item.id}/ecarter")).status_code == 400
+    confirmed = {"confirmed": "yes"}
+    assert member_client.post(url(club, f"/{item.id}/ecarter"), data=confirmed).status_code == 400
     assert fresh(item).status == "in_stock"
 
 

@@ -160,7 +160,7 @@ def test_cancelling_from_my_pledges(client, drive, resident, other_resident):
     assert client.post(f"/collectes/promesses/{pledge.id}/annuler").status_code == 403
     client.post("/compte/deconnexion")
     sign_in(client, resident)
-    response = client.post(f"/collectes/promesses/{pledge.id}/annuler")
+    response = client.post(f"/collectes/promesses/{pledge.id}/annuler", data={"confirmed": "yes"})
     assert response.status_code == 303
     assert "Votre promesse est annulée" in text(client.get("/collectes/mes-promesses"))
 

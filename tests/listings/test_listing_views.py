@@ -221,7 +221,7 @@ def test_the_owner_withdraws_and_marks_availability(resident_client, resident):
         f"/annonces/{listing.id}/disponibilite", data={"status": "sold"}
     )
     assert "Une annonce de don se marque" in text(resident_client.get(response.headers["Location"]))
-    resident_client.post(f"/annonces/{listing.id}/retirer")
+    resident_client.post(f"/annonces/{listing.id}/retirer", data={"confirmed": "yes"})
     db.session.rollback()
     assert db.session.get(Listing, listing.id).status == "withdrawn"
 

@@ -188,14 +188,14 @@ def test_a_manager_invites_removes_and_changes_roles(client, club, outbox):
     assert client.post(path, data=data).status_code == 303
     assert membership_of(club[VOLUNTEER].id, club["organisation"].id).role == "manager"
     path, data = paths["remove"]
-    assert client.post(path, data=data).status_code == 303
+    assert client.post(path, data={**data, "confirmed": "yes"}).status_code == 303
     assert not is_member(club[VOLUNTEER].id, club["organisation"].id)
 
 
 def test_the_last_manager_is_told_why_they_cannot_leave(client, club):
     as_(client, club, MANAGER)
     slug = club["organisation"].slug
-    response = client.post(f"/organisations/{slug}/quitter")
+    response = client.post(f"/organisations/{slug}/quitter", data={"confirmed": "yes"})
     assert response.status_code == 303
     assert "au moins un responsable" in text(client.get(response.headers["Location"]))
     assert is_member(club[MANAGER].id, club["organisation"].id)

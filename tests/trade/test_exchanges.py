@@ -598,7 +598,10 @@ def test_handover_no_show_and_withdrawal_through_the_pages(owner, asker, rival, 
     assert owner_browser.post(f"/demandes/{second.id}/absent").status_code == 303
     assert (fresh(second).status, fresh(sale).status) == ("no_show", "published")
     third = ask(asker, sale)
-    assert asker_browser.post(f"/demandes/{third.id}/retirer").status_code == 303
+    assert (
+        asker_browser.post(f"/demandes/{third.id}/retirer", data={"confirmed": "yes"}).status_code
+        == 303
+    )
     assert fresh(third).status == "withdrawn"
 
 

@@ -13,7 +13,8 @@ from wtforms import TextAreaField
 
 from sportressources.core.db import db
 from sportressources.core.forms import NO_MAXLENGTH, max_length
-from sportressources.core.web import act, form_status, safe_next
+from sportressources.core.templating import member_name
+from sportressources.core.web import act, confirmation, form_status, safe_next
 from sportressources.listings.models import Listing
 from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import acts_for_owner
@@ -108,6 +109,17 @@ def request_item(listing_id: int):
 @login_required
 def withdraw(request_id: int):
     exchange = _load(request_id)
+    if page := confirmation(
+        _("Retirer votre demande pour « %(title)s » ?", title=exchange.listing.title),
+        _(
+            "Le propriétaire sera prévenu. Si vous aviez été choisi, l’annonce redevient "
+            "disponible pour les autres membres."
+        ),
+        yes=_("Oui, retirer ma demande"),
+        back=_back(url_for("exchanges.my_requests")),
+        allowed=exchange.requester_id == current_user.id,
+    ):
+        return page
     return _act(
         lambda: exchanges.withdraw_request(current_user, exchange),
         _("Votre demande est retirée ; le propriétaire est prévenu."),
@@ -162,6 +174,19 @@ def decline(request_id: int):
     form = DeclineForm(prefix=f"decline-{exchange.id}")
     listing_id = exchange.listing_id
     if form.validate_on_submit():
+        name = member_name(exchange.requester)
+        if page := confirmation(
+            _("Refuser la demande de %(name)s ?", name=name),
+            _(
+                "%(name)s recevra une notification, avec votre motif si vous en avez écrit un. "
+                "L’annonce reste disponible pour les autres demandes.",
+                name=name,
+            ),
+            yes=_("Oui, refuser"),
+            back=_back(url_for("exchanges.listing_requests", listing_id=listing_id)),
+            allowed=acts_for_owner(current_user, exchange.listing),
+        ):
+            return page
         return _act(
             lambda: exchanges.decline_request(current_user, exchange, form.reason.data or ""),
             _("La demande est refusée ; le membre est prévenu."),

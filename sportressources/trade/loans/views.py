@@ -25,12 +25,13 @@ from wtforms import SelectChoice
 from sportressources.core.db import db
 from sportressources.core.errors import Forbidden, ValidationFailed
 from sportressources.core.params import date_param
-from sportressources.core.web import act, form_status, safe_next
+from sportressources.core.web import act, confirmation, form_status, safe_next
 from sportressources.listings.models import Listing
 from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import can_view_listing
 from sportressources.trade.forms import RatingForm
 from sportressources.trade.loans import (
+    asks,
     extensions,
     handovers,
     partners,
@@ -50,7 +51,7 @@ from sportressources.trade.loans.forms import (
     ReturnForm,
     WaitlistForm,
 )
-from sportressources.trade.loans.models import Loan
+from sportressources.trade.loans.models import Loan, Party
 from sportressources.trade.loans.photos import (
     handover_photo_url,
     store_handover_photo,
@@ -240,6 +241,9 @@ def join_waitlist(listing_id: int):
 @login_required
 def leave_waitlist(listing_id: int):
     listing = _loan_listing(listing_id)
+    back = url_for("loans.listing", listing_id=listing.id)
+    if page := confirmation(**asks.leave_waitlist(listing), back=back, danger=False):
+        return page
     if act(lambda: waitlist.leave_waitlist(current_user, listing)):
         flash(_("Vous n’êtes plus sur la liste d’attente de ce matériel."), "success")
     return redirect(
@@ -332,15 +336,20 @@ def accept_extension(loan_id: int):
     )
 
 
-def _reason_step(loan: Loan, prefix: str, key: str, action, success: str):
-    """A step taking an optional reason: too long a reason shows the page again, text kept."""
+def _reason_step(loan: Loan, prefix: str, key: str, action, success: str, ask: dict, side=None):
+    """A step taking an optional reason: too long a reason shows the page again, text kept;
+    otherwise the member confirms first (``ask``: question, consequence, button). Only a party
+    (of ``side`` when given) is asked; anyone else gets the Forbidden page."""
     form = ReasonForm(prefix=prefix)
     back = url_for("loans.detail", loan_id=loan.id)
-    if form.validate_on_submit() and act(
-        lambda: action(form.reason.data or ""), form=form, back=back
-    ):
-        flash(success, "success")
-        return redirect(back, code=303)
+    if form.validate_on_submit():
+        party = policies.loan_side(current_user, loan)
+        allowed = party is not None and side in (None, party)
+        if page := confirmation(**ask, back=back, allowed=allowed):
+            return page
+        if act(lambda: action(form.reason.data or ""), form=form, back=back):
+            flash(success, "success")
+            return redirect(back, code=303)
     return _render_detail(loan, 422, **{key: form})
 
 
@@ -354,6 +363,8 @@ def decline(loan_id: int):
         "decline",
         lambda reason: services.decline_loan(current_user, loan, reason),
         _("Demande refusée : le membre est prévenu."),
+        asks.decline(loan),
+        side=Party.LENDER,
     )
 
 
@@ -367,6 +378,7 @@ def cancel(loan_id: int):
         "cancel",
         lambda reason: services.cancel_loan(current_user, loan, reason),
         _("Le prêt est annulé : l’autre membre est prévenu."),
+        asks.cancel(loan, policies.loan_side(current_user, loan)),
     )
 
 
@@ -380,6 +392,8 @@ def decline_extension(loan_id: int):
         "extension_decline",
         lambda reason: extensions.decline_extension(current_user, loan, reason),
         _("Prolongation refusée : l’emprunteur est prévenu."),
+        asks.decline_extension(loan),
+        side=Party.LENDER,
     )
 
 

@@ -13,10 +13,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from sportressources.core.db import db
-from sportressources.core.web import act, form_status
+from sportressources.core.web import act, confirmation, form_status
 from sportressources.listings.models import Listing
+from sportressources.listings.policies import acts_for_owner
+from sportressources.trade.loans import asks, queries, terms
 from sportressources.trade.loans import calendar as feeds
-from sportressources.trade.loans import queries, terms
 from sportressources.trade.loans.forms import BlockedPeriodForm, TermsForm
 from sportressources.trade.loans.models import BlockedPeriod
 from sportressources.trade.loans.views import ID, _cents, _loan_listing, _owned_loan_listing, bp
@@ -108,6 +109,11 @@ def add_blocked_period(listing_id: int):
 def remove_blocked_period(period_id: int):
     period = db.get_or_404(BlockedPeriod, period_id)
     listing_id = period.listing_id
+    back = url_for("loans.terms_page", listing_id=listing_id)
+    allowed = acts_for_owner(current_user, db.session.get(Listing, listing_id))
+    ask = asks.remove_blocked_period(period)
+    if page := confirmation(**ask, back=back, allowed=allowed, danger=False):
+        return page
     if act(lambda: terms.remove_blocked_period(current_user, period)):
         flash(_("La période bloquée est supprimée."), "success")
     return redirect(url_for("loans.terms_page", listing_id=listing_id), code=303)
@@ -153,6 +159,8 @@ def create_feed():
 @bp.post("/prets/calendrier/supprimer")
 @login_required
 def revoke_feed():
+    if page := confirmation(**asks.revoke_feed(), back=url_for("loans.calendar_page")):
+        return page
     if act(lambda: feeds.revoke_feed(current_user)):
         flash(
             _("L’adresse de votre calendrier est supprimée : elle ne fonctionne plus."), "success"

@@ -116,7 +116,7 @@ def test_a_revoked_or_replaced_token_finds_nothing(app, borrower, client_for):
     assert browser.get(first).status_code == 404
     assert browser.get(replaced).status_code == 200
 
-    response = browser.post("/prets/calendrier/supprimer")
+    response = browser.post("/prets/calendrier/supprimer", data={"confirmed": "yes"})
     assert response.status_code == 303
     assert browser.get(replaced).status_code == 404
     assert "Vous n’avez pas encore d’adresse de calendrier." in browser.get(

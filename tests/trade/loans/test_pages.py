@@ -18,6 +18,8 @@ from sportressources.trade.loans.models import BlockedPeriod, Handover, KitItem,
 from tests.factories import make_listing, make_user
 from tests.trade.loans.conftest import committed, fresh, make_loan_listing
 
+CONFIRMED = {"confirmed": "yes"}  # the second step of a destructive action (core.web.confirmation)
+
 
 def html(response) -> str:
     return response.get_data(as_text=True)
@@ -167,7 +169,8 @@ def test_booked_dates_offer_the_waiting_list_for_the_same_dates(
     assert "Vous attendez ce matériel du" in html(browser.get(f"/prets/annonces/{bike.id}"))
     committed(services.cancel_loan(borrower, loan))
     assert outbox.last(rival.email).subject == "« Vélo enfant 20 pouces » est de nouveau libre"
-    assert browser.post(f"/prets/annonces/{bike.id}/liste-attente/quitter").status_code == 303
+    left = browser.post(f"/prets/annonces/{bike.id}/liste-attente/quitter", data=CONFIRMED)
+    assert left.status_code == 303
     assert "Vous attendez ce matériel" not in html(browser.get(f"/prets/annonces/{bike.id}"))
 
 
@@ -476,7 +479,7 @@ def test_the_owner_blocks_and_frees_periods(owner, bike, today, client_for):
         },
     )
     assert bad.status_code == 422 and "Gardée" in html(bad)
-    assert browser.post(f"/prets/periodes/{period.id}/supprimer").status_code == 303
+    assert browser.post(f"/prets/periodes/{period.id}/supprimer", data=CONFIRMED).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(BlockedPeriod)) == 0
 
 
