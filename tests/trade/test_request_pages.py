@@ -272,7 +272,12 @@ def test_the_requester_may_withdraw_from_the_page_and_stays_on_it(owner, asker, 
     page = f"/demandes/{request.id}"
     assert f'action="/demandes/{request.id}/retirer"' in text(browser.get(page))
     assert f'action="/demandes/{request.id}/retirer"' not in text(client_for(owner).get(page))
-    response = browser.post(f"/demandes/{request.id}/retirer", data={"next": page})
+    asked = browser.post(f"/demandes/{request.id}/retirer", data={"next": page})
+    assert asked.status_code == 200 and f'href="{page}"' in text(asked)  # « Non, revenir »
+    assert fresh(request).status == "pending"
+    response = browser.post(
+        f"/demandes/{request.id}/retirer", data={"next": page, "confirmed": "yes"}
+    )
     assert response.headers["Location"] == page
     html = text(browser.get(page))
     assert "Retirée" in html and "Aucune : cette demande est close." in html

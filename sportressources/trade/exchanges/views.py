@@ -116,7 +116,7 @@ def withdraw(request_id: int):
             "disponible pour les autres membres."
         ),
         yes=_("Oui, retirer ma demande"),
-        back=_back(url_for("exchanges.my_requests")),
+        back=_back(url_for("requests.made")),
         allowed=exchange.requester_id == current_user.id,
     ):
         return page
