@@ -153,17 +153,8 @@
     input.addEventListener("blur", close);
   }
 
-  function openFiltersOnWideScreens() {
-    // Phones see the results first; wide screens have room for the filters
-    var fold = document.querySelector("[data-fold-on-phone]");
-    if (fold && window.matchMedia("(min-width: 60em)").matches) {
-      fold.open = true;
-    }
-  }
-
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-place-combobox]"), init);
-    openFiltersOnWideScreens();
   }
 
   if (document.readyState === "loading") {

@@ -182,11 +182,11 @@ def test_no_map_without_results_and_filters_fold_on_the_page(client, spread):
     page = text(client.get("/annonces", query_string={"q": "trampoline"}))
 
     assert "map-data-results" not in page
-    assert '<details class="filters-fold" data-fold-on-phone>' in page
+    assert '<details class="filters-fold">' in page
 
 
 def test_filters_open_when_one_of_them_was_refused(client, spread):
     page = text(client.get("/annonces", query_string={"kind": "troc", "sport": "football"}))
 
-    assert '<details class="filters-fold" data-fold-on-phone open>' in page
+    assert '<details class="filters-fold" open>' in page
     assert "Filtres et tri (1 choisi)" in page
