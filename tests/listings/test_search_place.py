@@ -190,3 +190,21 @@ def test_filters_open_when_one_of_them_was_refused(client, spread):
 
     assert '<details class="filters-fold" open>' in page
     assert "Filtres et tri (1 choisi)" in page
+
+
+def test_reindexing_puts_the_sizes_of_an_older_index_in_the_text(app, owner):
+    from sqlalchemy import update
+
+    from sportressources.listings.search.index import document_value, listing_search
+
+    listing = make_listing(owner, title="Crampons", description="Peu portés.", size="36")
+    old = document_value("Crampons Peu portés. Football Chaussures", db.engine.dialect.name)
+    db.session.execute(update(listing_search).values(document=old))
+    db.session.commit()
+    params, _ = parse_search_args(MultiDict({"q": "crampons 36"}))
+    assert search_listings(params).hits == []
+
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+
+    assert result.exit_code == 0 and "1 annonce(s) indexée(s)" in result.output
+    assert [hit.listing.id for hit in search_listings(params).hits] == [listing.id]
