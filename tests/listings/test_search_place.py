@@ -208,3 +208,11 @@ def test_reindexing_puts_the_sizes_of_an_older_index_in_the_text(app, owner):
 
     assert result.exit_code == 0 and "1 annonce(s) indexée(s)" in result.output
     assert [hit.listing.id for hit in search_listings(params).hits] == [listing.id]
+
+
+def test_a_refused_criterion_among_the_more_criteria_shows_its_message(client, spread):
+    page = text(client.get("/annonces", query_string={"size": "XXXXXXL"}))
+
+    assert '<details class="filters-fold" open>' in page
+    assert "<details open>" in page
+    assert 'href="#filter-size"' in page
