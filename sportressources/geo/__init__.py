@@ -14,3 +14,13 @@ def init_app(app: Flask) -> None:
         static_url_path="/static/vendor/leaflet",
     )
     app.register_blueprint(leaflet)
+
+    from sportressources.geo.collation import french_sorted
+    from sportressources.geo.distance import distance_label
+
+    app.add_template_filter(distance_label, "distance")
+    # ``communes | french_sorted(attribute="name")``: accents sorted as French readers expect
+    app.add_template_filter(
+        lambda items, attribute="name": french_sorted(items, key=lambda i: getattr(i, attribute)),
+        "french_sorted",
+    )

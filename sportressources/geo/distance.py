@@ -61,3 +61,13 @@ def within_box(lat_column, lon_column, box: BoundingBox) -> ColumnElement[bool]:
     return lat_column.between(box.min_lat, box.max_lat) & lon_column.between(
         box.min_lon, box.max_lon
     )
+
+
+def distance_label(km: float) -> str:
+    """How far, as a resident reads it: « à moins d’1 km », « à 3,4 km »."""
+    from flask_babel import format_decimal
+    from flask_babel import gettext as _
+
+    if km < 1:
+        return _("à moins d’1 km")
+    return _("à %(km)s km", km=format_decimal(km, "0.0"))

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from sportressources.listings.demo import seed_demo
     from sportressources.listings.models import Listing
     from sportressources.listings.photos import uploads_cli
+    from sportressources.listings.search.cli import search_cli
     from sportressources.listings.taxonomy import SPORTS
     from sportressources.listings.views import bp
     from sportressources.organisations.sports import register_sports
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(search_cli)
     register_initial_data(
         app,
         "annonces de démonstration",

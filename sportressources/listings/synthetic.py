@@ -246,7 +246,9 @@ def seed_synthetic_listings(
             )
             if status in ("published", "reserved"):
                 document = prepared_document(
-                    document_text(title, description, brand, labels[(sport, category_code)]),
+                    document_text(
+                        title, description, brand, labels[(sport, category_code)], size_value
+                    ),
                     dialect,
                 )
                 search_rows.append(

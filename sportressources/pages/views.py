@@ -20,9 +20,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.accounts.profile import set_locale
+from sportressources.core.dates import paris_today
 from sportressources.core.db import db
 from sportressources.core.web import act, safe_next
 from sportressources.extensions import limiter
+from sportressources.listings.search.form import place_options
+from sportressources.pages.home import home_page
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
@@ -38,7 +41,10 @@ LEGAL_PAGES = {
 
 @bp.route("/")
 def home():
-    return render_template("pages/home.html")
+    commune = current_user.home_commune if current_user.is_authenticated else None
+    return render_template(
+        "pages/home.html", home=home_page(commune), places=place_options(), today=paris_today()
+    )
 
 
 def _legal_page(name: str):

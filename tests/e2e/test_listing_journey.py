@@ -81,8 +81,10 @@ def test_publish_review_find_talk_give_and_rate(page, photo_file):
     # Someone finds it by « velo » without accent, within 10 km of Lens
     login(page, "taker@example.org")
     page.get_by_role("link", name="Annonces").first.click()
-    page.get_by_label("Mots-clés").fill("velo")
-    page.get_by_label("Près de", exact=True).select_option("commune:62498")
+    page.get_by_label("Que cherchez-vous ?").fill("velo")
+    page.get_by_label("Où ?", exact=True).fill("Lens")
+    page.get_by_label("Où ?", exact=True).press("Escape")  # closes the suggestions
+    page.locator("summary", has_text="Filtres et tri").click()
     page.get_by_label("Distance").select_option("10")
     page.get_by_role("button", name="Chercher").click()
     result = page.get_by_role("link", name="Vélo enfant 20 pouces")

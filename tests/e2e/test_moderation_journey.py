@@ -115,7 +115,7 @@ def test_submit_refuse_resubmit_publish_report_remove_appeal_and_count(
 
     # A visitor finds it in search and reports it
     page.goto("/annonces")
-    page.get_by_label("Mots-clés").fill("badminton yonex")
+    page.get_by_label("Que cherchez-vous ?").fill("badminton yonex")
     page.get_by_role("button", name="Chercher").click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Signaler cette annonce").click()

@@ -8,6 +8,7 @@ when the venues change; a request then only marks its selected values.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 
 from sportressources.core.db import db
 from sportressources.geo import queries as geo
+from sportressources.geo.collation import fold_name, french_sorted
 from sportressources.geo.distance import RADII_KM
 from sportressources.listings.taxonomy import (
     CATEGORIES,
@@ -135,11 +137,39 @@ def _venues() -> Markup:
     return render_options([(None, [("", _("Tous"))])]) + render_options([(None, venues)], "fr")
 
 
-@_builder("near")
+@_builder("places")
 def _places() -> Markup:
-    return render_options([(None, [("", "—")])]) + render_options(
-        venues_queries.place_choices(), "fr"
-    )
+    """The places the « Où ? » combobox offers, as JSON for ``<script type="application/json">``:
+    ``label`` shown, ``value`` put in the box (read back by ``where.typed_place``), ``words``
+    matched (folded name and postal codes), ``group`` its heading."""
+    places = [
+        {
+            "label": commune.label,
+            "value": commune.label,
+            "words": " ".join([fold_name(commune.name), *commune.postal_code_list]),
+            "group": zone.short_name,
+        }
+        for zone, communes in geo.communes_by_zone()
+        for commune in communes
+    ]
+    venues_group = _("Lieux sportifs")
+    places += [
+        {
+            "label": f"{venue.name} ({venue.commune.name})",
+            "value": venue.name,
+            "words": fold_name(venue.name),
+            "group": venues_group,
+        }
+        for venue in french_sorted(venues_queries.published_venues(), key=lambda v: v.name)
+    ]
+    # Safe inside a script element: no « < », « > » or « & » left as such
+    text = json.dumps(places, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def place_options() -> Markup:
+    """The combobox's places (see ``_places``), cached like the filter lists."""
+    return filter_options({})["places"]
 
 
 @dataclass(frozen=True)

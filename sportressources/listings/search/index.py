@@ -259,9 +259,12 @@ _on(listing_positions, "before_drop", SQLITE_POSITIONS_DROP, "sqlite")
 # --- Text ----------------------------------------------------------------------------------
 
 
-def document_text(title: str, description: str, brand: str = "", labels: Iterable[str] = ()) -> str:
-    """The text a listing is found by: title, description, brand, sport and category names."""
-    return " ".join([title, description, brand, *labels])
+def document_text(
+    title: str, description: str, brand: str = "", labels: Iterable[str] = (), size: str = ""
+) -> str:
+    """The text a listing is found by: title, description, brand, sport and category names,
+    and its size, so that « crampons 36 » finds the size 36 whatever the title says."""
+    return " ".join([title, description, brand, *labels, size])
 
 
 def prepared_document(text: str, dialect: str) -> str:
@@ -328,6 +331,7 @@ def projection_values(listing: Listing, dialect: str) -> dict:
         listing.description or "",
         listing.brand or "",
         taxonomy_labels(listing.sport, listing.category),
+        size=listing.size or "",
     )
     return {
         "kind": listing.kind,

@@ -19,6 +19,7 @@ from sportressources.geo.models import Commune, Zone, ZoneKind
 from sportressources.listings.models import Condition, ListingKind
 from sportressources.listings.search.keyset import parse_cursor
 from sportressources.listings.search.text import parse_text
+from sportressources.listings.search.where import typed_place
 from sportressources.listings.taxonomy import CATEGORIES, SIZE_SYSTEMS, SPORTS
 from sportressources.venues.models import Venue, VenueStatus
 from sportressources.venues.queries import Place, resolve_place
@@ -73,6 +74,19 @@ class SearchParams:
     zone_id: int | None = field(default=None, compare=False, repr=False)
     venue_id: int | None = field(default=None, compare=False, repr=False)
     place: Place | None = field(default=None, compare=False, repr=False)
+    # The places a typed « où » may mean, when it named more than one: the visitor picks one
+    place_choices: tuple[Place, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def default_sort(self) -> str:
+        """The order when the visitor chose none: nearest first around a place, else newest."""
+        return "nearest" if self.near else "newest"
+
+    def with_place(self, place: Place) -> str:
+        """The query string of the same search around ``place`` (one of ``place_choices``)."""
+        sort = "nearest" if self.sort == self.default_sort else self.sort
+        chosen = replace(self, near=place.token, place=place, place_choices=(), sort=sort)
+        return chosen.to_query_string()
 
     @property
     def max_price_euros(self) -> str | None:
@@ -98,7 +112,7 @@ class SearchParams:
             "radius": str(self.radius_km) if self.near and self.radius_km else None,
             "max_price": self.max_price_euros,
             "with_photos": "1" if self.with_photos else None,
-            "sort": self.sort if self.sort != "newest" else None,
+            "sort": self.sort if self.sort != self.default_sort else None,
         }
         if with_cursor:
             args.update(after=self.after, before=self.before)
@@ -220,7 +234,25 @@ def parse_search_args(args: Mapping) -> tuple[SearchParams, dict[str, str]]:
 
     near = _first(args, "near")
     radius = _first(args, "radius")
-    if near:
+    # « où »: what a person typed (a commune, a postal code, a venue); it overrides ``near``
+    where = " ".join(_first(args, "where").split())
+    if where:
+        place, choices = typed_place(where)
+        if place is not None:
+            values.update(near=place.token, place=place)
+        elif choices:
+            values["place_choices"] = tuple(choices)
+            errors["where"] = _(
+                "Plusieurs lieux correspondent à « %(where)s » : choisissez le vôtre ci-dessous.",
+                where=where,
+            )
+        else:
+            errors["where"] = _(
+                "Aucune commune du territoire ni aucun lieu sportif ne correspond à « %(where)s » :"
+                " tapez le nom d’une commune ou son code postal.",
+                where=where,
+            )
+    elif near:
         place = resolve_place(near)
         if place is None:
             errors["near"] = _("Ce lieu est inconnu : choisissez une commune ou un lieu sportif.")
@@ -228,9 +260,9 @@ def parse_search_args(args: Mapping) -> tuple[SearchParams, dict[str, str]]:
             values.update(near=place.token, place=place)
     if radius:
         if radius.isdigit() and int(radius) in RADII_KM:
-            if "near" in values:
+            if "near" in values or "place_choices" in values:
                 values["radius_km"] = int(radius)
-            elif not near:
+            elif not (near or where):
                 errors["radius"] = _("Choisissez aussi un lieu pour chercher à une distance.")
         else:
             errors["radius"] = _(
@@ -248,10 +280,13 @@ def parse_search_args(args: Mapping) -> tuple[SearchParams, dict[str, str]]:
 
     values["with_photos"] = _first(args, "with_photos").lower() in _TRUE
 
-    sort = _first(args, "sort") or "newest"
+    # Around a place, nearest first unless the visitor chose another order
+    sort = _first(args, "sort") or ("nearest" if "place" in values else "newest")
     if sort not in SORTS:
         errors["sort"] = _("Ce tri n’existe pas ; les annonces sont triées par date.")
         sort = "newest"
+    elif sort == "nearest" and "place_choices" in values:
+        sort = "newest"  # until the visitor picks one of the places
     elif sort == "nearest" and "place" not in values:
         errors["sort"] = _(
             "Pour trier par distance, choisissez un lieu ; les annonces sont triées par date."
