@@ -21,6 +21,7 @@ from sportressources.core.states import apply_transition, state_changed
 from sportressources.core.templating import member_name
 from sportressources.core.text import clean_text
 from sportressources.listings import review as listing_review
+from sportressources.listings import revisions
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.messaging import services as messaging
 from sportressources.messaging.models import Message
@@ -139,6 +140,9 @@ def allowed_decisions(case: ModerationCase, item) -> tuple[Decision, ...]:
         return (Decision.DISMISS,)
     if case.target_type == TargetType.LISTING and item.status == ListingStatus.AWAITING_REVIEW:
         return _PENDING
+    if case.target_type == TargetType.LISTING and revisions.pending_revision(item) is not None:
+        # A change to a public listing: publish it or not; the listing itself may still go
+        return (*_PENDING, Decision.REMOVE)
     if case.target_type == TargetType.ORGANISATION:
         if item.status == OrganisationStatus.PENDING.value:
             return (Decision.APPROVE, Decision.REJECT)
@@ -310,7 +314,14 @@ def _apply(actor, case: ModerationCase, item, checked: Checked) -> None:
     if decision == Decision.DISMISS:
         return
     target = case.target_type
-    if target == TargetType.LISTING:
+    if target == TargetType.LISTING and decision in _PENDING and item.status != "awaiting_review":
+        # A change to a public listing (allowed_decisions): the listing keeps its public version
+        # unless the change is approved
+        if decision == Decision.APPROVE:
+            listing_review.approve_revision(actor, item, note)
+        else:
+            listing_review.refuse_revision(actor, item, note)
+    elif target == TargetType.LISTING:
         apply = {
             Decision.APPROVE: listing_review.approve_listing,
             Decision.REJECT: listing_review.reject_listing,
