@@ -9,12 +9,12 @@ and safety rules hold everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db
@@ -35,7 +35,6 @@ from sportressources.listings.models import (
     ListingPhoto,
     ListingStatus,
 )
-from sportressources.listings.owners import managed_by
 from sportressources.listings.policies import (
     can_edit_listing,
     can_publish_for_organisation,
@@ -43,6 +42,7 @@ from sportressources.listings.policies import (
     can_review_listings,
     can_view_listing,
 )
+from sportressources.listings.signals import listing_form_checking, listing_form_saved
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
 from sportressources.venues.models import Venue, VenueStatus
 
@@ -90,9 +90,17 @@ def price_cap_cents(new_price_cents: int) -> int:
     return min(share_cap, config["LISTING_PRICE_CAP_CENTS"])
 
 
-def _check(data: ListingData, require_photos: bool) -> ListingData:
-    """Normalise and check a listing's data; raise ValidationFailed naming every bad field."""
+def _check(
+    data: ListingData, require_photos: bool, extras: Mapping | None = None, listing=None
+) -> ListingData:
+    """Normalise and check a listing's data (and the ``extras`` of the form, by the receivers of
+    ``listing_form_checking``); raise ValidationFailed naming every bad field."""
     errors: dict = {}
+    if extras is not None:
+        for _receiver, refused in listing_form_checking.send(
+            Listing, data=data, extras=extras, listing=listing
+        ):
+            errors.update(refused or {})
     title = clean_line(data.title)
     description = clean_text(data.description)
     brand = clean_line(data.brand)
@@ -315,7 +323,9 @@ def _submit(actor, listing: Listing) -> None:
     apply_transition(listing, action, actor=actor)
 
 
-def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
+def create_listing(
+    actor, data: ListingData, submit: bool = True, extras: Mapping | None = None
+) -> Listing:
     """Create a listing owned by ``actor``: a draft, or submitted for review (published at once
     only where LISTINGS_AUTO_APPROVE is set, in development).
 
@@ -330,7 +340,7 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
         actor, data.organisation_id
     ):
         raise Forbidden(_l("Vous ne pouvez pas publier au nom de cette organisation."))
-    data = _check(data, require_photos=submit)
+    data = _check(data, require_photos=submit, extras=extras)
     listing = Listing(
         owner_id=actor.id,
         organisation_id=data.organisation_id,
@@ -343,10 +353,14 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
     db.session.flush()
     if submit:
         _submit(actor, listing)
+    if extras is not None:
+        listing_form_saved.send(Listing, listing=listing, actor=actor, extras=extras)
     return listing
 
 
-def update_listing(actor, listing: Listing, data: ListingData, submit: bool = True) -> Listing:
+def update_listing(
+    actor, listing: Listing, data: ListingData, submit: bool = True, extras: Mapping | None = None
+) -> Listing:
     """Change a listing (its owner only; for an organisation's listing, any of its members).
 
     A substantive change to a public listing is held as a pending revision (``revisions``) for
@@ -372,7 +386,14 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
                 "modifiée. Vous pouvez contester cette décision depuis votre compte."
             )
         )
-    data = _check(data, require_photos=submit or listing.status != ListingStatus.DRAFT.value)
+    data = _check(
+        data,
+        require_photos=submit or listing.status != ListingStatus.DRAFT.value,
+        extras=extras,
+        listing=listing,
+    )
+    if extras is not None:
+        listing_form_saved.send(Listing, listing=listing, actor=actor, extras=extras)
     if listing.status in VISIBLE_STATUSES and not current_app.config["LISTINGS_AUTO_APPROVE"]:
         changed = changed_fields(listing, data)
         if changed - MINOR_FIELDS:
@@ -464,35 +485,3 @@ def set_availability(actor, listing: Listing, status: str) -> None:
         ListingStatus.SOLD.value: "mark_sold",
     }[status]
     apply_transition(listing, action, actor=actor)
-
-
-def listings_of(user) -> dict[str, list[Listing]]:
-    """The member's listings and those of the organisations they act for now, grouped by
-    status, newest first (each with its organisation loaded, to show its name)."""
-    grouped: dict[str, list[Listing]] = {}
-    for listing in db.session.scalars(
-        select(Listing)
-        .where(managed_by(user.id))
-        .options(joinedload(Listing.organisation))
-        .order_by(Listing.id.desc())
-    ):
-        grouped.setdefault(listing.status, []).append(listing)
-    return grouped
-
-
-def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
-    """Other visible listings of the same sport and category, newest first."""
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(
-                Listing.status.in_(VISIBLE_STATUSES),
-                Listing.sport == listing.sport,
-                Listing.category == listing.category,
-                Listing.id != listing.id,
-            )
-            .options(joinedload(Listing.organisation))
-            .order_by(Listing.id.desc())
-            .limit(limit)
-        )
-    )

@@ -13,7 +13,7 @@ from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
 from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
-from sportressources.listings import favourites, photos, revisions, services
+from sportressources.listings import favourites, photos, queries, revisions, services
 from sportressources.listings.forms import ActionForm, ListingForm, size_groups_by_category
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.owners import owner_name
@@ -212,7 +212,7 @@ def _own_photo_keys(listing: Listing | None) -> set[str]:
     return {photo.key for photo in listing.photos} | set(revision.photo_keys if revision else [])
 
 
-def _render_form(form: ListingForm, listing: Listing | None, keys: list[str]):
+def _render_form(form: ListingForm, listing: Listing | None, keys: list[str], extra_errors=None):
     # Sending for review needs a photo: marked required while the listing has none
     form.photos.flags.required = not keys
     own = _own_photo_keys(listing)
@@ -226,6 +226,8 @@ def _render_form(form: ListingForm, listing: Listing | None, keys: list[str]):
         listing=listing,
         pending_photos=pending,
         revision=revisions.last_revision(listing) if listing is not None else None,
+        extra_formdata=request.form if request.method == "POST" else None,
+        extra_errors=extra_errors or {},
     ), form_status(form)
 
 
@@ -240,18 +242,41 @@ def _save(form: ListingForm, listing: Listing | None):
             for key, processed in uploads.items():
                 photos.store_after_commit(processed, key)
             data = _data(form, keys)
+            # The fields other packages add through the slot « listing.form » (loan terms)
+            extras = request.form
             if listing is None:
-                return services.create_listing(current_user, data, submit=submit)
-            return services.update_listing(current_user, listing, data, submit=submit)
+                return services.create_listing(current_user, data, submit=submit, extras=extras)
+            return services.update_listing(
+                current_user, listing, data, submit=submit, extras=extras
+            )
 
         if done := act(save, form=form):
             flash(_saved_message(done.value), "success")
             return redirect(url_for("listings.detail", listing_id=done.value.id))
+        extra_errors = _extra_errors(form, done.error)
+    else:
+        extra_errors = {}
     # The form goes back with its new photos as pending uploads, so that they need not be sent
     # again; ``flask uploads purge`` deletes those never attached to a listing.
     for key, processed in uploads.items():
         photos.store(processed, key)
-    return _render_form(form, listing, keys)
+    return _render_form(form, listing, keys, extra_errors)
+
+
+def _extra_errors(form: ListingForm, error) -> dict[str, list[str]]:
+    """The refusals of the slot's extra fields, by field name; their messages join the form's
+    error summary in place of the general one."""
+    fields = getattr(error, "fields", {}) or {}
+    extra = {
+        name: [str(m) for m in messages]
+        for name, messages in fields.items()
+        if getattr(form, name, None) is None
+    }
+    if extra:
+        general = str(error.message)
+        form.form_errors = [m for m in form.form_errors if m != general]
+        form.form_errors.extend(message for messages in extra.values() for message in messages)
+    return extra
 
 
 def _saved_message(listing: Listing) -> str:
@@ -341,7 +366,7 @@ def detail(listing_id: int):
     return render_template(
         "listings/detail.html",
         listing=listing,
-        similar=services.similar_listings(listing),
+        similar=queries.similar_listings(listing),
         is_favourite=listing.id in favourites.favourite_ids(current_user, [listing.id]),
         markers=[
             {
@@ -363,7 +388,7 @@ def my_space():
     # Requests, conversations and alerts come through the page's slots (core.hooks)
     return render_template(
         "listings/my_space.html",
-        listings=services.listings_of(current_user),
+        listings=queries.listings_of(current_user),
         favourites=favourites.favourites_of(current_user),
     )
 
