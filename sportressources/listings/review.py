@@ -129,7 +129,7 @@ def approve_revision(actor, listing: Listing, note: str = "") -> ListingRevision
     )
     with db.session.no_autoflush:
         services.apply_data(listing, data)
-    apply_transition(revision, "approve", actor=actor, reason=clean_text(note) or None)
+    revisions.close(revision, "approve", actor, clean_text(note) or None)
     db.session.flush()
     subject, _message = KINDS["listing_change_published"]
     email = Email(
@@ -163,6 +163,6 @@ def refuse_revision(actor, listing: Listing, note: str) -> ListingRevision:
     _check(actor)
     revision = _pending(listing)
     note = clean_text(note)
-    apply_transition(revision, "refuse", actor=actor, reason=note or None)
+    revisions.close(revision, "refuse", actor, note or None)
     revision.review_note = note
     return revision

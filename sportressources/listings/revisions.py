@@ -115,7 +115,15 @@ def withdraw_pending(actor, listing: Listing, reason: str | None = None) -> None
     """Give up the pending change of ``listing``, if any (its owner undid it, or it closed)."""
     revision = pending_revision(listing)
     if revision is not None:
-        apply_transition(revision, "withdraw", actor=actor, reason=reason)
+        close(revision, "withdraw", actor, reason)
+
+
+def close(revision: ListingRevision, action: str, actor, reason: str | None = None) -> None:
+    """Move a pending change out of review (``approve``, ``refuse`` or ``withdraw``). Its photo
+    rows go: only a pending change keeps its new photos from the purge of orphan files (those
+    approved are the listing's own by then)."""
+    apply_transition(revision, action, actor=actor, reason=reason)
+    revision.photos.clear()
 
 
 def on_listing_changed(sender, obj=None, before=None, after=None, actor=None, **_) -> None:

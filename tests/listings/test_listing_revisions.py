@@ -270,3 +270,24 @@ def test_approving_while_the_owner_edits_again_loses_neither(app, resident, edit
         assert listing.title == NEW and pending.data["title"] == "Crampons neufs"
         assert queue.open_case_for("listing", listing.id) is not None
     assert listing.status == "published"
+
+
+# --- photos of a pending change -------------------------------------------------------------------
+
+
+def test_the_purge_spares_the_photos_of_a_pending_change_only(app, resident, published, moderator):
+    from datetime import timedelta
+
+    from tests.listings.test_photos import age, stored_keys
+
+    key = stored_photo()
+    committed(
+        services.update_listing(resident, published, listing_data(title=NEW, photo_keys=[key]))
+    )  # noqa: E501
+    age(key, 72)
+    assert photos.purge_orphans(timedelta(hours=24)) == 0
+    assert key in stored_keys()
+
+    committed(review.refuse_revision(moderator, published, "Photo floue."))
+    assert photos.purge_orphans(timedelta(hours=24)) == 3  # its three sizes
+    assert key not in stored_keys()
