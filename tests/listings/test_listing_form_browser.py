@@ -102,6 +102,9 @@ def test_an_edit_waits_for_review_while_the_old_version_stays_public(page, photo
     page.get_by_role("link", name="Annonce : Crampons pointure 36").click()
     changes = page.get_by_role("table", name="Champs modifiés")
     expect(changes).to_contain_text("Crampons moulés Adidas pointure 36")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_label("Publier l’annonce").check()
     page.get_by_role("button", name="Enregistrer la décision").click()
     page.goto(f"/annonces/{listing.id}")
