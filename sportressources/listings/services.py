@@ -353,9 +353,7 @@ def create_listing(
     db.session.flush()
     if submit:
         _submit(actor, listing)
-    if extras is not None:
-        listing_form_saved.send(Listing, listing=listing, actor=actor, extras=extras)
-    return listing
+    return _saved(actor, listing, extras)
 
 
 def update_listing(
@@ -392,8 +390,6 @@ def update_listing(
         extras=extras,
         listing=listing,
     )
-    if extras is not None:
-        listing_form_saved.send(Listing, listing=listing, actor=actor, extras=extras)
     if listing.status in VISIBLE_STATUSES and not current_app.config["LISTINGS_AUTO_APPROVE"]:
         changed = changed_fields(listing, data)
         if changed - MINOR_FIELDS:
@@ -402,13 +398,21 @@ def update_listing(
             revisions.propose(
                 actor, listing, revisions.values_of(data), list(data.photo_keys), changed
             )
-            return listing
+            return _saved(actor, listing, extras)
         revisions.withdraw_pending(actor, listing, reason="undone by its owner")
     with db.session.no_autoflush:
         apply_data(listing, data)
     if listing.status in RESUBMITTABLE_STATUSES and submit:
         _submit(actor, listing)
     db.session.flush()
+    return _saved(actor, listing, extras)
+
+
+def _saved(actor, listing: Listing, extras: Mapping | None) -> Listing:
+    """Let the packages whose fields the form carried store them (loan terms), in this
+    transaction."""
+    if extras is not None:
+        listing_form_saved.send(Listing, listing=listing, actor=actor, extras=extras)
     return listing
 
 

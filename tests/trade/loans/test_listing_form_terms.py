@@ -142,3 +142,17 @@ def test_a_member_cannot_set_terms_on_someone_elses_listing(client_for, owner, b
     )
     assert response.status_code == 403
     assert db.session.get(LoanTerms, bike.id) is None
+
+
+def test_a_draft_that_becomes_a_loan_gets_its_terms(app, client_for, owner):
+    from sportressources.listings import services
+    from tests.listings.helpers import listing_data
+
+    draft = services.create_listing(owner, listing_data(kind="gift"), submit=False)
+    db.session.commit()
+    data = {**form_data(**LOAN), "action": "draft", "loan-min_days": "2", "loan-max_days": "9"}
+    response = client_for(owner).post(f"/annonces/{draft.id}/modifier", data=data)
+    assert response.status_code == 302
+    db.session.rollback()
+    row = db.session.get(LoanTerms, draft.id)
+    assert (row.min_days, row.max_days) == (2, 9)
