@@ -109,7 +109,7 @@ def test_terms_and_listing_errors_are_shown_together(client_for, owner):
 
 def test_editing_shows_and_changes_the_terms_keeping_kit_and_the_terms_page(app, client_for, owner):
     bike = make_loan_listing(owner)
-    helmet = make_loan_listing(owner, title="Casque enfant", category="casques", size="S")
+    helmet = make_loan_listing(owner, title="Casque enfant", category="casques", size="48–52 cm")
     terms.set_terms(owner, bike, 1, 10, 2000, kit_item_ids=[helmet.id])
     db.session.commit()
     browser = client_for(owner)
