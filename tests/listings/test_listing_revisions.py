@@ -291,3 +291,21 @@ def test_the_purge_spares_the_photos_of_a_pending_change_only(app, resident, pub
     committed(review.refuse_revision(moderator, published, "Photo floue."))
     assert photos.purge_orphans(timedelta(hours=24)) == 3  # its three sizes
     assert key not in stored_keys()
+
+
+def test_removing_a_listing_with_a_pending_change_drops_the_change(app, edited, moderator):
+    case = queue.open_case_for("listing", edited.id)
+    assert "remove" in decisions.allowed_decisions(case, edited)
+    committed(decisions.decide(moderator, case.id, "remove", "Contrefaçon.", GROUND))
+    assert edited.status == "removed" and edited.title == OLD
+    assert revisions.last_revision(edited).status == "withdrawn"
+
+
+def test_asking_for_changes_keeps_the_public_version(app, resident, edited, moderator):
+    case = queue.open_case_for("listing", edited.id)
+    committed(decisions.decide(moderator, case.id, "request_changes", "Photo floue.", GROUND))
+    assert (edited.status, edited.title) == ("published", OLD)
+    assert revisions.last_revision(edited).review_note == "Photo floue."
+    committed(services.update_listing(resident, edited, listing_data(title=NEW)))
+    again = queue.open_case_for("listing", edited.id)
+    assert again.reason == "edited" and again.id != case.id
