@@ -105,6 +105,7 @@ def can_reinstate(listing: Listing) -> bool:
 
 
 def _pending(listing: Listing) -> ListingRevision:
+    services.lock_listing(listing)  # before the revision, as update_listing does
     revision = revisions.pending_revision(listing, lock=True)
     if revision is None:
         raise Conflict(

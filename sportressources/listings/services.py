@@ -374,7 +374,7 @@ def update_listing(
     if not can_edit_listing(actor, listing):
         raise Forbidden(_l("Seul l’auteur de l’annonce peut la modifier."))
     require_unrestricted(actor, _l("modifier ni publier d’annonce"))
-    listing = _lock(listing)
+    listing = lock_listing(listing)
     if listing.status in CLOSED_STATUSES:
         raise Conflict(_l("Cette annonce est close : elle ne peut plus être modifiée."))
     if listing.status == ListingStatus.REMOVED.value:
@@ -416,9 +416,10 @@ def _saved(actor, listing: Listing, extras: Mapping | None) -> Listing:
     return listing
 
 
-def _lock(listing: Listing) -> Listing:
+def lock_listing(listing: Listing) -> Listing:
     """Reload ``listing`` locked until commit, so that two edits, or an edit and a review, of
-    the same listing run one after the other (SQLite has a single writer anyway)."""
+    the same listing run one after the other (SQLite has a single writer anyway). Lock the
+    listing before its revision, always in this order, so that they never deadlock."""
     return db.session.scalars(
         select(Listing)
         .where(Listing.id == listing.id)

@@ -22,6 +22,7 @@ from sportressources.core.templating import member_name
 from sportressources.core.text import clean_text
 from sportressources.listings import review as listing_review
 from sportressources.listings import revisions
+from sportressources.listings import services as listing_services
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.messaging import services as messaging
 from sportressources.messaging.models import Message
@@ -264,6 +265,7 @@ def decide(actor, case_id: int, decision: str, note: str = "", ground_code: str 
     """
     if not can_moderate(actor):
         raise Forbidden(_l("Seule l’équipe de modération peut décider."))
+    _lock_listing_first(case_id)
     try:
         case = queue.lock_case(case_id)
     except NoResultFound:
@@ -307,6 +309,16 @@ def decide(actor, case_id: int, decision: str, note: str = "", ground_code: str 
     reports.settle_reports(case, upheld=restrictive, actor=actor)
     db.session.flush()
     return case
+
+
+def _lock_listing_first(case_id: int) -> None:
+    """Lock a listing case's listing before the case, in the order its owner's edit takes them
+    (listing, then its pending change, then the case it joins), so that they never deadlock."""
+    peek = db.session.get(ModerationCase, case_id)
+    if peek is not None and peek.target_type == TargetType.LISTING:
+        listing = db.session.get(Listing, peek.target_id)
+        if listing is not None:
+            listing_services.lock_listing(listing)
 
 
 def _apply(actor, case: ModerationCase, item, checked: Checked) -> None:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.errors import Conflict, Forbidden
 from sportressources.listings import photos, review, revisions, services
@@ -219,11 +220,12 @@ def test_an_intruder_cannot_edit_through_the_form(app, client_for, other_residen
 
 def test_two_edits_at_once_leave_one_pending_change(app, resident, published):
     keys = [stored_photo(), stored_photo(colour=(20, 200, 20))]
+    owner_id, listing_id = resident.id, published.id  # read here: each thread has its session
 
     def edit(title: str, key: str):
         def action():
-            owner = db.session.get(type(resident), resident.id)
-            listing = db.session.get(Listing, published.id)
+            owner = db.session.get(User, owner_id)
+            listing = db.session.get(Listing, listing_id)
             return services.update_listing(
                 owner, listing, listing_data(title=title, photo_keys=[key])
             ).id
@@ -245,15 +247,14 @@ def test_two_edits_at_once_leave_one_pending_change(app, resident, published):
 def test_approving_while_the_owner_edits_again_loses_neither(app, resident, edited, moderator):
     key = stored_photo()
     case_id = queue.open_case_for("listing", edited.id).id
+    owner_id, moderator_id, listing_id = resident.id, moderator.id, edited.id
 
     def approve():
-        return decisions.decide(
-            db.session.get(type(moderator), moderator.id), case_id, "approve"
-        ).decision
+        return decisions.decide(db.session.get(User, moderator_id), case_id, "approve").decision
 
     def edit():
-        owner = db.session.get(type(resident), resident.id)
-        listing = db.session.get(Listing, edited.id)
+        owner = db.session.get(User, owner_id)
+        listing = db.session.get(Listing, listing_id)
         return services.update_listing(
             owner, listing, listing_data(title="Crampons neufs", photo_keys=[key])
         ).id
