@@ -21,6 +21,9 @@ templates through these slots:
 - ``header.account``: the signed-in member's links, before « Mon compte »;
 - ``listing.owner``, ``listing.actions``, ``listing.contact``, ``listing.sections``: a listing's
   page (``listing``, ``action_form``);
+- ``listing.form``: extra fields of the listing form (``listing``, None when new; ``formdata``
+  after a refusal; ``errors`` by field name), whose values reach the package through the
+  signals of ``listings.signals`` (the loan terms);
 - ``search.results_head``: above search results (``params``);
 - ``my_space.buttons``, ``my_space.nav``, ``my_space.sections``: « Mon espace »;
 - ``exchanges.my_requests.links``: under the member's requests;

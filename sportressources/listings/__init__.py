@@ -9,11 +9,12 @@ def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
-    from sportressources.listings import notices, personal_data, slots
+    from sportressources.core.states import state_changed
+    from sportressources.listings import notices, personal_data, revisions, slots
     from sportressources.listings.cli import demo_cli
     from sportressources.listings.demo import seed_demo
-    from sportressources.listings.models import Listing
-    from sportressources.listings.photos import uploads_cli
+    from sportressources.listings.models import Listing, ListingRevision, ListingRevisionPhoto
+    from sportressources.listings.photos import keep_photos_referenced_by, uploads_cli
     from sportressources.listings.search.cli import search_cli
     from sportressources.listings.taxonomy import SPORTS
     from sportressources.listings.views import bp
@@ -22,6 +23,9 @@ def init_app(app: Flask) -> None:
     notices.register_kinds()
     register_sports(app, SPORTS)  # the sports an organisation's profile offers
     Listing.transitions.enforce()  # statuses change through apply_transition only
+    ListingRevision.transitions.enforce()
+    state_changed.connect(revisions.on_listing_changed, sender=Listing, weak=False)
+    keep_photos_referenced_by(app, ListingRevisionPhoto.key)  # photos of a pending change
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(demo_cli)
@@ -33,6 +37,7 @@ def init_app(app: Flask) -> None:
         95,
         demo_only=True,
     )
+    add_to_slot(app, "listing.actions", partial("listings/_revision_notice.html"), order=1)
     add_to_slot(app, "nav.main", partial("listings/_nav_items.html"), order=10)
     add_to_slot(app, "header.account", partial("listings/_header_link.html"), order=40)
     add_to_slot(app, "my_space.nav", partial("listings/_my_space_nav.html"), order=30)

@@ -46,6 +46,15 @@ def size_choices() -> list[SelectChoice]:
     return choices
 
 
+def size_groups_by_category() -> dict[str, list[str]]:
+    """For each category, the names of the size scales it accepts, as the size select's groups
+    read them (static/js/listing-form.js narrows the list to them); [] for no size."""
+    return {
+        category.code: [str(SIZE_SYSTEMS[system][0]) for system in category.size_systems]
+        for category in CATEGORIES.values()
+    }
+
+
 def category_choices() -> list[SelectChoice]:
     return [SelectChoice("", "—")] + [
         SelectChoice(category.code, category.label) for category in CATEGORIES.values()
@@ -96,7 +105,10 @@ class ListingForm(FlaskForm):
     )
     size = ChoiceField(
         _l("Taille"),
-        description=_l("Selon la catégorie : pointure, taille de vêtement, de ballon, de roue…"),
+        description=_l(
+            "Selon la catégorie : pointure, taille de vêtement, tour de tête, taille de cadre ou "
+            "de roue… Obligatoire pour les catégories qui ont des tailles."
+        ),
         choices=size_choices(),
         validators=[Optional()],
     )

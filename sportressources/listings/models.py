@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportressources.core.db import Base, TimestampMixin, sql_values, utcnow
@@ -229,3 +238,79 @@ class Favourite(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     listing: Mapped[Listing] = relationship()
+
+
+class RevisionStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for a moderator; the listing shows its previous version
+    APPROVED = "approved"  # copied onto the listing
+    REFUSED = "refused"  # the listing kept its previous version
+    WITHDRAWN = "withdrawn"  # given up: the owner undid it, or the listing closed
+
+
+_R = RevisionStatus
+REVISION_TRANSITIONS = {
+    "approve": ({_R.PENDING}, _R.APPROVED),
+    "refuse": ({_R.PENDING}, _R.REFUSED),
+    "withdraw": ({_R.PENDING}, _R.WITHDRAWN),
+}
+_REVISION_REVIEWED = Stamp(at="reviewed_at", by="reviewed_by_id")
+
+
+class ListingRevision(TimestampMixin, Base):
+    """A change to a public listing, waiting for review: the listing stays as it was (search,
+    its page, borrowers' links) until a moderator approves the change."""
+
+    __tablename__ = "listing_revisions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({sql_values(RevisionStatus)})", name="status_valid"),
+        # At most one pending change per listing: a second edit updates it
+        Index(
+            "uq_listing_revisions_one_pending",
+            "listing_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=RevisionStatus.PENDING.value)
+    # The proposed values of the listing's fields (those of services.ListingData but photos)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The names of the fields the change touches, « photos » included
+    changed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+
+    listing: Mapped[Listing] = relationship()
+    photos: Mapped[list[ListingRevisionPhoto]] = relationship(
+        order_by="ListingRevisionPhoto.position", cascade="all, delete-orphan"
+    )
+
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="listing_revision",
+        states=RevisionStatus,
+        table=REVISION_TRANSITIONS,
+        stamps={"approve": _REVISION_REVIEWED, "refuse": _REVISION_REVIEWED},
+    )
+
+    @property
+    def photo_keys(self) -> list[str]:
+        return [photo.key for photo in self.photos]
+
+
+class ListingRevisionPhoto(Base):
+    """The photos of a proposed change, in order (the purge of orphan files spares them)."""
+
+    __tablename__ = "listing_revision_photos"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("listing_revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)

@@ -14,6 +14,10 @@ KINDS: dict[str, tuple[LazyString, LazyString]] = {
         _l("Votre annonce est publiée"),
         _l("Votre annonce « %(title)s » est publiée : tout le monde peut la voir."),
     ),
+    "listing_change_published": (
+        _l("La modification de votre annonce est publiée"),
+        _l("La modification de votre annonce « %(title)s » est publiée."),
+    ),
     "listing_rejected": (
         _l("Votre annonce n’a pas été acceptée"),
         _l("Votre annonce « %(title)s » n’a pas été acceptée. Motif : %(reason)s"),

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from sportressources.core.errors import Forbidden
+from sportressources.core.db import db
+from sportressources.core.errors import Conflict, Forbidden
 from sportressources.core.mail import external_url
 from sportressources.core.signals import listing_closing
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_text
-from sportressources.listings.models import Listing
+from sportressources.listings import revisions, services
+from sportressources.listings.models import Listing, ListingRevision
 from sportressources.listings.notices import KINDS
 from sportressources.listings.owners import owner_side_members
 from sportressources.listings.policies import can_review_listings
@@ -97,3 +99,71 @@ def can_reinstate(listing: Listing) -> bool:
     """Whether the listing is still as a moderator's decision left it (not edited and sent back,
     withdrawn or closed since), so that putting it back makes sense."""
     return Listing.transitions.allows(listing.status, "reinstate")
+
+
+# --- a change to a public listing (listings.revisions) -------------------------------------------
+
+
+def _pending(listing: Listing) -> ListingRevision:
+    services.lock_listing(listing)  # before the revision, as update_listing does
+    revision = revisions.pending_revision(listing, lock=True)
+    if revision is None:
+        raise Conflict(
+            _l("Aucune modification de cette annonce n’attend de relecture."),
+            code="no_pending_revision",
+        )
+    return revision
+
+
+def approve_revision(actor, listing: Listing, note: str = "") -> ListingRevision:
+    """Copy the pending change of a public listing onto it (its photos included) and tell its
+    owner's side; the listing stays public throughout.
+
+    Raises Forbidden (not a moderator) or Conflict (no change pending any more).
+    """
+    _check(actor)
+    revision = _pending(listing)
+    data = services.ListingData(
+        organisation_id=listing.organisation_id,
+        photo_keys=revision.photo_keys,
+        **revision.data,
+    )
+    with db.session.no_autoflush:
+        services.apply_data(listing, data)
+    revisions.close(revision, "approve", actor, clean_text(note) or None)
+    db.session.flush()
+    subject, _message = KINDS["listing_change_published"]
+    email = Email(
+        subject,
+        "listings/listing_reviewed",
+        {
+            "listing": listing,
+            "accepted": True,
+            "changed": True,
+            "listing_url": external_url("listings.detail", listing_id=listing.id),
+        },
+    )
+    for member in owner_side_members(listing, exclude=actor):
+        tell_member(
+            member,
+            "listing_change_published",
+            site_path("listings.detail", listing_id=listing.id),
+            email=email,
+            title=listing.title,
+        )
+    return revision
+
+
+def refuse_revision(actor, listing: Listing, note: str) -> ListingRevision:
+    """Refuse the pending change of a public listing: the listing keeps its public version and
+    ``note`` (the reason) stays on the change for its owner, who may edit again. Moderation
+    tells the owner through the statement of reasons.
+
+    Raises Forbidden or Conflict (no change pending any more).
+    """
+    _check(actor)
+    revision = _pending(listing)
+    note = clean_text(note)
+    revisions.close(revision, "refuse", actor, note or None)
+    revision.review_note = note
+    return revision

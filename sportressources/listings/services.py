@@ -9,12 +9,12 @@ and safety rules hold everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.restrictions import require_unrestricted
 from sportressources.core.db import db
@@ -26,6 +26,7 @@ from sportressources.core.signals import (
 from sportressources.core.states import apply_transition
 from sportressources.core.text import clean_line, clean_text
 from sportressources.geo.models import Commune
+from sportressources.listings import revisions
 from sportressources.listings.models import (
     VISIBLE_STATUSES,
     Condition,
@@ -34,7 +35,6 @@ from sportressources.listings.models import (
     ListingPhoto,
     ListingStatus,
 )
-from sportressources.listings.owners import managed_by
 from sportressources.listings.policies import (
     can_edit_listing,
     can_publish_for_organisation,
@@ -42,6 +42,7 @@ from sportressources.listings.policies import (
     can_review_listings,
     can_view_listing,
 )
+from sportressources.listings.signals import listing_form_checking, listing_form_saved
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
 from sportressources.venues.models import Venue, VenueStatus
 
@@ -89,9 +90,17 @@ def price_cap_cents(new_price_cents: int) -> int:
     return min(share_cap, config["LISTING_PRICE_CAP_CENTS"])
 
 
-def _check(data: ListingData, require_photos: bool) -> ListingData:
-    """Normalise and check a listing's data; raise ValidationFailed naming every bad field."""
+def _check(
+    data: ListingData, require_photos: bool, extras: Mapping | None = None, listing=None
+) -> ListingData:
+    """Normalise and check a listing's data (and the ``extras`` of the form, by the receivers of
+    ``listing_form_checking``); raise ValidationFailed naming every bad field."""
     errors: dict = {}
+    if extras is not None:
+        for _receiver, refused in listing_form_checking.send(
+            Listing, data=data, extras=extras, listing=listing
+        ):
+            errors.update(refused or {})
     title = clean_line(data.title)
     description = clean_text(data.description)
     brand = clean_line(data.brand)
@@ -120,9 +129,17 @@ def _check(data: ListingData, require_photos: bool) -> ListingData:
     if data.age_group not in AGE_GROUPS:
         errors["age_group"] = _l("Choisissez à qui s’adresse le matériel.")
     if category is not None:
-        if category.sizes and data.size not in category.sizes:
+        if category.sizes and not data.size:
             errors["size"] = _l(
                 "Choisissez une valeur de « %(label)s » dans la liste.", label=category.size_label
+            )
+        elif category.sizes and data.size not in category.sizes:
+            errors["size"] = _l(
+                "« %(size)s » n’est pas une taille de la catégorie « %(category)s » : choisissez "
+                "une valeur de « %(label)s » dans la liste.",
+                size=data.size,
+                category=category.label,
+                label=category.size_label,
             )
         elif not category.sizes and data.size:
             errors["size"] = _l("Cette catégorie n’a pas de taille.")
@@ -220,9 +237,8 @@ def _place(listing: Listing, data: ListingData) -> None:
     listing.latitude, listing.longitude = source.latitude, source.longitude
 
 
-def _apply(listing: Listing, data: ListingData) -> set[str]:
-    """Write ``data`` onto ``listing``; return the names of the fields that changed."""
-    changed = set()
+def _values(data: ListingData) -> dict:
+    """The listing's columns as ``data`` sets them (safety answers only for safety gear)."""
     values = {
         "kind": data.kind,
         "title": data.title,
@@ -243,7 +259,21 @@ def _apply(listing: Listing, data: ListingData) -> set[str]:
     category = CATEGORIES.get(data.category)
     if category is None or not category.safety:
         values["safety_age_years"] = values["safety_no_impact"] = None
-    for name, value in values.items():
+    return values
+
+
+def changed_fields(listing: Listing, data: ListingData) -> set[str]:
+    """The names of the fields (and « photos ») that ``data`` would change on ``listing``."""
+    changed = {name for name, value in _values(data).items() if getattr(listing, name) != value}
+    if [photo.key for photo in listing.photos] != list(data.photo_keys):
+        changed.add("photos")
+    return changed
+
+
+def apply_data(listing: Listing, data: ListingData) -> set[str]:
+    """Write checked ``data`` onto ``listing``; return the names of the fields that changed."""
+    changed = set()
+    for name, value in _values(data).items():
         if getattr(listing, name) != value:
             changed.add(name)
             setattr(listing, name, value)
@@ -272,11 +302,15 @@ def _set_photos(listing: Listing, keys: list[str]) -> None:
     listing.cover_photo = keys[0] if keys else None
 
 
+def _check_free_photo(key: str) -> None:
+    if db.session.scalar(select(ListingPhoto.id).where(ListingPhoto.key == key)) is not None:
+        raise ValidationFailed({"photos": _l("Cette photo appartient déjà à une autre annonce.")})
+
+
 def _claim_photo(listing: Listing, key: str) -> ListingPhoto:
     from sportressources.listings import photos as photo_files
 
-    if db.session.scalar(select(ListingPhoto.id).where(ListingPhoto.key == key)) is not None:
-        raise ValidationFailed({"photos": _l("Cette photo appartient déjà à une autre annonce.")})
+    _check_free_photo(key)
     photo = ListingPhoto(key=key, position=0, **photo_files.stored_photo_columns(key))
     listing.photos.append(photo)
     return photo
@@ -289,7 +323,9 @@ def _submit(actor, listing: Listing) -> None:
     apply_transition(listing, action, actor=actor)
 
 
-def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
+def create_listing(
+    actor, data: ListingData, submit: bool = True, extras: Mapping | None = None
+) -> Listing:
     """Create a listing owned by ``actor``: a draft, or submitted for review (published at once
     only where LISTINGS_AUTO_APPROVE is set, in development).
 
@@ -304,7 +340,7 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
         actor, data.organisation_id
     ):
         raise Forbidden(_l("Vous ne pouvez pas publier au nom de cette organisation."))
-    data = _check(data, require_photos=submit)
+    data = _check(data, require_photos=submit, extras=extras)
     listing = Listing(
         owner_id=actor.id,
         organisation_id=data.organisation_id,
@@ -312,19 +348,25 @@ def create_listing(actor, data: ListingData, submit: bool = True) -> Listing:
         status=ListingStatus.DRAFT.value,
     )
     with db.session.no_autoflush:
-        _apply(listing, data)
+        apply_data(listing, data)
     db.session.add(listing)
     db.session.flush()
     if submit:
         _submit(actor, listing)
-    return listing
+    return _saved(actor, listing, extras)
 
 
-def update_listing(actor, listing: Listing, data: ListingData, submit: bool = True) -> Listing:
-    """Change a listing (its owner only; for an organisation's listing, any of its members). A
-    substantive change to a published listing sends it back to review; a price, place or size
-    change does not. Who a listing is published for never changes (``data.organisation_id`` is
-    ignored): its requests, loans and conversations stay with the same owner's side.
+def update_listing(
+    actor, listing: Listing, data: ListingData, submit: bool = True, extras: Mapping | None = None
+) -> Listing:
+    """Change a listing (its owner only; for an organisation's listing, any of its members).
+
+    A substantive change to a public listing is held as a pending revision (``revisions``) for
+    review: the listing keeps showing its previous version until a moderator approves it. A
+    price, place or size change alone applies at once (and drops a pending revision, which the
+    form showed and the owner undid). Who a listing is published for never changes
+    (``data.organisation_id`` is ignored): its requests, loans and conversations stay with the
+    same owner's side.
 
     Raises Forbidden (not the owner, or a suspended or banned one), Conflict (given, sold or
     withdrawn listings are closed), ValidationFailed.
@@ -332,6 +374,7 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
     if not can_edit_listing(actor, listing):
         raise Forbidden(_l("Seul l’auteur de l’annonce peut la modifier."))
     require_unrestricted(actor, _l("modifier ni publier d’annonce"))
+    listing = lock_listing(listing)
     if listing.status in CLOSED_STATUSES:
         raise Conflict(_l("Cette annonce est close : elle ne peut plus être modifiée."))
     if listing.status == ListingStatus.REMOVED.value:
@@ -341,27 +384,48 @@ def update_listing(actor, listing: Listing, data: ListingData, submit: bool = Tr
                 "modifiée. Vous pouvez contester cette décision depuis votre compte."
             )
         )
-    data = _check(data, require_photos=submit or listing.status != ListingStatus.DRAFT.value)
-    with db.session.no_autoflush:
-        changed = _apply(listing, data)
-    if listing.status in RESUBMITTABLE_STATUSES:
-        if submit:
-            _submit(actor, listing)
-    elif (
-        listing.status in VISIBLE_STATUSES
-        and changed - MINOR_FIELDS
-        and not current_app.config["LISTINGS_AUTO_APPROVE"]
-    ):
-        if listing.status == ListingStatus.RESERVED.value:
-            raise Conflict(
-                _l(
-                    "Cette annonce est réservée : seuls le prix, le lieu et la taille peuvent "
-                    "changer jusqu’à la remise."
-                )
+    data = _check(
+        data,
+        require_photos=submit or listing.status != ListingStatus.DRAFT.value,
+        extras=extras,
+        listing=listing,
+    )
+    if listing.status in VISIBLE_STATUSES and not current_app.config["LISTINGS_AUTO_APPROVE"]:
+        changed = changed_fields(listing, data)
+        if changed - MINOR_FIELDS:
+            for key in set(data.photo_keys) - {photo.key for photo in listing.photos}:
+                _check_free_photo(key)
+            revisions.propose(
+                actor, listing, revisions.values_of(data), list(data.photo_keys), changed
             )
-        apply_transition(listing, "send_back_to_review", actor=actor)
+            return _saved(actor, listing, extras)
+        revisions.withdraw_pending(actor, listing, reason="undone by its owner")
+    with db.session.no_autoflush:
+        apply_data(listing, data)
+    if listing.status in RESUBMITTABLE_STATUSES and submit:
+        _submit(actor, listing)
     db.session.flush()
+    return _saved(actor, listing, extras)
+
+
+def _saved(actor, listing: Listing, extras: Mapping | None) -> Listing:
+    """Let the packages whose fields the form carried store them (loan terms), in this
+    transaction."""
+    if extras is not None:
+        listing_form_saved.send(Listing, listing=listing, actor=actor, extras=extras)
     return listing
+
+
+def lock_listing(listing: Listing) -> Listing:
+    """Reload ``listing`` locked until commit, so that two edits, or an edit and a review, of
+    the same listing run one after the other (SQLite has a single writer anyway). Lock the
+    listing before its revision, always in this order, so that they never deadlock."""
+    return db.session.scalars(
+        select(Listing)
+        .where(Listing.id == listing.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 CLOSED_STATUSES = (
@@ -426,35 +490,3 @@ def set_availability(actor, listing: Listing, status: str) -> None:
         ListingStatus.SOLD.value: "mark_sold",
     }[status]
     apply_transition(listing, action, actor=actor)
-
-
-def listings_of(user) -> dict[str, list[Listing]]:
-    """The member's listings and those of the organisations they act for now, grouped by
-    status, newest first (each with its organisation loaded, to show its name)."""
-    grouped: dict[str, list[Listing]] = {}
-    for listing in db.session.scalars(
-        select(Listing)
-        .where(managed_by(user.id))
-        .options(joinedload(Listing.organisation))
-        .order_by(Listing.id.desc())
-    ):
-        grouped.setdefault(listing.status, []).append(listing)
-    return grouped
-
-
-def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
-    """Other visible listings of the same sport and category, newest first."""
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(
-                Listing.status.in_(VISIBLE_STATUSES),
-                Listing.sport == listing.sport,
-                Listing.category == listing.category,
-                Listing.id != listing.id,
-            )
-            .options(joinedload(Listing.organisation))
-            .order_by(Listing.id.desc())
-            .limit(limit)
-        )
-    )

@@ -75,7 +75,16 @@ SIZE_SYSTEMS: dict[str, tuple[LazyString, list[str]]] = {
     ),
     "glove_oz": (_l("Poids des gants (oz)"), ["4", "6", "8", "10", "12", "14", "16", "18"]),
     "racket": (_l("Taille de raquette"), ['19"', '21"', '23"', '25"', '26"', "Adulte"]),
-    "helmet": (_l("Tour de tête"), ["XXS", "XS", "S", "M", "L", "XL"]),
+    # Frames: measured in cm (seat tube) or in letters, as the maker writes it
+    "bike_frame_cm": (
+        _l("Taille de cadre (cm)"),
+        ["40 cm", "44 cm", "48 cm", "50 cm", "52 cm", "54 cm", "56 cm", "58 cm", "60 cm", "62 cm"],
+    ),
+    "bike_frame": (_l("Taille de cadre"), ["XS", "S", "M", "L", "XL"]),
+    "helmet": (
+        _l("Tour de tête (cm)"),
+        ["44–48 cm", "48–52 cm", "52–56 cm", "56–60 cm", "60–64 cm"],
+    ),
 }
 
 
@@ -103,7 +112,8 @@ def size_label(size: str) -> str:
 class Category:
     code: str
     label: LazyString
-    size_system: str | None = None
+    # Its size scale, or several (a bike: its wheels, or its frame in cm or in letters)
+    size_system: str | tuple[str, ...] | None = None
     # Hygiene: the item may only change hands new, never be lent (mouthguards, swimwear…)
     new_only: bool = False
     # Safety gear: the owner declares its age and that it never took an impact
@@ -111,12 +121,23 @@ class Category:
     examples: LazyString | None = None
 
     @property
+    def size_systems(self) -> tuple[str, ...]:
+        if self.size_system is None:
+            return ()
+        return (self.size_system,) if isinstance(self.size_system, str) else self.size_system
+
+    @property
     def sizes(self) -> list[str]:
-        return SIZE_SYSTEMS[self.size_system][1] if self.size_system else []
+        """Every size this category accepts, scale after scale."""
+        return [size for system in self.size_systems for size in SIZE_SYSTEMS[system][1]]
 
     @property
     def size_label(self) -> LazyString | None:
-        return SIZE_SYSTEMS[self.size_system][0] if self.size_system else None
+        """The name of its scale (« Pointure (EU) »), or « Taille » for several."""
+        systems = self.size_systems
+        if len(systems) > 1:
+            return _l("Taille")
+        return SIZE_SYSTEMS[systems[0]][0] if systems else None
 
     @property
     def lendable(self) -> bool:
@@ -138,7 +159,7 @@ CATEGORIES: dict[str, Category] = {
         ),
         Category("ballons", _l("Ballons"), "ball"),
         Category("raquettes", _l("Raquettes"), "racket"),
-        Category("velos", _l("Vélos"), "bike_wheel"),
+        Category("velos", _l("Vélos"), ("bike_wheel", "bike_frame_cm", "bike_frame")),
         Category("accessoires_velo", _l("Accessoires de vélo"), examples=_l("pompes, antivols")),
         Category(
             "casques",

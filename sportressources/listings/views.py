@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,8 +13,8 @@ from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
 from sportressources.core.web import act, confirmation, flash_undo, form_status
 from sportressources.geo import queries as geo
-from sportressources.listings import favourites, photos, services
-from sportressources.listings.forms import ActionForm, ListingForm
+from sportressources.listings import favourites, photos, queries, revisions, services
+from sportressources.listings.forms import ActionForm, ListingForm, size_groups_by_category
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import (
@@ -58,6 +59,7 @@ def register_template_globals(state) -> None:
         owner_name=owner_name,
         acts_for_owner=acts_for_owner,
         can_publish_for_organisation=can_publish_for_organisation,
+        last_listing_revision=revisions.last_revision,
     )
     state.app.jinja_env.filters["euros"] = services.euros
     state.app.jinja_env.filters["price"] = price_label
@@ -104,6 +106,11 @@ def listing_page_url(listing: Listing) -> str | None:
 
 
 def _prepare(form: ListingForm, listing: Listing | None = None) -> ListingForm:
+    # static/js/listing-form.js narrows the sizes to the chosen category's scales
+    form.size.render_kw = {
+        "data-size-groups": json.dumps(size_groups_by_category(), ensure_ascii=False),
+        "data-category-field": form.category.id,
+    }
     if listing is None:
         form.publish_as.choices = [SelectChoice("", _("Moi-même"))] + [
             SelectChoice(str(organisation.id), organisation.name)
@@ -169,7 +176,7 @@ def _collect_photos(
     field."""
     keys: list[str] = []
     uploads: dict[str, photos.ProcessedPhoto] = {}
-    own = {photo.key for photo in listing.photos} if listing is not None else set()
+    own = _own_photo_keys(listing)
     for key in request.form.getlist("existing_photos"):
         if key in own and key not in keys:
             keys.append(key)
@@ -198,14 +205,30 @@ def _collect_photos(
     return keys, uploads
 
 
-def _render_form(form: ListingForm, listing: Listing | None, keys: list[str]):
-    own = {photo.key for photo in listing.photos} if listing is not None else set()
+def _own_photo_keys(listing: Listing | None) -> set[str]:
+    """The photos of the listing and of its change waiting for review."""
+    if listing is None:
+        return set()
+    revision = revisions.pending_revision(listing)
+    return {photo.key for photo in listing.photos} | set(revision.photo_keys if revision else [])
+
+
+def _render_form(form: ListingForm, listing: Listing | None, keys: list[str], extra_errors=None):
+    # Sending for review needs a photo: marked required while the listing has none
+    form.photos.flags.required = not keys
+    own = _own_photo_keys(listing)
     pending = [
         {"key": key, "token": None if key in own else photos.sign_key(key, current_user.id)}
         for key in keys
     ]
     return render_template(
-        "listings/form.html", form=form, listing=listing, pending_photos=pending
+        "listings/form.html",
+        form=form,
+        listing=listing,
+        pending_photos=pending,
+        revision=revisions.last_revision(listing) if listing is not None else None,
+        extra_formdata=request.form if request.method == "POST" else None,
+        extra_errors=extra_errors or {},
     ), form_status(form)
 
 
@@ -220,21 +243,49 @@ def _save(form: ListingForm, listing: Listing | None):
             for key, processed in uploads.items():
                 photos.store_after_commit(processed, key)
             data = _data(form, keys)
+            # The fields other packages add through the slot « listing.form » (loan terms)
+            extras = request.form
             if listing is None:
-                return services.create_listing(current_user, data, submit=submit)
-            return services.update_listing(current_user, listing, data, submit=submit)
+                return services.create_listing(current_user, data, submit=submit, extras=extras)
+            return services.update_listing(
+                current_user, listing, data, submit=submit, extras=extras
+            )
 
         if done := act(save, form=form):
             flash(_saved_message(done.value), "success")
             return redirect(url_for("listings.detail", listing_id=done.value.id))
+        extra_errors = _extra_errors(form, done.error)
+    else:
+        extra_errors = {}
     # The form goes back with its new photos as pending uploads, so that they need not be sent
     # again; ``flask uploads purge`` deletes those never attached to a listing.
     for key, processed in uploads.items():
         photos.store(processed, key)
-    return _render_form(form, listing, keys)
+    return _render_form(form, listing, keys, extra_errors)
+
+
+def _extra_errors(form: ListingForm, error) -> dict[str, list[str]]:
+    """The refusals of the slot's extra fields, by field name; their messages join the form's
+    error summary in place of the general one."""
+    fields = getattr(error, "fields", {}) or {}
+    extra = {
+        name: [str(m) for m in messages]
+        for name, messages in fields.items()
+        if getattr(form, name, None) is None
+    }
+    if extra:
+        general = str(error.message)
+        form.form_errors = [m for m in form.form_errors if m != general]
+        form.form_errors.extend(message for messages in extra.values() for message in messages)
+    return extra
 
 
 def _saved_message(listing: Listing) -> str:
+    if listing.is_visible and revisions.pending_revision(listing) is not None:
+        return _(
+            "Merci ! Votre modification sera visible dès qu’un membre de l’équipe de modération "
+            "l’aura relue ; d’ici là, l’annonce reste en ligne telle qu’elle était."
+        )
     if listing.status == ListingStatus.DRAFT.value:
         return _("Brouillon enregistré. Il n’est visible que par vous.")
     if listing.status == ListingStatus.AWAITING_REVIEW.value:
@@ -262,18 +313,20 @@ def edit(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
     if not can_edit_listing(current_user, listing):
         abort(403)
-    form = _prepare(ListingForm(obj=listing if request.method == "GET" else None), listing)
+    # A change waiting for review is what the owner goes on editing
+    revision = revisions.pending_revision(listing)
+    shown = revisions.ProposedListing(listing, revision) if revision else listing
+    form = _prepare(ListingForm(obj=shown if request.method == "GET" else None), listing)
     if request.method == "POST":
         return _save(form, listing)
-    form.commune.data = listing.commune_insee
-    form.venue.data = str(listing.venue_id) if listing.venue_id else ""
-    form.price.data = (
-        Decimal(listing.price_cents) / 100 if listing.price_cents is not None else None
-    )
+    form.commune.data = shown.commune_insee
+    form.venue.data = str(shown.venue_id) if shown.venue_id else ""
+    form.price.data = Decimal(shown.price_cents) / 100 if shown.price_cents is not None else None
     form.new_price.data = (
-        Decimal(listing.new_price_cents) / 100 if listing.new_price_cents is not None else None
+        Decimal(shown.new_price_cents) / 100 if shown.new_price_cents is not None else None
     )
-    return _render_form(form, listing, [photo.key for photo in listing.photos])
+    keys = revision.photo_keys if revision else [photo.key for photo in listing.photos]
+    return _render_form(form, listing, keys)
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -314,7 +367,7 @@ def detail(listing_id: int):
         "listings/detail.html",
         listing=listing,
         photo_widths={p.id: photos.stored_widths(p.width, p.height) for p in listing.photos},
-        similar=services.similar_listings(listing),
+        similar=queries.similar_listings(listing),
         is_favourite=listing.id in favourites.favourite_ids(current_user, [listing.id]),
         markers=[_place_marker(listing)],
         action_form=ActionForm(),
@@ -351,7 +404,7 @@ def my_space():
     # Requests, conversations and alerts come through the page's slots (core.hooks)
     return render_template(
         "listings/my_space.html",
-        listings=services.listings_of(current_user),
+        listings=queries.listings_of(current_user),
         favourites=favourites.favourites_of(current_user),
     )
 

@@ -21,6 +21,8 @@ from sportressources.core.states import apply_transition, state_changed
 from sportressources.core.templating import member_name
 from sportressources.core.text import clean_text
 from sportressources.listings import review as listing_review
+from sportressources.listings import revisions
+from sportressources.listings import services as listing_services
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.messaging import services as messaging
 from sportressources.messaging.models import Message
@@ -139,6 +141,9 @@ def allowed_decisions(case: ModerationCase, item) -> tuple[Decision, ...]:
         return (Decision.DISMISS,)
     if case.target_type == TargetType.LISTING and item.status == ListingStatus.AWAITING_REVIEW:
         return _PENDING
+    if case.target_type == TargetType.LISTING and revisions.pending_revision(item) is not None:
+        # A change to a public listing: publish it or not; the listing itself may still go
+        return (*_PENDING, Decision.REMOVE)
     if case.target_type == TargetType.ORGANISATION:
         if item.status == OrganisationStatus.PENDING.value:
             return (Decision.APPROVE, Decision.REJECT)
@@ -260,6 +265,7 @@ def decide(actor, case_id: int, decision: str, note: str = "", ground_code: str 
     """
     if not can_moderate(actor):
         raise Forbidden(_l("Seule l’équipe de modération peut décider."))
+    _lock_listing_first(case_id)
     try:
         case = queue.lock_case(case_id)
     except NoResultFound:
@@ -305,12 +311,29 @@ def decide(actor, case_id: int, decision: str, note: str = "", ground_code: str 
     return case
 
 
+def _lock_listing_first(case_id: int) -> None:
+    """Lock a listing case's listing before the case, in the order its owner's edit takes them
+    (listing, then its pending change, then the case it joins), so that they never deadlock."""
+    peek = db.session.get(ModerationCase, case_id)
+    if peek is not None and peek.target_type == TargetType.LISTING:
+        listing = db.session.get(Listing, peek.target_id)
+        if listing is not None:
+            listing_services.lock_listing(listing)
+
+
 def _apply(actor, case: ModerationCase, item, checked: Checked) -> None:
     decision, note = checked.decision, checked.note
     if decision == Decision.DISMISS:
         return
     target = case.target_type
-    if target == TargetType.LISTING:
+    if target == TargetType.LISTING and decision in _PENDING and item.status != "awaiting_review":
+        # A change to a public listing (allowed_decisions): the listing keeps its public version
+        # unless the change is approved
+        if decision == Decision.APPROVE:
+            listing_review.approve_revision(actor, item, note)
+        else:
+            listing_review.refuse_revision(actor, item, note)
+    elif target == TargetType.LISTING:
         apply = {
             Decision.APPROVE: listing_review.approve_listing,
             Decision.REJECT: listing_review.reject_listing,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db
+from sportressources.listings import revisions
 from sportressources.listings.models import Listing
 from sportressources.messaging.models import Conversation, Message
 from sportressources.moderation import decisions, flags
@@ -278,6 +279,8 @@ class CaseView:
     reports: list[Report]
     allowed: tuple[str, ...]
     earlier: list[ModerationCase]
+    # A change to a public listing waiting for review: what it changes, field by field
+    changes: list[revisions.FieldChange] = field(default_factory=list)
 
 
 def case_view(case: ModerationCase) -> CaseView:
@@ -314,7 +317,15 @@ def case_view(case: ModerationCase) -> CaseView:
         reports=reports,
         allowed=tuple(d.value for d in decisions.allowed_decisions(case, item)),
         earlier=earlier,
+        changes=_pending_changes(case, item),
     )
+
+
+def _pending_changes(case: ModerationCase, item) -> list[revisions.FieldChange]:
+    if case.target_type != TargetType.LISTING or item is None or case.status != "open":
+        return []
+    revision = revisions.pending_revision(item)
+    return revisions.changes(item, revision) if revision is not None else []
 
 
 def ground_groups() -> list[tuple[LazyString, list[tuple[str, str]]]]:

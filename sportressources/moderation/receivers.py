@@ -6,7 +6,8 @@ verification."""
 from __future__ import annotations
 
 from sportressources.core.states import apply_transition, state_changed
-from sportressources.listings.models import Listing, ListingStatus
+from sportressources.listings import revisions
+from sportressources.listings.models import Listing, ListingRevision, ListingStatus
 from sportressources.moderation import flags, queue
 from sportressources.moderation.models import CaseReason, TargetType
 from sportressources.organisations.models import Organisation
@@ -63,7 +64,30 @@ def on_organisation_changed(sender, obj=None, action=None, actor=None, **_):
         apply_transition(case, "close", actor=actor, reason=reason)
 
 
+def on_revision_proposed(sender, listing=None, revision=None, actor=None, **_):
+    """A change to a public listing waits in the queue; its flags are those of the new text."""
+    queue.open_case(
+        TargetType.LISTING,
+        listing.id,
+        author_id=revision.author_id,
+        reason=CaseReason.EDITED,
+        flags=flags.listing_flags(revisions.ProposedListing(listing, revision)),
+    )
+
+
+def on_revision_changed(sender, obj=None, action=None, actor=None, **_):
+    """A change given up before a decision (its owner undid it, the listing closed) leaves the
+    queue, unless members reported the listing meanwhile."""
+    if action != "withdraw":
+        return
+    case = queue.open_case_for(TargetType.LISTING, obj.listing_id)
+    if case is not None and case.reason == CaseReason.EDITED and not case.report_count:
+        apply_transition(case, "close", actor=actor, reason="listing change withdrawn")
+
+
 def connect() -> None:
+    state_changed.connect(on_revision_changed, sender=ListingRevision, weak=False)
+    revisions.revision_proposed.connect(on_revision_proposed, sender=Listing, weak=False)
     state_changed.connect(on_listing_changed, sender=Listing, weak=False)
     organisation_submitted.connect(on_organisation_submitted, sender=Organisation, weak=False)
     state_changed.connect(on_organisation_changed, sender=Organisation, weak=False)

@@ -343,7 +343,7 @@ def test_bad_loan_terms_and_unlendable_items_are_refused(club, manager):
 
 def test_safety_gear_needs_its_declaration(club, manager):
     helmet = stock_item(
-        club, title="Casque de vélo enfant", sport="cyclisme", category="casques", size="S"
+        club, title="Casque de vélo enfant", sport="cyclisme", category="casques", size="52–56 cm"
     )
     with pytest.raises(ValidationFailed) as refused:
         inventory.publish_items(

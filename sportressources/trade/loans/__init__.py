@@ -11,7 +11,10 @@ def init_app(app: Flask) -> None:
         listing_closing,
         personal_data_requested,
     )
+    from sportressources.listings.models import Listing
+    from sportressources.listings.signals import listing_form_checking, listing_form_saved
     from sportressources.trade.loans import (
+        listing_form,
         receivers,
         slots,
         views_answer,  # noqa: F401 (its routes join bp)
@@ -33,6 +36,9 @@ def init_app(app: Flask) -> None:
     )
     add_to_slot(app, "header.account", partial("loans/_header_link.html"), order=30)
     add_to_slot(app, "listing.sections", slots.listing_section)
+    add_to_slot(app, "listing.form", listing_form.listing_form_section)
+    listing_form_checking.connect(listing_form.check_terms, sender=Listing, weak=False)
+    listing_form_saved.connect(listing_form.store_terms, sender=Listing, weak=False)
     add_to_slot(app, "organisation.sections", slots.organisation_section, order=10)
     personal_data_requested.connect(receivers.export_loans)
     listing_closing.connect(receivers.cancel_loans_of_closing_listing)

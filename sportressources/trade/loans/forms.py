@@ -26,6 +26,16 @@ from sportressources.core.forms import (
 from sportressources.trade.loans import handovers, services, terms
 
 
+class Needed:
+    """Marks a field required on the page (« (obligatoire) », aria-required) where the service
+    says in its own words what is missing."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
 class CheckboxesField(SelectMultipleField):
     """Check-boxes (rendered by the ``checkbox_group`` macro) with our French messages."""
 
@@ -58,10 +68,11 @@ class LoanRequestForm(FlaskForm):
             "de la liste."
         ),
     )
-    start_date = FrenchDateField(_l("Premier jour (retrait du matériel)"))
+    start_date = FrenchDateField(_l("Premier jour (retrait du matériel)"), validators=[Needed()])
     end_date = FrenchDateField(
         _l("Dernier jour (retour du matériel)"),
         description=_l("Les deux jours sont compris dans le prêt."),
+        validators=[Needed()],
     )
     message = TextAreaField(
         _l("Message au propriétaire (facultatif)"),
@@ -75,8 +86,8 @@ class LoanRequestForm(FlaskForm):
 
 
 class WaitlistForm(FlaskForm):
-    start_date = FrenchDateField(_l("Premier jour souhaité"))
-    end_date = FrenchDateField(_l("Dernier jour souhaité"))
+    start_date = FrenchDateField(_l("Premier jour souhaité"), validators=[Needed()])
+    end_date = FrenchDateField(_l("Dernier jour souhaité"), validators=[Needed()])
 
 
 class ReasonForm(FlaskForm):
@@ -92,7 +103,7 @@ class ReasonForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    new_end = FrenchDateField(_l("Nouveau dernier jour"))
+    new_end = FrenchDateField(_l("Nouveau dernier jour"), validators=[Needed()])
     message = TextAreaField(
         _l("Message au propriétaire (facultatif)"),
         validators=[max_length(services.MESSAGE_MAX)],
@@ -189,8 +200,8 @@ class TermsForm(FlaskForm):
 
 
 class BlockedPeriodForm(FlaskForm):
-    start_date = FrenchDateField(_l("Premier jour bloqué"))
-    end_date = FrenchDateField(_l("Dernier jour bloqué"))
+    start_date = FrenchDateField(_l("Premier jour bloqué"), validators=[Needed()])
+    end_date = FrenchDateField(_l("Dernier jour bloqué"), validators=[Needed()])
     note = StringField(
         _l("Note pour vous (facultatif)"),
         description=_l("Par exemple « vacances ». %(limit)s caractères au plus.", limit=120),

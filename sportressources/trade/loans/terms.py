@@ -122,21 +122,7 @@ def set_terms(
     fields.
     """
     _require_owner(actor, listing)
-    errors: dict = {}
-    if min_days is None or not 1 <= min_days <= LONGEST_LOAN_DAYS:
-        errors["min_days"] = _l(
-            "Indiquez une durée minimale entre 1 et %(limit)s jours.", limit=LONGEST_LOAN_DAYS
-        )
-    if max_days is None or not 1 <= max_days <= LONGEST_LOAN_DAYS:
-        errors["max_days"] = _l(
-            "Indiquez une durée maximale entre 1 et %(limit)s jours.", limit=LONGEST_LOAN_DAYS
-        )
-    elif min_days is not None and "min_days" not in errors and max_days < min_days:
-        errors["max_days"] = _l("La durée maximale ne peut pas être plus courte que la minimale.")
-    if deposit_cents is not None and not 0 <= deposit_cents <= DEPOSIT_MAX_CENTS:
-        errors["deposit"] = _l(
-            "La caution doit être comprise entre 0 et %(limit)s €.", limit=DEPOSIT_MAX_CENTS // 100
-        )
+    errors = check_lengths_and_deposit(min_days, max_days, deposit_cents)
     items = _checked_kit_items(listing, kit_item_ids or [], errors)
     _check_partner_terms(listing, min_days, partner_deposit_waived, partner_max_days, errors)
     if errors:
@@ -155,6 +141,31 @@ def set_terms(
             db.session.add(KitItem(kit_id=listing.id, item_id=item.id))
     db.session.flush()
     return row
+
+
+def check_lengths_and_deposit(
+    min_days: int | None, max_days: int | None, deposit_cents: int | None, prefix: str = ""
+) -> dict:
+    """The refusals of loan lengths (1 ≤ min ≤ max ≤ 366 days) and a deposit (0 to 2,000 €),
+    by field name (``min_days``, ``max_days``, ``deposit``, after ``prefix``); empty if fine."""
+    errors: dict = {}
+    if min_days is None or not 1 <= min_days <= LONGEST_LOAN_DAYS:
+        errors[f"{prefix}min_days"] = _l(
+            "Indiquez une durée minimale entre 1 et %(limit)s jours.", limit=LONGEST_LOAN_DAYS
+        )
+    if max_days is None or not 1 <= max_days <= LONGEST_LOAN_DAYS:
+        errors[f"{prefix}max_days"] = _l(
+            "Indiquez une durée maximale entre 1 et %(limit)s jours.", limit=LONGEST_LOAN_DAYS
+        )
+    elif min_days is not None and f"{prefix}min_days" not in errors and max_days < min_days:
+        errors[f"{prefix}max_days"] = _l(
+            "La durée maximale ne peut pas être plus courte que la minimale."
+        )
+    if deposit_cents is not None and not 0 <= deposit_cents <= DEPOSIT_MAX_CENTS:
+        errors[f"{prefix}deposit"] = _l(
+            "La caution doit être comprise entre 0 et %(limit)s €.", limit=DEPOSIT_MAX_CENTS // 100
+        )
+    return errors
 
 
 def _check_partner_terms(

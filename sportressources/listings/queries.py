@@ -1,0 +1,42 @@
+"""Reads of listings with business meaning: a member's listings, similar listings."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from sportressources.core.db import db
+from sportressources.listings.models import VISIBLE_STATUSES, Listing
+from sportressources.listings.owners import managed_by
+
+
+def listings_of(user) -> dict[str, list[Listing]]:
+    """The member's listings and those of the organisations they act for now, grouped by
+    status, newest first (each with its organisation loaded, to show its name)."""
+    grouped: dict[str, list[Listing]] = {}
+    for listing in db.session.scalars(
+        select(Listing)
+        .where(managed_by(user.id))
+        .options(joinedload(Listing.organisation))
+        .order_by(Listing.id.desc())
+    ):
+        grouped.setdefault(listing.status, []).append(listing)
+    return grouped
+
+
+def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
+    """Other visible listings of the same sport and category, newest first."""
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(
+                Listing.status.in_(VISIBLE_STATUSES),
+                Listing.sport == listing.sport,
+                Listing.category == listing.category,
+                Listing.id != listing.id,
+            )
+            .options(joinedload(Listing.organisation))
+            .order_by(Listing.id.desc())
+            .limit(limit)
+        )
+    )
