@@ -113,7 +113,6 @@ def build_tour() -> Tour:
             "moderator": [
                 "/moderation/",
                 "/moderation/file",
-                "/moderation/annonces",
                 "/moderation/signalements",
                 "/moderation/membres",
                 f"/moderation/membres/{resident.id}",
