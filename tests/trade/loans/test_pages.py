@@ -329,7 +329,7 @@ def test_step_forms_with_errors_keep_their_text_with_a_422(
         content_type="multipart/form-data",
     )
     assert bad_photo.status_code == 422
-    assert "« photo.jpg » n&#39;est pas une image JPEG, PNG ou WebP." in html(bad_photo)
+    assert "« photo.jpg » n’est pas une image JPEG, PNG ou WebP." in html(bad_photo)
     # A good photo sent with a refused step is not kept
     refused = client_for(owner).post(
         f"/prets/{loan2.id}/retour",
