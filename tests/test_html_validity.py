@@ -34,7 +34,7 @@ def nu_errors(files: list[Path]) -> list[dict]:
     """The errors the Nu checker finds in ``files`` (one Java run)."""
     java = java_path()
     if java is None:
-        _missing("Java is not installed (apt-get install default-jre-headless); .ci/run installs it")
+        _missing("Java is missing (apt-get install default-jre-headless); .ci/run installs it")
     if not VNU_JAR.is_file():
         _missing(f"vnu-jar is not installed ({VNU_JAR}); run `npm ci` (make test does)")
     result = subprocess.run(
@@ -75,8 +75,9 @@ def test_the_main_pages_of_every_role_are_valid_html(app, tmp_path):
     errors = nu_errors(files)
 
     found = [
-        f"{origin.get(error.get('url', '').rsplit('/', 1)[-1], error.get('url'))} line {error.get('lastLine')}: "
-        f"{error.get('message')} « {(error.get('extract') or '').strip()} »"
+        f"{origin.get(Path(error.get('url', '')).name, error.get('url'))} "
+        f"line {error.get('lastLine')}: {error.get('message')} "
+        f"« {(error.get('extract') or '').strip()} »"
         for error in errors
     ]
     assert not found, f"{len(found)} Nu checker errors:\n" + "\n".join(found[:60])
