@@ -3,8 +3,10 @@ Java): no error on any of them. All pages go to one Java run, the JVM being slow
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,6 +20,8 @@ from tests.site_tour import build_tour
 ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Two marks where French takes one, as a reader sees the page (« ?. », « .. », « :. »)
+DOUBLED_PUNCTUATION = re.compile(r"[,;:!?]\s*\.(?!\.)|(?<![.])\.\s*\.(?![.])|,\s*,")
 
 
 def java_path() -> str | None:
@@ -81,6 +85,22 @@ def test_the_main_pages_of_every_role_are_valid_html(app, tmp_path):
         for error in errors
     ]
     assert not found, f"{len(found)} Nu checker errors:\n" + "\n".join(found[:60])
+
+
+def visible_text(markup: str) -> str:
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_the_main_pages_have_no_doubled_punctuation(app, tmp_path):
+    files, origin = rendered_pages(app, tmp_path)
+    found = [
+        f"{origin[file.name]}: « …{text[max(0, match.start() - 40) : match.end() + 10]}… »"
+        for file in files
+        for text in [visible_text(file.read_text(encoding="utf-8"))]
+        for match in DOUBLED_PUNCTUATION.finditer(text)
+    ]
+    assert not found, "\n".join(found)
 
 
 def test_the_checker_reports_an_invalid_page(tmp_path):

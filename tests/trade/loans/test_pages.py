@@ -127,6 +127,7 @@ def test_the_owner_gets_the_management_links_not_the_form(owner, bike, client_fo
     page = html(client_for(owner).get(f"/prets/annonces/{bike.id}"))
     assert "Conditions de prêt, kit et périodes bloquées" in page
     assert "Envoyer ma demande de prêt" not in page and "?debut=" not in page
+    assert "Le prêt de votre matériel</h2>" in page and "Emprunter ce matériel" not in page
 
 
 def test_requesting_through_the_page(owner, borrower, bike, today, client_for, outbox):
