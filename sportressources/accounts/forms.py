@@ -96,8 +96,8 @@ class RegistrationForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     accept_terms = BooleanField(
-        _l("J'accepte les conditions d'utilisation"),
-        validators=[_required(_l("Vous devez accepter les conditions d'utilisation."))],
+        _l("J’accepte les conditions d’utilisation"),
+        validators=[_required(_l("Vous devez accepter les conditions d’utilisation."))],
     )
     # Anti-bot: a field people never see or fill, and the signed time the form was shown.
     website = StringField(
@@ -133,7 +133,7 @@ class RegistrationForm(FlaskForm):
         except (BadSignature, TypeError, ValueError):
             self.stamp()
             raise ValidationError(
-                _l("Le formulaire n'a pas pu être vérifié. Relisez-le puis renvoyez-le.")
+                _l("Le formulaire n’a pas pu être vérifié. Relisez-le puis renvoyez-le.")
             ) from None
         elapsed = time.time() - started
         if elapsed < config["REGISTRATION_MIN_SECONDS"]:

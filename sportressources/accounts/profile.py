@@ -93,11 +93,11 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise ValidationFailed({"password": _l("Le mot de passe est incorrect.")})
     email = normalise_email(new_email, field="new_email")
     if email == user.email:
-        raise ValidationFailed({"new_email": _l("C'est déjà votre adresse actuelle.")})
+        raise ValidationFailed({"new_email": _l("C’est déjà votre adresse actuelle.")})
 
     send_mail(
         user.email,
-        _l("Demande de changement d'adresse e-mail"),
+        _l("Demande de changement d’adresse e-mail"),
         "accounts/email_change_notice",
         locale=user.locale,
         user=user,

@@ -50,7 +50,7 @@ class EmailNotConfirmed(DomainError):
     code = "email_not_confirmed"
     status = 403
     default_message = _l(
-        "Votre adresse e-mail n'est pas encore confirmée. Cliquez sur le lien reçu par e-mail, "
+        "Votre adresse e-mail n’est pas encore confirmée. Cliquez sur le lien reçu par e-mail, "
         "ou demandez un nouveau lien."
     )
 
@@ -95,7 +95,7 @@ def normalise_email(raw: str, field: str = "email") -> str:
         checked = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationFailed(
-            {field: _l("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr).")}
+            {field: _l("Cette adresse e-mail n’est pas valide (exemple : prenom.nom@exemple.fr).")}
         ) from exc
     return checked.normalized.lower()
 
@@ -117,7 +117,7 @@ def get_public_profile(public_id: str) -> User:
     accounts."""
     user = db.session.scalar(select(User).where(User.public_id == public_id))
     if user is None or user.is_deleted or not user.is_confirmed:
-        raise NotFound(_l("Ce membre n'existe pas ou a supprimé son compte."))
+        raise NotFound(_l("Ce membre n’existe pas ou a supprimé son compte."))
     return user
 
 
@@ -127,7 +127,7 @@ def get_public_profile(public_id: str) -> User:
 def _check_display_name(name: str) -> str:
     name = clean_line(name)
     if len(name) < 2:
-        raise ValidationFailed({"display_name": _l("Indiquez un nom d'au moins 2 caractères.")})
+        raise ValidationFailed({"display_name": _l("Indiquez un nom d’au moins 2 caractères.")})
     if len(name) > 60:
         raise ValidationFailed({"display_name": _l("Le nom ne peut pas dépasser 60 caractères.")})
     if any(ch in name for ch in "<>@") or not any(ch.isalpha() for ch in name):
@@ -379,7 +379,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise ValidationFailed({"current_password": _l("Le mot de passe actuel est incorrect.")})
     if current_password == new_password:
         raise ValidationFailed(
-            {"new_password": _l("Le nouveau mot de passe doit être différent de l'actuel.")}
+            {"new_password": _l("Le nouveau mot de passe doit être différent de l’actuel.")}
         )
     _check_password(new_password, user.email, user.display_name, field="new_password")
     _set_password(user, new_password)

@@ -147,7 +147,7 @@ def resend_confirmation():
     if form.validate_on_submit() and act(lambda: services.resend_confirmation(form.email.data)):
         flash(
             _(
-                "Si un compte non confirmé utilise cette adresse, un nouveau lien vient d'y être "
+                "Si un compte non confirmé utilise cette adresse, un nouveau lien vient d’y être "
                 "envoyé."
             ),
             "info",
@@ -227,7 +227,7 @@ def forgot_password():
         flash(
             _(
                 "Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe "
-                "vient d'y être envoyé. Il est valable %(minutes)s minutes.",
+                "vient d’y être envoyé. Il est valable %(minutes)s minutes.",
                 minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
             ),
             "info",
@@ -291,7 +291,7 @@ def change_email():
         flash(
             _(
                 "Un lien de confirmation a été envoyé à la nouvelle adresse. Votre adresse "
-                "actuelle reste valable tant que vous n'avez pas cliqué dessus."
+                "actuelle reste valable tant que vous n’avez pas cliqué dessus."
             ),
             "info",
         )

@@ -18,14 +18,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (_l("Requête invalide"), _l("La demande envoyée au site n'a pas pu être comprise.")),
-    403: (_l("Accès refusé"), _l("Vous n'avez pas le droit d'accéder à cette page.")),
+    400: (_l("Requête invalide"), _l("La demande envoyée au site n’a pas pu être comprise.")),
+    403: (_l("Accès refusé"), _l("Vous n’avez pas le droit d’accéder à cette page.")),
     404: (
         _l("Page introuvable"),
-        _l("Cette page n'existe pas ou plus. Vérifiez l'adresse ou repartez de l'accueil."),
+        _l("Cette page n’existe pas ou plus. Vérifiez l’adresse ou repartez de l’accueil."),
     ),
-    405: (_l("Méthode non autorisée"), _l("Cette page ne s'utilise pas de cette façon.")),
-    409: (_l("Conflit"), _l("Cette opération entre en conflit avec l'état actuel.")),
+    405: (_l("Méthode non autorisée"), _l("Cette page ne s’utilise pas de cette façon.")),
+    409: (_l("Conflit"), _l("Cette opération entre en conflit avec l’état actuel.")),
     413: (
         _l("Envoi trop volumineux"),
         _l("Les fichiers envoyés sont trop lourds. Réduisez leur taille et réessayez."),
@@ -37,7 +37,7 @@ MESSAGES = {
     ),
     500: (
         _l("Erreur du serveur"),
-        _l("Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard."),
+        _l("Une erreur inattendue s’est produite. Elle a été enregistrée ; réessayez plus tard."),
     ),
     503: (_l("Service indisponible"), _l("Le service est momentanément indisponible.")),
 }
@@ -141,7 +141,7 @@ def register(app: Flask) -> None:
         return respond(
             503,
             _(
-                "Le site est très sollicité ou momentanément indisponible. Rien n'a été "
+                "Le site est très sollicité ou momentanément indisponible. Rien n’a été "
                 "enregistré : réessayez dans un instant."
             ),
             code="database_unavailable",

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 class DomainError(Exception):
     code = "domain_error"
     status = 400
-    default_message: str | LazyString = _l("L'opération n'a pas pu aboutir.")
+    default_message: str | LazyString = _l("L’opération n’a pas pu aboutir.")
 
     def __init__(self, message: str | LazyString | None = None, *, code: str | None = None):
         self.message = message if message is not None else self.default_message
@@ -30,19 +30,19 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
-    default_message = _l("Cette page ou cet élément n'existe pas.")
+    default_message = _l("Cette page ou cet élément n’existe pas.")
 
 
 class Forbidden(DomainError):
     code = "forbidden"
     status = 403
-    default_message = _l("Vous n'avez pas le droit de faire cela.")
+    default_message = _l("Vous n’avez pas le droit de faire cela.")
 
 
 class Conflict(DomainError):
     code = "conflict"
     status = 409
-    default_message = _l("Cette opération entre en conflit avec l'état actuel.")
+    default_message = _l("Cette opération entre en conflit avec l’état actuel.")
 
 
 class ValidationFailed(DomainError):

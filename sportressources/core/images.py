@@ -45,8 +45,8 @@ JPEG_QUALITY = 85
 _MESSAGES = {
     "empty": (_l("« %(name)s » est vide."), _l("Ce fichier est vide.")),
     "not_image": (
-        _l("« %(name)s » n'est pas une image JPEG, PNG ou WebP."),
-        _l("Ce fichier n'est pas une image JPEG, PNG ou WebP."),
+        _l("« %(name)s » n’est pas une image JPEG, PNG ou WebP."),
+        _l("Ce fichier n’est pas une image JPEG, PNG ou WebP."),
     ),
     "too_heavy": (
         _l("« %(name)s » est trop lourde : %(limit)s Mo au plus."),

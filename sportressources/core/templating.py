@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
@@ -17,6 +19,38 @@ def member_name(user) -> str:
     return user.display_name
 
 
+# One date style per context: long in sentences, short in tables, with the time for a moment
+# (« 5 déc. 2026 à 14 h 30 », the French typographic way; other languages get theirs).
+MOMENT_PATTERNS = {"fr": "d MMM y 'à' H 'h' mm", "en": "d MMM y 'at' HH:mm"}
+
+
+def long_date(value: date | datetime | None) -> str:
+    """« 5 décembre 2026 », for prose."""
+    return "" if value is None else format_date(value, "long")
+
+
+def short_date(value: date | datetime | None) -> str:
+    """« 05/12/2026 », for tables and compact lists."""
+    return "" if value is None else format_date(value, "short")
+
+
+def date_time(value: datetime | None) -> str:
+    """« 5 déc. 2026 à 14 h 30 » in Paris time, for a moment."""
+    if value is None:
+        return ""
+    language = str(get_locale() or "fr").split("_")[0]
+    return format_datetime(value, MOMENT_PATTERNS.get(language, "medium"))
+
+
+def iso_moment(value: date | datetime | None) -> str:
+    """The machine-readable value of ``<time datetime>``: to the second, never microseconds."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         Role=Role,
@@ -27,6 +61,9 @@ def register(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         member_name=member_name,
+    )
+    app.jinja_env.filters.update(
+        long_date=long_date, short_date=short_date, date_time=date_time, iso_moment=iso_moment
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -27,7 +27,7 @@ class InvalidToken(DomainError):
             super().__init__(_l("Ce lien a expiré. Demandez-en un nouveau."), code="expired_token")
         else:
             super().__init__(
-                _l("Ce lien n'est pas valide ou a déjà servi. Demandez-en un nouveau.")
+                _l("Ce lien n’est pas valide ou a déjà servi. Demandez-en un nouveau.")
             )
 
 

@@ -27,7 +27,7 @@ def get_zone(slug: str) -> Zone:
     """A zone by slug; raises NotFound."""
     zone = db.session.scalar(select(Zone).where(Zone.slug == slug))
     if zone is None:
-        raise NotFound(_l("Cette zone n'existe pas."))
+        raise NotFound(_l("Cette zone n’existe pas."))
     return zone
 
 

@@ -57,7 +57,7 @@ PHOTO_NAME = re.compile(r"(?P<key>[0-9a-f]{32})(?:-m|-s)?\.jpg")
 PURGE_BATCH = 500
 
 _EXPIRED_UPLOAD = _l("Une photo ajoutée il y a plus de 24 heures a expiré : ajoutez-la de nouveau.")
-_INVALID_UPLOAD = _l("Une photo ajoutée n'a pas pu être reprise : ajoutez-la de nouveau.")
+_INVALID_UPLOAD = _l("Une photo ajoutée n’a pas pu être reprise : ajoutez-la de nouveau.")
 
 
 def photo_name(key: str, size: str = "large") -> str:

@@ -51,7 +51,7 @@ class ProfileForm(FlaskForm):
     address = StringField(
         _l("Adresse"),
         validators=[Optional(), max_length(255)],
-        render_kw={"autocomplete": "street-address"},
+        render_kw={"autocomplete": "address-line1"},
     )
     commune = ChoiceField(
         _l("Commune"), validators=[DataRequired(_l("Choisissez la commune de l’organisation."))]

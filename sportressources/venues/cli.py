@@ -32,7 +32,7 @@ from sportressources.venues.territory_schema import (
 )
 
 territory_cli = AppGroup(
-    "territory", help="Territoire : zones, communes et lieux du Pôle métropolitain de l'Artois."
+    "territory", help="Territoire : zones, communes et lieux du Pôle métropolitain de l’Artois."
 )
 
 PACKAGE_NAME = "@etalab/decoupage-administratif"
@@ -98,7 +98,7 @@ def load_command(data_dir: Path) -> None:
         with transaction():
             report = load_territory(data_dir)
     except TerritoryDataError as error:
-        raise click.ClickException(f"{error}\nRien n'a été enregistré.") from error
+        raise click.ClickException(f"{error}\nRien n’a été enregistré.") from error
     click.echo(f"Territoire chargé depuis {data_dir} :")
     click.echo(report.summary())
 
@@ -143,7 +143,7 @@ def build_data_command(tarball: Path | None, centres: Path, output: Path) -> Non
     source = document["source"]["communes"]
     click.echo(
         f"{output} écrit : {len(document['zones'])} zones, {len(document['communes'])} communes "
-        f"({per_zone}), d'après {source['package']} {source['version']}."
+        f"({per_zone}), d’après {source['package']} {source['version']}."
     )
 
 
@@ -172,10 +172,10 @@ def _package_tarball(tarball: Path | None) -> Iterator[Path]:
                 f"npm pack {spec} a échoué :\n{error.stderr.strip()}"
             ) from error
         except subprocess.TimeoutExpired as error:
-            raise click.ClickException(f"npm pack {spec} n'a pas abouti en 5 minutes.") from error
+            raise click.ClickException(f"npm pack {spec} n’a pas abouti en 5 minutes.") from error
         archives = sorted(Path(directory).glob("*.tgz"))
         if len(archives) != 1:
-            raise click.ClickException(f"npm pack {spec} n'a pas produit d'archive .tgz.")
+            raise click.ClickException(f"npm pack {spec} n’a pas produit d’archive .tgz.")
         yield archives[0]
 
 
@@ -192,7 +192,7 @@ def build_territory_document(tarball: Path, centres_csv: Path) -> dict[str, Any]
     for zone in EPCI_ZONES:
         epci = epcis.get(zone.siren)
         if epci is None:
-            raise click.ClickException(f"L'EPCI {zone.siren} ({zone.name}) manque dans l'archive.")
+            raise click.ClickException(f"L’EPCI {zone.siren} ({zone.name}) manque dans l’archive.")
         members.extend((member["code"], zone) for member in epci.get("membres", []))
         zones.append(
             {
@@ -278,7 +278,7 @@ def _read_package(tarball: Path) -> tuple[dict, dict[str, dict], dict[str, dict]
             epci_list = _tar_json(archive, "package/data/epci.json")
             commune_list = _tar_json(archive, "package/data/communes.json")
     except tarfile.TarError as error:
-        raise click.ClickException(f"{tarball} n'est pas une archive lisible : {error}") from error
+        raise click.ClickException(f"{tarball} n’est pas une archive lisible : {error}") from error
     if package.get("name") != PACKAGE_NAME:
         raise click.ClickException(
             f"{tarball} contient le paquet « {package.get('name')} », pas {PACKAGE_NAME}."
@@ -299,11 +299,11 @@ def _tar_json(archive: tarfile.TarFile, name: str) -> Any:
     except KeyError:
         member = None
     if member is None:
-        raise click.ClickException(f"{name} manque dans l'archive {archive.name}.")
+        raise click.ClickException(f"{name} manque dans l’archive {archive.name}.")
     try:
         return json.load(member)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{name} n'est pas du JSON valide : {error}") from error
+        raise click.ClickException(f"{name} n’est pas du JSON valide : {error}") from error
 
 
 def _read_centres(path: Path) -> dict[str, tuple[float, float]]:

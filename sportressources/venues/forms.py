@@ -55,7 +55,7 @@ class VenueForm(FlaskForm):
         _l("Adresse"),
         description=_l("Rue et numéro si vous les connaissez."),
         validators=[Optional(), max_length(255)],
-        render_kw={"autocomplete": "street-address"},
+        render_kw={"autocomplete": "address-line1"},
     )
     latitude = FrenchDecimalField(
         _l("Latitude"),

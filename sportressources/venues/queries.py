@@ -58,7 +58,7 @@ def get_venue(slug: str, viewer=None) -> Venue:
         select(Venue).where(Venue.slug == slug).options(selectinload(Venue.commune))
     )
     if venue is None or not can_view_venue(viewer, venue):
-        raise NotFound(_l("Ce lieu n'existe pas ou n'est pas encore publié."))
+        raise NotFound(_l("Ce lieu n’existe pas ou n’est pas encore publié."))
     return venue
 
 

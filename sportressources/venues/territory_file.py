@@ -167,7 +167,7 @@ def _postal_codes(row: _Row, value: Any) -> str | None:
     codes = []
     for code in value:
         if not isinstance(code, str) or not POSTAL_CODE_PATTERN.fullmatch(code):
-            row.fail("postal_codes", f"« {_show(code)} » n'est pas un code postal (5 chiffres)")
+            row.fail("postal_codes", f"« {_show(code)} » n’est pas un code postal (5 chiffres)")
             return None
         if code not in codes:
             codes.append(code)

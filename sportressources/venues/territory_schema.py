@@ -174,7 +174,7 @@ class _Row:
                 return None
             return ""
         if not isinstance(value, str):
-            self.fail(name, f"« {_show(value)} » n'est pas un texte")
+            self.fail(name, f"« {_show(value)} » n’est pas un texte")
             return None
         value = value.strip()
         if required and not value:
@@ -188,7 +188,7 @@ class _Row:
     def matching(self, name: str, pattern: re.Pattern[str], what: str, **options) -> str | None:
         value = self.text(name, max_length=200, **options)
         if value and not pattern.fullmatch(value):
-            self.fail(name, f"« {value} » n'est pas {what}")
+            self.fail(name, f"« {value} » n’est pas {what}")
             return None
         return value
 
@@ -208,7 +208,7 @@ class _Row:
         allowed = list(allowed)
         value = self.text(name, max_length=100)
         if value and value not in allowed:
-            self.fail(name, f"« {value} » n'est pas une valeur permise ({', '.join(allowed)})")
+            self.fail(name, f"« {value} » n’est pas une valeur permise ({', '.join(allowed)})")
             return None
         return value
 
@@ -222,7 +222,7 @@ class _Row:
             return None
         number = _as_number(value)
         if number is None:
-            self.fail(name, f"« {_show(value)} » n'est pas un nombre")
+            self.fail(name, f"« {_show(value)} » n’est pas un nombre")
             return None
         low, high = bounds
         if not low <= number <= high:
@@ -238,7 +238,7 @@ class _Row:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(name, f"« {_show(value)} » n'est pas un entier positif ou nul")
+            self.fail(name, f"« {_show(value)} » n’est pas un entier positif ou nul")
             return None
         return value
 

@@ -22,7 +22,7 @@ from tests.fixtures.web import sign_in
 NEW_PASSWORD = "un ballon tout neuf pour le club"
 LINK_SENT = (
     "Un lien de confirmation a été envoyé à la nouvelle adresse. Votre adresse actuelle reste "
-    "valable tant que vous n'avez pas cliqué dessus."
+    "valable tant que vous n’avez pas cliqué dessus."
 )
 WRONG_PASSWORD = "Le mot de passe est incorrect."
 BAD_NAME = "Le nom ne peut contenir ni @, ni < ou >, et doit avoir des lettres."
@@ -177,8 +177,8 @@ def change_email(client, new_email: str, password: str = PASSWORD):
     [
         ("camille@example.org", "pas le bon mot de passe", "password", WRONG_PASSWORD),
         ("camille@example.org", "", "password", "Indiquez un mot de passe."),
-        (" RESIDENT@Example.org ", PASSWORD, "new_email", "C'est déjà votre adresse actuelle."),
-        ("camille.example.org", PASSWORD, "new_email", "Cette adresse e-mail n'est pas valide"),
+        (" RESIDENT@Example.org ", PASSWORD, "new_email", "C’est déjà votre adresse actuelle."),
+        ("camille.example.org", PASSWORD, "new_email", "Cette adresse e-mail n’est pas valide"),
         ("", PASSWORD, "new_email", "Indiquez une adresse e-mail."),
     ],
 )
@@ -204,7 +204,7 @@ def test_change_email_sends_a_link_that_switches_the_address(
     assert LINK_SENT in text(resident_client.get("/compte/"))
     assert reload(resident).email == "resident@example.org"
     notice = outbox.last("resident@example.org")
-    assert notice.subject == "Demande de changement d'adresse e-mail"
+    assert notice.subject == "Demande de changement d’adresse e-mail"
     assert "camille.neuve@example.org" in notice.text
     mail = outbox.last("camille.neuve@example.org")
     assert mail.subject == "Confirmez votre nouvelle adresse e-mail"
@@ -226,7 +226,7 @@ def test_change_email_sends_a_link_that_switches_the_address(
 
     reused = resident_client.get(link)
     assert reused.status_code == 400
-    assert "Ce lien n'est pas valide ou a déjà servi" in text(reused)
+    assert "Ce lien n’est pas valide ou a déjà servi" in text(reused)
 
 
 def test_email_change_link_works_without_being_signed_in(client, resident_client, outbox):
@@ -317,7 +317,7 @@ def change_password(client, current: str, new: str, confirm: str | None = None):
             PASSWORD,
             None,
             "new_password",
-            "Le nouveau mot de passe doit être différent de l'actuel.",
+            "Le nouveau mot de passe doit être différent de l’actuel.",
         ),
         (
             PASSWORD,
@@ -409,7 +409,7 @@ def test_public_profile_of_a_missing_member_is_not_found(client, member):
     response = client.get(f"/membres/{user_id}")
 
     assert response.status_code == 404
-    assert "Ce membre n'existe pas ou a supprimé son compte." in text(response)
+    assert "Ce membre n’existe pas ou a supprimé son compte." in text(response)
     if user is not None:
         assert user.display_name not in text(response)
 

@@ -82,7 +82,7 @@ def test_create_admin_refuses_a_malformed_address(runner):
     )
 
     assert result.exit_code == 1
-    assert "Cette adresse e-mail n'est pas valide" in result.output
+    assert "Cette adresse e-mail n’est pas valide" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 

@@ -130,7 +130,7 @@ def test_unconfirmed_account_with_the_right_password_is_asked_to_confirm(client)
     response = log_in(client, "waiting@example.org")
 
     assert response.status_code == 403
-    assert "Votre adresse e-mail n'est pas encore confirmée." in text(response)
+    assert "Votre adresse e-mail n’est pas encore confirmée." in text(response)
     assert 'href="/compte/renvoyer-confirmation"' in response.get_data(as_text=True)
     assert not is_signed_in(client)
 

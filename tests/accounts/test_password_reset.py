@@ -16,10 +16,10 @@ from tests.fixtures.web import sign_in
 
 NEW_PASSWORD = "un ballon tout neuf pour le club"
 SENT = (
-    "Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe vient d'y "
+    "Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe vient d’y "
     "être envoyé. Il est valable 60 minutes."
 )
-INVALID = "Ce lien n'est pas valide ou a déjà servi. Demandez-en un nouveau."
+INVALID = "Ce lien n’est pas valide ou a déjà servi. Demandez-en un nouveau."
 
 
 def text(response) -> str:

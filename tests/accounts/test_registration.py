@@ -181,13 +181,13 @@ def typed_twice(password: str) -> dict:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"email": "lea.martin.example.org"}, "email", "Cette adresse e-mail n'est pas valide"),
-        ({"email": "lea@martin@example.org"}, "email", "Cette adresse e-mail n'est pas valide"),
+        ({"email": "lea.martin.example.org"}, "email", "Cette adresse e-mail n’est pas valide"),
+        ({"email": "lea@martin@example.org"}, "email", "Cette adresse e-mail n’est pas valide"),
         ({"email": "a" * 243 + "@example.org"}, "email", "Cette adresse e-mail est trop longue."),
         ({"email": ""}, "email", "Indiquez une adresse e-mail."),
         ({"email": None}, "email", "Indiquez une adresse e-mail."),
         ({"display_name": ""}, "display_name", "Indiquez un nom."),
-        ({"display_name": "L"}, "display_name", "Indiquez un nom d'au moins 2 caractères."),
+        ({"display_name": "L"}, "display_name", "Indiquez un nom d’au moins 2 caractères."),
         ({"display_name": "L" * 61}, "display_name", "Le nom ne peut pas dépasser 60 caractères."),
         ({"display_name": "<script>alert(1)</script>"}, "display_name", BAD_NAME),
         ({"display_name": "lea@example.org"}, "display_name", BAD_NAME),
@@ -215,7 +215,7 @@ def typed_twice(password: str) -> dict:
         (
             {"accept_terms": None},
             "accept_terms",
-            "Vous devez accepter les conditions d'utilisation.",
+            "Vous devez accepter les conditions d’utilisation.",
         ),
     ],
 )
@@ -302,7 +302,7 @@ def test_register_refuses_a_missing_or_forged_start_time_then_accepts_the_new_fo
     response = register(client, started=started)
 
     assert response.status_code == 422
-    assert "Le formulaire n'a pas pu être vérifié. Relisez-le puis renvoyez-le." in text(response)
+    assert "Le formulaire n’a pas pu être vérifié. Relisez-le puis renvoyez-le." in text(response)
     assert user_count() == 0
     values = form_values(response)
     assert values["email"] == EMAIL
@@ -372,7 +372,7 @@ def test_confirmation_link_that_was_tampered_with_is_refused(client, outbox):
 
     assert response.status_code == 400
     page = text(response)
-    assert "Ce lien n'est pas valide ou a déjà servi. Demandez-en un nouveau." in page
+    assert "Ce lien n’est pas valide ou a déjà servi. Demandez-en un nouveau." in page
     assert 'href="/compte/renvoyer-confirmation"' in response.get_data(as_text=True)
     assert not accounts_with(EMAIL)[0].is_confirmed
 
@@ -399,7 +399,7 @@ def test_confirmation_link_of_a_deleted_account_is_invalid(client, outbox):
     response = client.get(link)
 
     assert response.status_code == 400
-    assert "Ce lien n'est pas valide ou a déjà servi" in text(response)
+    assert "Ce lien n’est pas valide ou a déjà servi" in text(response)
     assert not db.session.get(User, user.id).is_confirmed
 
 
@@ -429,7 +429,7 @@ def test_confirming_while_signed_in_leads_to_the_account_page(client, outbox):
 
 # --- resending the link ---------------------------------------------------------------------------
 
-RESENT = "Si un compte non confirmé utilise cette adresse, un nouveau lien vient d'y être envoyé."
+RESENT = "Si un compte non confirmé utilise cette adresse, un nouveau lien vient d’y être envoyé."
 
 
 def test_resend_confirmation_says_the_same_thing_for_every_address_and_mails_only_the_unconfirmed(

@@ -191,7 +191,7 @@ def test_forbidden_is_the_same_403_page_in_every_blueprint(app, people):
         assert response.status_code == 403, blueprint
         title, message = error_page(response)
         assert title == "Accès refusé", blueprint
-        assert message and message != "Vous n'avez pas le droit d'accéder à cette page.", blueprint
+        assert message and message != "Vous n’avez pas le droit d’accéder à cette page.", blueprint
     db.session.rollback()
     assert db.session.get(Listing, listing.id).status == "published"
     assert db.session.get(Loan, loan.id).status == "requested"

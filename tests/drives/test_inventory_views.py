@@ -228,7 +228,7 @@ def test_a_refused_upload_names_the_item(club, member_client):
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422
-    assert "« Ballon C » : « notes.txt » n&#39;est pas une image" in text(refused)
+    assert "« Ballon C » : « notes.txt » n’est pas une image" in text(refused)
     assert listings_count() == 0
 
 

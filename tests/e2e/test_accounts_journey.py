@@ -22,7 +22,7 @@ def fill_registration(page, email, password, confirm):
     page.get_by_label("Commune de résidence").select_option("62510")
     page.get_by_label("Mot de passe (obligatoire)", exact=True).fill(password)
     page.get_by_label("Confirmez le mot de passe").fill(confirm)
-    page.get_by_label("J'accepte les conditions d'utilisation").check()
+    page.get_by_label("J’accepte les conditions d’utilisation").check()
     page.get_by_role("button", name="Créer mon compte").click()
 
 

@@ -141,7 +141,7 @@ def test_a_hostile_file_is_refused_in_french_and_nothing_is_created(resident_cli
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert "« virus.jpg » n&#39;est pas une image JPEG, PNG ou WebP." in text(response)
+    assert "« virus.jpg » n’est pas une image JPEG, PNG ou WebP." in text(response)
     assert only_listing() is None
 
 

@@ -284,7 +284,7 @@ def test_files_that_are_not_images_are_refused_whatever_their_name(bare_app, con
         process_upload(content, "velo.jpg")
 
     assert caught.value.reason == "not_image"
-    assert message(caught.value) == "« velo.jpg » n'est pas une image JPEG, PNG ou WebP."
+    assert message(caught.value) == "« velo.jpg » n’est pas une image JPEG, PNG ou WebP."
 
 
 @pytest.mark.parametrize("fmt", ["BMP", "TIFF", "ICO", "PPM"])
@@ -301,7 +301,7 @@ def test_refusal_is_a_validation_failure_on_the_photos_field(bare_app):
 
     assert caught.value.code == "photo_rejected"
     assert caught.value.status == 422
-    assert message(caught.value) == "Ce fichier n'est pas une image JPEG, PNG ou WebP."
+    assert message(caught.value) == "Ce fichier n’est pas une image JPEG, PNG ou WebP."
 
 
 def test_empty_file_is_refused(bare_app):
@@ -318,7 +318,7 @@ def test_uploaded_file_is_named_by_its_base_name(bare_app):
     with pytest.raises(PhotoRejected) as caught:
         process_upload(upload)
 
-    assert message(caught.value) == "« velo.jpg » n'est pas une image JPEG, PNG ou WebP."
+    assert message(caught.value) == "« velo.jpg » n’est pas une image JPEG, PNG ou WebP."
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
@@ -526,7 +526,7 @@ def test_signed_key_is_refused_to_another_member(bare_app, processed):
 
     assert (
         message(caught.value)
-        == "Une photo ajoutée n'a pas pu être reprise : ajoutez-la de nouveau."
+        == "Une photo ajoutée n’a pas pu être reprise : ajoutez-la de nouveau."
     )
 
 

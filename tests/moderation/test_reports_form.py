@@ -131,7 +131,7 @@ def test_a_visitor_with_a_malformed_address_gets_a_french_error(client, listing)
         url("listing", listing.id), data=report_form(visitor=True, email="pas-une-adresse")
     )
     assert refused.status_code == 422
-    assert "Cette adresse e-mail n'est pas valide" in error_summary(refused)
+    assert "Cette adresse e-mail n’est pas valide" in error_summary(refused)
     assert 'value="pas-une-adresse"' in text(refused)
     assert all_reports() == []
 

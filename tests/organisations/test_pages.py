@@ -304,7 +304,7 @@ def test_a_logo_form_without_file_asks_for_one(client, club):
     ("content", "message"),
     [
         (b"", "est vide"),
-        (b"<svg onload=alert(1)>", "n'est pas une image JPEG, PNG ou WebP"),
+        (b"<svg onload=alert(1)>", "n’est pas une image JPEG, PNG ou WebP"),
         (jpeg()[:200], "semble tronquée ou abîmée"),
     ],
 )

@@ -340,7 +340,7 @@ def drop_venue_column(name: str):
 MALFORMED = {
     "bad INSEE code": (
         set_commune("62001", insee="6200"),
-        "territory.json, communes[0] (6200), champ « insee » : « 6200 » n'est pas un code INSEE",
+        "territory.json, communes[0] (6200), champ « insee » : « 6200 » n’est pas un code INSEE",
     ),
     "bad postal code": (
         set_commune("62001", postal_codes=["6215"]),
@@ -353,7 +353,7 @@ MALFORMED = {
     ),
     "negative population": (
         set_commune("62001", population=-5),
-        "territory.json, communes[0] (62001), champ « population » : « -5 » n'est pas un entier",
+        "territory.json, communes[0] (62001), champ « population » : « -5 » n’est pas un entier",
     ),
     "unknown zone": (
         set_commune("62001", zone="arras"),
@@ -370,7 +370,7 @@ MALFORMED = {
     ),
     "non-numeric venue latitude": (
         set_venue("aqualens", latitude="abc", longitude="2.8"),
-        f"venues.csv, ligne {line_of('aqualens')}, champ « latitude » : « abc » n'est pas un "
+        f"venues.csv, ligne {line_of('aqualens')}, champ « latitude » : « abc » n’est pas un "
         "nombre",
     ),
     "venue longitude outside the territory": (
@@ -383,7 +383,7 @@ MALFORMED = {
     ),
     "unknown venue kind": (
         set_venue("aqualens", kind="piscine"),
-        f"venues.csv, ligne {line_of('aqualens')}, champ « kind » : « piscine » n'est pas une "
+        f"venues.csv, ligne {line_of('aqualens')}, champ « kind » : « piscine » n’est pas une "
         "valeur permise",
     ),
     "duplicate venue slug": (
@@ -477,7 +477,7 @@ def test_cli_load_refuses_a_bad_data_dir_in_french_and_writes_nothing(runner, tm
 
     assert result.exit_code == 1
     assert "territory.json : fichier introuvable" in result.output
-    assert "Rien n'a été enregistré." in result.output
+    assert "Rien n’a été enregistré." in result.output
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Zone)) == 0
 

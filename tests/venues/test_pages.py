@@ -67,7 +67,7 @@ def test_unknown_zone_and_venue_are_french_404s(client):
     for path in ("/territoire/atlantide", "/lieux/stade-imaginaire"):
         response = client.get(path)
         assert response.status_code == 404
-        assert "n'existe" in html.unescape(text(response))
+        assert "n’existe" in html.unescape(text(response))
 
 
 def test_every_venue_page_renders_with_address_directions_and_sources(client):

@@ -443,7 +443,7 @@ def test_build_data_fails_when_an_intercommunality_is_missing(runner, fake_input
     result = build(runner, tarball, centres, output)
 
     assert result.exit_code == 1
-    assert "L'EPCI 246200364" in result.output
+    assert "L’EPCI 246200364" in result.output
     assert not output.exists()
 
 

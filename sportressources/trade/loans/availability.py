@@ -232,3 +232,30 @@ def month_tables(listing: Listing, today: date, months: int = CALENDAR_MONTHS) -
         )
         for start in firsts
     ]
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    """One month of the calendar and the ``mois`` values of its neighbours (None at either end)."""
+
+    month: Month
+    previous: str | None
+    next: str | None
+
+
+def month_key(month: Month) -> str:
+    return month.first.strftime("%Y-%m")
+
+
+def month_page(months: list[Month], wanted: str | None) -> MonthPage | None:
+    """The month asked for by the ``mois`` query parameter (« 2026-12 »), the first one when the
+    value is missing, malformed or out of range; None when there is no month at all."""
+    if not months:
+        return None
+    keys = [month_key(month) for month in months]
+    index = keys.index(wanted) if isinstance(wanted, str) and wanted in keys else 0
+    return MonthPage(
+        month=months[index],
+        previous=keys[index - 1] if index > 0 else None,
+        next=keys[index + 1] if index + 1 < len(keys) else None,
+    )

@@ -41,7 +41,7 @@ from sportressources.trade.loans import (
     terms,
     waitlist,
 )
-from sportressources.trade.loans.availability import DatesTaken, kit_items, paris_today
+from sportressources.trade.loans.availability import DatesTaken, kit_items, month_page, paris_today
 from sportressources.trade.loans.checklists import checklist_for, points_to_check
 from sportressources.trade.loans.forms import (
     ExtensionForm,
@@ -114,6 +114,7 @@ def register_template_globals(state) -> None:
         loan_status_labels=services.STATUS_LABELS,
         loan_today=paris_today,
         loan_weekday_names=weekday_names,
+        loan_month_page=month_page,
         loan_checklist_for=checklist_for,
         loan_points_to_check=points_to_check,
         handover_photo_url=handover_photo_url,

@@ -59,30 +59,64 @@ def jpeg() -> bytes:
 # --- the listing's loan page ---------------------------------------------------------------------
 
 
-def test_the_calendar_is_a_table_per_month_with_each_day_in_words(
+def test_the_calendar_shows_one_month_as_a_table_with_each_day_in_words(
     owner, borrower, rival, bike, today, client_for
 ):
     accepted(owner, borrower, bike, today, 2, 3)
     committed(terms.add_blocked_period(owner, bike, on(today, 5), on(today, 5)))
+    browser = client_for(rival)
 
-    page = html(client_for(rival).get(f"/prets/annonces/{bike.id}"))
+    page = html(browser.get(f"/prets/annonces/{bike.id}"))
 
-    assert page.count('<table class="table loan-calendar-month">') == 3
-    assert page.count('<th scope="col"><abbr title="lundi">lun.</abbr></th>') == 3
+    assert page.count('<table class="table loan-calendar-month">') == 1
+    assert page.count('<th scope="col"><abbr title="lundi">lun.</abbr></th>') == 1
     assert re.search(r"<caption>[A-ZÉ][a-zéû]+ \d{4}</caption>", page)
     for offset, state in ((2, "réservé"), (3, "réservé"), (5, "bloqué")):
+        day = on(today, offset)
+        month_page = html(browser.get(f"/prets/annonces/{bike.id}?mois={day:%Y-%m}"))
         cell = re.search(
-            rf'<td class="loan-day loan-day--\w+" data-date="{on(today, offset).isoformat()}">'
-            rf'\s*(?:<a [^>]*>)?{on(today, offset).day} <span class="loan-day-state">(\w+)</span>',
-            page,
+            rf'<td class="loan-day loan-day--\w+" data-date="{day.isoformat()}">'
+            rf'\s*(?:<a [^>]*>)?{day.day} <span class="loan-day-state">(\w+)</span>',
+            month_page,
         )
         assert cell and cell.group(1) == state, (offset, state)
     # A free day links to the form with that day filled in
-    link = f"/prets/annonces/{bike.id}?debut={on(today, 7).isoformat()}#demande-pret"
+    free_day = on(today, 7)
+    if free_day.month == today.month:
+        link = f"/prets/annonces/{bike.id}?debut={free_day.isoformat()}#demande-pret"
+    else:
+        page = html(browser.get(f"/prets/annonces/{bike.id}?mois={free_day:%Y-%m}"))
+        link = (
+            f"/prets/annonces/{bike.id}?mois={free_day:%Y-%m}&amp;debut={free_day.isoformat()}"
+            "#demande-pret"
+        )
     assert link in page
-    prefilled = html(client_for(rival).get(link.split("#")[0]))
-    assert f'value="{on(today, 7).isoformat()}"' in prefilled
+    prefilled = html(browser.get(link.split("#")[0].replace("&amp;", "&")))
+    assert f'value="{free_day.isoformat()}"' in prefilled
     assert "Passer le calendrier et aller au formulaire de demande" in page
+
+
+def test_the_calendar_turns_month_by_month_without_javascript(bike, today, client):
+    first, second = today.replace(day=1), (today.replace(day=1) + timedelta(days=32))
+    path = f"/prets/annonces/{bike.id}"
+
+    page = html(client.get(path))
+    assert f'href="{path}?mois={second:%Y-%m}#calendrier-pret" rel="next">Mois suivant ›' in page
+    assert "Mois précédent" not in page
+    assert f'data-date="{first.isoformat()}"' in page
+
+    page = html(client.get(f"{path}?mois={second:%Y-%m}"))
+    assert f'data-date="{second.replace(day=1).isoformat()}"' in page
+    assert f'data-date="{first.isoformat()}"' not in page
+    assert f'href="{path}?mois={first:%Y-%m}#calendrier-pret" rel="prev">‹ Mois précédent' in page
+
+
+@pytest.mark.parametrize("wanted", ["2001-01", "demain", "<script>", "2099-13", ""])
+def test_an_unknown_month_shows_the_current_one(bike, today, client, wanted):
+    response = client.get(f"/prets/annonces/{bike.id}", query_string={"mois": wanted})
+    page = html(response)
+    assert response.status_code == 200
+    assert f'data-date="{today.replace(day=1).isoformat()}"' in page
 
 
 def test_visitors_see_the_calendar_without_links_and_a_sign_in_invitation(client, bike):
@@ -95,6 +129,7 @@ def test_the_owner_gets_the_management_links_not_the_form(owner, bike, client_fo
     page = html(client_for(owner).get(f"/prets/annonces/{bike.id}"))
     assert "Conditions de prêt, kit et périodes bloquées" in page
     assert "Envoyer ma demande de prêt" not in page and "?debut=" not in page
+    assert "Le prêt de votre matériel</h2>" in page and "Emprunter ce matériel" not in page
 
 
 def test_requesting_through_the_page(owner, borrower, bike, today, client_for, outbox):
@@ -298,7 +333,7 @@ def test_step_forms_with_errors_keep_their_text_with_a_422(
         content_type="multipart/form-data",
     )
     assert bad_photo.status_code == 422
-    assert "« photo.jpg » n&#39;est pas une image JPEG, PNG ou WebP." in html(bad_photo)
+    assert "« photo.jpg » n’est pas une image JPEG, PNG ou WebP." in html(bad_photo)
     # A good photo sent with a refused step is not kept
     refused = client_for(owner).post(
         f"/prets/{loan2.id}/retour",
