@@ -42,7 +42,7 @@ def test_register_confirm_through_the_outbox_log_in_and_out(page):
     page.goto("/dev/outbox")
     page.get_by_role("link", name="Confirmez votre adresse e-mail").click()
     page.get_by_role("link", name=re.compile(r"compte.confirmer")).click()
-    expect(page.locator(".flash")).to_contain_text(
+    expect(page.locator(".flashes")).to_contain_text(
         "Votre adresse e-mail est confirmée. Bienvenue, vous êtes connecté."
     )
     page.get_by_role("button", name="Se déconnecter").click()
@@ -55,10 +55,10 @@ def test_register_confirm_through_the_outbox_log_in_and_out(page):
 
     page.get_by_label("Mot de passe").fill("trois mots de passe")
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator(".flash")).to_contain_text("Bonjour Inès Coureuse, vous êtes connecté.")
+    expect(page.locator(".flashes")).to_contain_text("Bonjour Inès Coureuse, vous êtes connecté.")
 
     page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.locator(".flash")).to_contain_text("Vous êtes déconnecté.")
+    expect(page.locator(".flashes")).to_contain_text("Vous êtes déconnecté.")
     expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
 
 
@@ -77,7 +77,7 @@ def test_reset_password_export_data_and_delete_the_account(app, page):
     page.get_by_role("link", name="Mot de passe oublié ?").click()
     page.get_by_label("Adresse e-mail").fill("NOA@example.org ")
     page.get_by_role("button", name="Recevoir le lien").click()
-    expect(page.locator(".flash")).to_contain_text("Si un compte utilise cette adresse")
+    expect(page.locator(".flashes")).to_contain_text("Si un compte utilise cette adresse")
 
     page.goto("/dev/outbox")
     page.get_by_role("link", name="Réinitialisation de votre mot de passe").click()
@@ -91,7 +91,7 @@ def test_reset_password_export_data_and_delete_the_account(app, page):
     )
     page.get_by_label("Confirmez le nouveau mot de passe").fill("un nouveau mot de passe")
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
-    expect(page.locator(".flash")).to_contain_text("Votre mot de passe est modifié")
+    expect(page.locator(".flashes")).to_contain_text("Votre mot de passe est modifié")
 
     sign_in(page, "noa@example.org", "un nouveau mot de passe")
     page.get_by_role("link", name="Mon compte").click()
@@ -109,7 +109,7 @@ def test_reset_password_export_data_and_delete_the_account(app, page):
     page.get_by_label("Mot de passe actuel").fill("un nouveau mot de passe")
     page.get_by_label("Je comprends que la suppression est définitive").check()
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
-    expect(page.locator(".flash")).to_contain_text("Votre compte et vos données personnelles")
+    expect(page.locator(".flashes")).to_contain_text("Votre compte et vos données personnelles")
 
     page.goto("/compte/connexion")
     page.get_by_label("Adresse e-mail").fill("noa@example.org")

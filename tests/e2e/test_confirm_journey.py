@@ -46,7 +46,7 @@ def test_withdraw_a_listing_with_confirmation_by_keyboard(page):
 
     press(page.get_by_role("button", name="Retirer l’annonce"))
     press(page.get_by_role("button", name="Oui, retirer"))
-    expect(page.locator(".flash")).to_contain_text("L’annonce est retirée du site.")
+    expect(page.locator(".flashes")).to_contain_text("L’annonce est retirée du site.")
     expect(page.get_by_role("button", name="Retirer l’annonce")).to_have_count(0)
 
 
@@ -58,7 +58,7 @@ def test_a_removed_favourite_comes_back_with_undo(page):
     page.goto(f"/annonces/{listing.id}")
     press(page.get_by_role("button", name="Ajouter aux favoris"))
     press(page.get_by_role("button", name="Retirer des favoris"))
-    expect(page.locator(".flash")).to_contain_text("Annonce retirée de vos favoris.")
+    expect(page.locator(".flashes")).to_contain_text("Annonce retirée de vos favoris.")
     press(page.get_by_role("button", name="Annuler : la remettre dans mes favoris"))
-    expect(page.locator(".flash")).to_contain_text("Annonce ajoutée à vos favoris.")
+    expect(page.locator(".flashes")).to_contain_text("Annonce ajoutée à vos favoris.")
     expect(page.get_by_role("button", name="Retirer des favoris")).to_be_visible()

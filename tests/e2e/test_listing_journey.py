@@ -65,7 +65,7 @@ def test_publish_review_find_talk_give_and_rate(page, photo_file):
     expect(page.get_by_label("Garder la photo 1")).to_be_checked()  # the photo was kept
     page.get_by_label("Prix de vente (€)").fill("45")
     page.get_by_role("button", name="Envoyer pour relecture").click()
-    expect(page.locator(".flash")).to_contain_text("sera visible dès qu’un membre")
+    expect(page.locator(".flashes")).to_contain_text("sera visible dès qu’un membre")
     listing_url = page.url
     logout(page)
 
@@ -75,7 +75,7 @@ def test_publish_review_find_talk_give_and_rate(page, photo_file):
     page.get_by_role("link", name="Annonce : Vélo enfant 20 pouces").click()
     page.get_by_label("Publier l’annonce").check()
     page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.locator(".flash")).to_contain_text("annonce publiée")
+    expect(page.locator(".flashes")).to_contain_text("annonce publiée")
     logout(page)
 
     # Someone finds it by « velo » without accent, within 10 km of Lens

@@ -62,7 +62,7 @@ def test_a_resident_lends_a_bike_from_request_to_ratings(page, outbox):
     )
     page.get_by_label("Message au propriétaire (facultatif)").fill("Pour la balade de dimanche")
     page.get_by_role("button", name="Envoyer ma demande de prêt").click()
-    expect(page.locator(".flash")).to_contain_text("Votre demande est envoyée à Olivier")
+    expect(page.locator(".flashes")).to_contain_text("Votre demande est envoyée à Olivier")
     assert subjects(outbox, "owner@example.org") == [
         "Demande de prêt pour « Vélo enfant 20 pouces »"
     ]
@@ -74,7 +74,7 @@ def test_a_resident_lends_a_bike_from_request_to_ratings(page, outbox):
     page.goto("/prets")
     page.get_by_role("link", name="Vélo enfant 20 pouces", exact=True).click()
     page.get_by_role("button", name=re.compile("Accepter le prêt du")).click()
-    expect(page.locator(".flash")).to_contain_text("Prêt accepté")
+    expect(page.locator(".flashes")).to_contain_text("Prêt accepté")
     assert subjects(outbox, "taker@example.org") == ["Prêt accepté : « Vélo enfant 20 pouces »"]
     logout(page)
 
@@ -94,7 +94,7 @@ def test_a_resident_lends_a_bike_from_request_to_ratings(page, outbox):
         (today + timedelta(days=1)).isoformat()
     )
     page.get_by_role("button", name="M’inscrire sur la liste d’attente").click()
-    expect(page.locator(".flash")).to_contain_text("vous serez prévenu par e-mail")
+    expect(page.locator(".flashes")).to_contain_text("vous serez prévenu par e-mail")
     logout(page)
 
     # The handover: Olivier, then Inès, tick the bike's check-list
@@ -104,7 +104,7 @@ def test_a_resident_lends_a_bike_from_request_to_ratings(page, outbox):
     page.get_by_label("Pneus gonflés, sans coupure").check()
     page.get_by_label("Remarques sur l’état (facultatif)").fill("Sonnette absente")
     page.get_by_role("button", name="Confirmer la remise du matériel").click()
-    expect(page.locator(".flash")).to_contain_text("la remise est confirmée")
+    expect(page.locator(".flashes")).to_contain_text("la remise est confirmée")
     assert "Confirmez la remise de « Vélo enfant 20 pouces »" in subjects(
         outbox, "taker@example.org"
     )
@@ -121,7 +121,7 @@ def test_a_resident_lends_a_bike_from_request_to_ratings(page, outbox):
     # The return: Inès first, then Olivier, who gives the whole deposit back
     page.get_by_label("Freins efficaces").check()
     page.get_by_role("button", name="Confirmer le retour du matériel").click()
-    expect(page.locator(".flash")).to_contain_text("le retour est confirmé")
+    expect(page.locator(".flashes")).to_contain_text("le retour est confirmé")
     assert "Confirmez le retour de « Vélo enfant 20 pouces »" in subjects(
         outbox, "owner@example.org"
     )
@@ -180,7 +180,7 @@ def test_an_owner_sets_terms_a_kit_and_holidays_then_follows_the_calendar_by_key
     page.get_by_label("Caution (€, facultatif)").fill("80")
     page.get_by_label("Masque d’escrime").check()
     page.get_by_role("button", name="Enregistrer les conditions").click()
-    expect(page.locator(".flash")).to_contain_text("conditions de prêt sont enregistrées")
+    expect(page.locator(".flashes")).to_contain_text("conditions de prêt sont enregistrées")
     page.get_by_label("Premier jour bloqué").fill((today + timedelta(days=1)).isoformat())
     page.get_by_label("Dernier jour bloqué").fill((today + timedelta(days=2)).isoformat())
     page.get_by_label("Note pour vous (facultatif)").fill("Stage du club")

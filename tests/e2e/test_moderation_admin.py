@@ -51,7 +51,7 @@ def test_hub_dashboard_team_journal_and_transparency(page):
     page.get_by_role("button", name="Chercher").click()
     page.get_by_label("Raison (pour Léa Bénévole)").fill("Renfort pour les vacances")
     page.get_by_role("button", name="Nommer modérateur").click()
-    expect(page.locator(".flash")).to_contain_text("Léa Bénévole fait désormais partie")
+    expect(page.locator(".flashes")).to_contain_text("Léa Bénévole fait désormais partie")
 
     page.goto("/moderation/")
     page.get_by_role("link", name="Journal des actions").click()

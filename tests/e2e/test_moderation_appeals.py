@@ -47,7 +47,7 @@ def test_a_member_reads_a_decision_appeals_and_another_moderator_rules(page):
         "Ce numéro est celui du club, pas le mien."
     )
     page.get_by_role("button", name="Envoyer ma contestation").click()
-    expect(page.locator(".flash")).to_contain_text("Votre contestation est enregistrée")
+    expect(page.locator(".flashes")).to_contain_text("Votre contestation est enregistrée")
     page.get_by_role("button", name="Se déconnecter").click()
 
     # Another moderator than the one who decided rejects it
@@ -58,4 +58,4 @@ def test_a_member_reads_a_decision_appeals_and_another_moderator_rules(page):
     page.get_by_label("Rejeter la contestation").check()
     page.get_by_label("Message au membre").fill("Le numéro est bien personnel.")
     page.get_by_role("button", name="Enregistrer et envoyer au membre").click()
-    expect(page.locator(".flash")).to_contain_text("Votre décision est enregistrée")
+    expect(page.locator(".flashes")).to_contain_text("Votre décision est enregistrée")

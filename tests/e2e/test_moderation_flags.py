@@ -32,7 +32,7 @@ def test_a_moderator_manages_the_forbidden_words(page):
 
     page.get_by_label("Mot ou expression").fill("Contrefaçon")
     page.get_by_role("button", name="Ajouter").click()
-    expect(page.locator(".flash")).to_contain_text("« Contrefaçon » est ajouté")
+    expect(page.locator(".flashes")).to_contain_text("« Contrefaçon » est ajouté")
     expect(page.get_by_role("rowheader", name="Contrefaçon")).to_be_visible()
 
     # The same word without its accent is already there
@@ -41,5 +41,5 @@ def test_a_moderator_manages_the_forbidden_words(page):
     expect(page.get_by_role("alert")).to_contain_text("est déjà dans la liste")
 
     page.get_by_role("button", name="Retirer « Contrefaçon »").click()
-    expect(page.locator(".flash")).to_contain_text("« Contrefaçon » est retiré")
+    expect(page.locator(".flashes")).to_contain_text("« Contrefaçon » est retiré")
     expect(page.get_by_text("La liste est vide")).to_be_visible()

@@ -49,7 +49,7 @@ def decide(page, decision, ground=None, facts=None):
     if facts:
         page.get_by_label("Faits constatés").fill(facts)
     page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.locator(".flash")).to_contain_text("Décision enregistrée")
+    expect(page.locator(".flashes")).to_contain_text("Décision enregistrée")
 
 
 def test_submit_refuse_resubmit_publish_report_remove_appeal_and_count(
@@ -77,7 +77,7 @@ def test_submit_refuse_resubmit_publish_report_remove_appeal_and_count(
     page.get_by_label("Bon état", exact=True).check()
     page.get_by_label("Photos (1 à 6)").set_input_files(str(photo_file))
     page.get_by_role("button", name="Envoyer pour relecture").click()
-    expect(page.locator(".flash")).to_contain_text("sera visible dès qu’un membre")
+    expect(page.locator(".flashes")).to_contain_text("sera visible dès qu’un membre")
     listing_url = page.url
     logout(page)
 
@@ -154,7 +154,7 @@ def test_submit_refuse_resubmit_publish_report_remove_appeal_and_count(
         "C’est une vraie Yonex, j’ai la facture."
     )
     page.get_by_role("button", name="Envoyer ma contestation").click()
-    expect(page.locator(".flash")).to_contain_text("Votre contestation est enregistrée")
+    expect(page.locator(".flashes")).to_contain_text("Votre contestation est enregistrée")
     logout(page)
     mails_before_ruling = len(outbox.to("owner@example.org"))
 
@@ -166,7 +166,7 @@ def test_submit_refuse_resubmit_publish_report_remove_appeal_and_count(
     page.get_by_label("Rejeter la contestation").check()
     page.get_by_label("Message au membre").fill("Le modèle vendu n’existe pas chez la marque.")
     page.get_by_role("button", name="Enregistrer et envoyer au membre").click()
-    expect(page.locator(".flash")).to_contain_text("Votre décision est enregistrée")
+    expect(page.locator(".flashes")).to_contain_text("Votre décision est enregistrée")
     assert len(outbox.to("owner@example.org")) == mails_before_ruling + 1
     assert "Le modèle vendu n’existe pas" in outbox.last("owner@example.org").text
 

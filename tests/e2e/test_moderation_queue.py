@@ -38,7 +38,7 @@ def test_a_moderator_refuses_a_listing_from_the_queue(page):
     expect(page.get_by_label("Faits constatés")).to_have_value(FACTS)
     page.get_by_label("Motif").select_option("rule:3.1")
     page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.locator(".flash")).to_contain_text("Décision enregistrée : annonce refusée.")
+    expect(page.locator(".flashes")).to_contain_text("Décision enregistrée : annonce refusée.")
     expect(page.get_by_text("Rien à examiner pour le moment.")).to_be_visible()
     logout(page)
 

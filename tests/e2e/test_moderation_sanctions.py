@@ -55,7 +55,7 @@ def test_a_moderator_suspends_a_member_who_can_no_longer_sign_in(page):
         (paris_today() + timedelta(days=7)).isoformat()
     )
     form.get_by_role("button", name="Suspendre le compte").click()
-    expect(page.locator(".flash")).to_contain_text("Le compte est suspendu")
+    expect(page.locator(".flashes")).to_contain_text("Le compte est suspendu")
     expect(page.get_by_text(re.compile("Suspendu jusqu’au .* inclus"))).to_be_visible()
     expect(page.get_by_role("form", name="Suspendre")).to_have_count(0)
     page.get_by_role("button", name="Se déconnecter").click()

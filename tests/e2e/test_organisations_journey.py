@@ -62,7 +62,7 @@ def register_and_verify_the_club(page):
     expect(page.get_by_label("Nom de l’organisation")).to_have_value(CLUB)
     page.get_by_label("SIRET").fill("732 829 320 00074")
     page.get_by_role("button", name="Inscrire l’organisation").click()
-    expect(page.locator(".flash")).to_contain_text("L’équipe de modération va la vérifier")
+    expect(page.locator(".flashes")).to_contain_text("L’équipe de modération va la vérifier")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Gérer {CLUB}")
     logout(page)
 
@@ -73,7 +73,7 @@ def register_and_verify_the_club(page):
     expect(page.get_by_text("73282932000074").first).to_be_visible()
     page.get_by_label(re.compile("Vérifier l’organisation")).check()
     page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.locator(".flash")).to_contain_text("organisation vérifiée")
+    expect(page.locator(".flashes")).to_contain_text("organisation vérifiée")
     logout(page)
 
 
@@ -86,7 +86,7 @@ def invite_a_volunteer_who_signs_up(page):
     page.get_by_role("link", name=f"Gérer {CLUB}").click()
     page.get_by_label("Adresse e-mail de la personne").fill("Ines@example.org")
     page.get_by_role("button", name="Envoyer l’invitation").click()
-    expect(page.locator(".flash")).to_contain_text("L’invitation est envoyée")
+    expect(page.locator(".flashes")).to_contain_text("L’invitation est envoyée")
     expect(page.get_by_text("ines@example.org, bénévole")).to_be_visible()
     logout(page)
 
@@ -103,9 +103,9 @@ def invite_a_volunteer_who_signs_up(page):
     page.get_by_role("link", name=re.compile(r"compte.confirmer")).click()
     # Confirming signs her in and brings her back to the invitation
     expect(page).to_have_url(invitation_url)
-    expect(page.locator(".flash")).to_contain_text("Bienvenue, vous êtes connecté.")
+    expect(page.locator(".flashes")).to_contain_text("Bienvenue, vous êtes connecté.")
     page.get_by_role("button", name=f"Rejoindre {CLUB}").click()
-    expect(page.locator(".flash")).to_contain_text("Bienvenue dans « Entente sportive")
+    expect(page.locator(".flashes")).to_contain_text("Bienvenue dans « Entente sportive")
     expect(page.get_by_role("button", name="Quitter l’organisation")).to_be_visible()
     expect(page.get_by_role("button", name="Envoyer l’invitation")).to_have_count(0)
 
@@ -120,7 +120,7 @@ def open_a_drive(page, venue) -> str:
     page.get_by_label("Premier jour").fill(today.isoformat())
     page.get_by_label("Dernier jour").fill((today + timedelta(days=14)).isoformat())
     page.get_by_role("button", name="Créer la collecte").click()
-    expect(page.locator(".flash")).to_contain_text("La collecte est créée")
+    expect(page.locator(".flashes")).to_contain_text("La collecte est créée")
 
     page.get_by_label("Lieu de dépôt").select_option(str(venue.id))
     page.get_by_label("Jour").fill((today + timedelta(days=3)).isoformat())
@@ -128,7 +128,7 @@ def open_a_drive(page, venue) -> str:
     page.get_by_label("Heure de fin").fill("17:00")
     page.get_by_label("Nombre de personnes accueillies").fill("5")
     page.get_by_role("button", name="Ajouter le créneau").click()
-    expect(page.locator(".flash")).to_contain_text("Le créneau est ajouté")
+    expect(page.locator(".flashes")).to_contain_text("Le créneau est ajouté")
     for category, size, quantity, note in (
         ("chaussures", "36", "3", "paires de crampons pointure 36"),
         ("ballons", "4", "5", "ballons taille 4"),
@@ -139,7 +139,7 @@ def open_a_drive(page, venue) -> str:
         page.get_by_label("Quantité recherchée").fill(quantity)
         page.get_by_label("Précision (facultative)").fill(note)
         page.get_by_role("button", name="Ajouter la ligne").click()
-        expect(page.locator(".flash")).to_contain_text("La ligne est ajoutée")
+        expect(page.locator(".flashes")).to_contain_text("La ligne est ajoutée")
     return page.url.replace("/gestion", "")
 
 
@@ -158,7 +158,7 @@ def pledge_two_items(page, drive_url, venue, outbox):
         item.get_by_label("Quantité").fill("1")
         item.get_by_label("État").select_option(condition)
     page.get_by_role("button", name="Promettre ces dons et réserver le créneau").click()
-    expect(page.locator(".flash")).to_contain_text("Votre promesse est enregistrée")
+    expect(page.locator(".flashes")).to_contain_text("Votre promesse est enregistrée")
     confirmation = outbox.last("donor@example.org")
     assert confirmation.subject == "Votre promesse de don pour « Collecte de crampons »"
     assert venue.name in confirmation.text
@@ -185,7 +185,7 @@ def test_a_club_registers_runs_a_drive_and_redistributes_what_it_received(page, 
     page.goto(drive_url + "/gestion")
     for title in ("Crampons Kipsta pointure 36", "Ballon Select taille 4"):
         page.get_by_role("button", name=f"Reçu : {title}", exact=True).click()
-        expect(page.locator(".flash")).to_contain_text("c’est noté")
+        expect(page.locator(".flashes")).to_contain_text("c’est noté")
     expect(page.get_by_role("main")).to_contain_text("déposée")
 
     # It publishes the ball as a donation: a photo is asked for, then the listing goes to review

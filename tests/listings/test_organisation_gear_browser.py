@@ -70,7 +70,7 @@ def test_a_club_lends_to_a_commune_in_their_names(page, outbox):
         (start + timedelta(days=14)).isoformat()
     )
     page.get_by_role("button", name="Envoyer ma demande de prêt").click()
-    expect(page.locator(".flash")).to_contain_text("Votre demande est envoyée à US Liévin")
+    expect(page.locator(".flashes")).to_contain_text("Votre demande est envoyée à US Liévin")
     expect(page.get_by_text("Pas de caution")).to_be_visible()
     logout(page)
 
@@ -79,7 +79,7 @@ def test_a_club_lends_to_a_commune_in_their_names(page, outbox):
     page.goto("/prets")
     page.get_by_role("link", name="Mini-buts de football", exact=True).click()
     page.get_by_role("button", name=re.compile("Accepter le prêt du")).click()
-    expect(page.locator(".flash")).to_contain_text("Prêt accepté")
+    expect(page.locator(".flashes")).to_contain_text("Prêt accepté")
     db.session.rollback()
     loan = db.session.scalars(select(Loan)).one()
     assert (loan.status, loan.borrower_organisation_id) == ("accepted", commune.id)
