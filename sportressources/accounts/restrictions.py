@@ -99,6 +99,16 @@ def check_sign_in(user, now: datetime | None = None) -> None:
         raise AccountRestricted(answers[0] if answers else _marks(user))
 
 
+def sign_in_allowed(user, now: datetime | None = None) -> bool:
+    """Whether ``user`` may sign in now: ``check_sign_in`` (which ends a lapsed suspension) that
+    answers instead of raising, for a sign-in the member did not ask for."""
+    try:
+        check_sign_in(user, now)
+    except AccountRestricted:
+        return False
+    return True
+
+
 def require_unrestricted(actor, doing: str | LazyString, now: datetime | None = None) -> None:
     """Refuse an action to a suspended or banned member; ``doing`` names it after « vous ne
     pouvez pas » (« publier une annonce »). Raises Forbidden."""

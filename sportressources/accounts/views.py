@@ -116,9 +116,7 @@ def _confirm_and_sign_in(token: str) -> tuple[services.Confirmation, bool]:
         or not secrets.compare_digest(browser, confirmation.browser)
     ):
         return confirmation, False
-    try:
-        restrictions.check_sign_in(confirmation.user)
-    except AccountRestricted:
+    if not restrictions.sign_in_allowed(confirmation.user):
         return confirmation, False  # the sign-in page will say why
     _sign_in(confirmation.user, remember=False)
     return confirmation, True
