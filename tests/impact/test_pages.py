@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sportressources.core.db import db
 from sportressources.geo.models import Zone
 from tests.impact.conftest import CARVIN, LIEVIN, seed_activity
+from tests.test_html_validity import nu_errors
 
 PERIOD = {"du": "2026-01", "au": "2026-03"}
 
@@ -149,3 +150,18 @@ def test_the_report_without_parameters_covers_the_last_twelve_months(app, client
 
     assert response.status_code == 200
     assert "tout le territoire du Pôle métropolitain de l’Artois" in text(response)
+
+
+def test_the_report_and_its_error_page_are_valid_html(seeded, client, tmp_path):
+    files = []
+    for name, args in (
+        ("report", {**PERIOD, "zone": zone_id("lens-lievin")}),
+        ("errors", {"du": "2026-13", "au": "x", "zone": "0", "commune": "1"}),
+        ("commune", {**PERIOD, "commune": LIEVIN}),
+    ):
+        path = "/impact" if name == "commune" else "/impact/rapport"
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(client.get(path, query_string=args).get_data())
+        files.append(file)
+
+    assert nu_errors(files) == []
