@@ -147,6 +147,13 @@ class Figures:
 
         return self._sum(keep)
 
+    def per_place(self, zones: bool = False) -> dict:
+        """Totals over the period per commune (INSEE code), or per zone id, in one pass."""
+        totals: dict = defaultdict(Cell)
+        for (_month, insee), cell in self.cells.items():
+            totals[self.communes[insee].zone_id if zones else insee].add(cell)
+        return totals
+
     def monthly(self, zone_id: int | None = None, insee: str | None = None) -> list[tuple]:
         """(month, cell) for every month of the period, empty months included."""
         return [(m, self.cell(m, zone_id=zone_id, insee=insee)) for m in self.months]

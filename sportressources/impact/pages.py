@@ -61,7 +61,8 @@ def impact_page(asked: Request) -> dict:
     insee = asked.commune.insee if asked.commune else None
     scope = result.cell(zone_id=zone_id, insee=insee)
     all_zones = zones()
-    per_zone = [(zone, result.cell(zone_id=zone.id)) for zone in all_zones]
+    zone_totals, commune_totals = result.per_place(zones=True), result.per_place()
+    per_zone = [(zone, zone_totals.get(zone.id, figures.Cell())) for zone in all_zones]
     zone_chart = rows(
         "chart-zones",
         _("Objets ayant trouvé une seconde vie, par zone"),
@@ -69,7 +70,7 @@ def impact_page(asked: Request) -> dict:
         [Point(zone.short_name, _summed(cell, CHARTS[0][1]) or 0) for zone, cell in per_zone],
     )
     communes = [
-        (commune, result.cell(insee=commune.insee))
+        (commune, commune_totals.get(commune.insee, figures.Cell()))
         for commune in result.communes.values()
         if zone_id is None or commune.zone_id == zone_id
     ]
