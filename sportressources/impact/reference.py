@@ -15,8 +15,15 @@ from dataclasses import dataclass
 VERSION = "2026.1"
 DATED = "2026-12-01"
 
-_CATALOGUE = "Poids et prix catalogue des fabricants et grandes enseignes de sport (relevé 2026)"
-_ADEME = "ADEME, « Panorama de la deuxième vie des produits en France » (2024)"
+# Honest about what they are: orders of magnitude chosen by the project, not a measured survey
+_CATALOGUE = (
+    "Estimation du projet : ordre de grandeur des poids et prix neufs affichés dans les "
+    "catalogues de fabricants et d’enseignes de sport pour un modèle courant"
+)
+_ADEME = (
+    "ADEME, « Panorama de la deuxième vie des produits en France : réemploi et réutilisation » "
+    "(méthode des déchets évités par le réemploi)"
+)
 
 
 @dataclass(frozen=True)
