@@ -1,6 +1,8 @@
 """The impact figures computed from seeded activity match what one counts by hand, per commune,
 zone, month and overall, on both backends; cells of fewer than 5 people are suppressed."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from sportressources.core.db import db
@@ -101,3 +103,12 @@ def test_organisations_figures_stay_in_a_small_cell(seeded):
     assert lens_february.value("collected") == 2
     assert lens_february.value("donated") is None
     assert lens_february.value("members") is None
+
+
+def test_months_are_cut_at_midnight_utc_on_both_backends(app):
+    completed_exchange(listing(), at=datetime(2026, 1, 31, 23, 59, tzinfo=UTC))
+    completed_exchange(listing(), at=datetime(2026, 2, 1, 0, 1, tzinfo=UTC))
+
+    result = figures.compute("2026-01", "2026-02")
+    assert result.cell("2026-01").raw("donated") == 1
+    assert result.cell("2026-02").raw("donated") == 1
