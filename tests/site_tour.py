@@ -76,6 +76,8 @@ def build_tour() -> Tour:
         "/accessibilite",
         "/confidentialite",
         "/annonces/regles",
+        "/impact",
+        "/impact/rapport",
     ]
     member = [
         "/compte/",
