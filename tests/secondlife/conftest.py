@@ -41,7 +41,12 @@ def owner(app):
 @pytest.fixture
 def loan_item(owner):
     listing = make_listing(
-        owner=owner, kind="loan", title="Vélo enfant 20 pouces", category="velos", size='20"'
+        owner=owner,
+        kind="loan",
+        title="Vélo enfant 20 pouces",
+        category="velos",
+        size='20"',
+        age_group="u9",
     )
     return aged(with_photo(listing), datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # > 6 months
 
