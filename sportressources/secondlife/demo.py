@@ -10,23 +10,29 @@ from sqlalchemy import exists, select
 
 from sportressources.accounts.models import User
 from sportressources.core.db import db, utcnow
+from sportressources.listings.demo import DEMO_MEMBERS
 from sportressources.listings.models import Listing, ListingKind, ListingStatus
 from sportressources.secondlife.scan import months_before
 from sportressources.trade.loans.models import Loan
 
-DEMO_OWNER = "camille@example.org"
+# Residents whose demo listings may be aged; not yanis, who manages the demo ressourcerie
+DEMO_OWNERS = ("camille@example.org", *(email for email, _name, _insee in DEMO_MEMBERS))
 
 
 def age_demo_loan_item() -> str:
-    """Backdate one of camille's never-borrowed demo loan listings past the idle threshold."""
-    owner = db.session.scalar(select(User).where(User.email == DEMO_OWNER))
-    if owner is None:
+    """Backdate one never-borrowed demo loan listing of a demo resident past the idle
+    threshold (camille's first, else another demo member's)."""
+    owners = {
+        user.email: user.id
+        for user in db.session.scalars(select(User).where(User.email.in_(DEMO_OWNERS)))
+    }
+    if not owners:
         return "pas de compte de démonstration"
     cutoff = months_before(utcnow(), current_app.config["SECOND_LIFE_LOAN_IDLE_MONTHS"])
     candidates = (
         select(Listing)
         .where(
-            Listing.owner_id == owner.id,
+            Listing.owner_id.in_(owners.values()),
             Listing.kind == ListingKind.LOAN.value,
             Listing.status == ListingStatus.PUBLISHED.value,
             Listing.organisation_id.is_(None),
@@ -34,7 +40,8 @@ def age_demo_loan_item() -> str:
         )
         .order_by(Listing.id)
     )
-    listings = list(db.session.scalars(candidates))
+    rank = {owners[email]: number for number, email in enumerate(DEMO_OWNERS) if email in owners}
+    listings = sorted(db.session.scalars(candidates), key=lambda item: rank[item.owner_id])
     if any(listing.published_at and listing.published_at <= cutoff for listing in listings):
         return "déjà présent"
     if not listings:
