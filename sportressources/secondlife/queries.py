@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from sportressources.core.audit import AuditEntry, entries_for
@@ -78,7 +78,14 @@ def offer_communes(organisation_id: int) -> list[Commune]:
 
 def waiting_count(organisation_id: int) -> int:
     """How many offers wait for the ressourcerie's answer."""
-    return len(offers_to(organisation_id, OfferFilters()))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Suggestion)
+        .where(
+            Suggestion.organisation_id == organisation_id,
+            Suggestion.status == SuggestionStatus.OFFERED.value,
+        )
+    )
 
 
 def timeline(suggestion: Suggestion) -> list[AuditEntry]:
