@@ -194,3 +194,36 @@ def test_a_post_without_csrf_token_is_refused(app, client, owner, suggested):
     assert response.status_code == 400 and "Formulaire expiré" in text(response)
     db.session.rollback()
     assert db.session.scalar(select(Suggestion.status)) == "suggested"
+
+
+def test_the_second_life_pages_are_valid_html(
+    app, client_for, tmp_path, owner, suggested, ressourcerie, volunteer
+):
+    from tests.test_html_validity import nu_errors
+
+    as_owner, as_member = client_for(owner), client_for(volunteer)
+    pages = {
+        "index": as_owner.get("/seconde-vie"),
+        "my-space": as_owner.get("/mon-espace"),
+        "choose": as_owner.get(f"/seconde-vie/{suggested.id}"),
+        "choose-refused": as_owner.post(
+            f"/seconde-vie/{suggested.id}/proposer", data={"organisation": "x"}
+        ),
+    }
+    offered(suggested, owner, ressourcerie)
+    pages["answer"] = as_member.get(f"/seconde-vie/{suggested.id}")
+    pages["answer-refused"] = as_member.post(
+        f"/seconde-vie/{suggested.id}/refuser", data={"reason": ""}
+    )
+    pages["offers"] = as_member.get(f"/seconde-vie/ressourcerie/{ressourcerie.slug}")
+    pages["organisation"] = as_member.get(f"/organisations/{ressourcerie.slug}")
+    files = []
+    for name, response in pages.items():
+        assert response.status_code in (200, 422), name
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(response.get_data())
+        files.append(file)
+    errors = [
+        f"{e.get('url')} line {e.get('lastLine')}: {e.get('message')}" for e in nu_errors(files)
+    ]
+    assert not errors, "\n".join(errors)
