@@ -91,3 +91,34 @@ def volunteer(ressourcerie):
     return add_member(
         ressourcerie, make_user(email="vera@example.org", display_name="Vera Bénévole")
     )
+
+
+def test_the_second_life_pages_fit_a_phone(phone_page, ressourcerie, volunteer):
+    from sportressources.secondlife import queries, services
+
+    owner = make_user(email="owner@example.org", display_name="Olivier")
+    bike = make_listing(owner=owner, kind="loan", title="Vélo enfant 20 pouces", size="38")
+    aged(with_photo(bike), months_before(utcnow(), 7))
+    committed(scan())
+    suggestion = queries.open_suggestions_of(owner)[0]
+    committed(services.offer_to_ressourcerie(owner, suggestion, ressourcerie.id))
+    phone_tour(
+        phone_page, owner.email, ["/mon-espace", "/seconde-vie", f"/seconde-vie/{suggestion.id}"]
+    )
+    phone_page.context.clear_cookies()
+    phone_tour(
+        phone_page,
+        volunteer.email,
+        [f"/seconde-vie/ressourcerie/{ressourcerie.slug}", f"/seconde-vie/{suggestion.id}"],
+    )
+
+
+def phone_tour(page, email, paths):
+    page.goto("/compte/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for path in paths:
+        assert page.goto(path).status == 200, path
+        page.audit()  # axe-core, and the width of the page against the 390 px window
