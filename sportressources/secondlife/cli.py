@@ -1,0 +1,28 @@
+"""``flask secondlife scan``: suggest a second life for gear nobody uses, from cron."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from sportressources.core.cli import parse_moment
+from sportressources.core.db import transaction
+from sportressources.secondlife.scan import scan
+
+secondlife_cli = AppGroup("secondlife", help="Seconde vie : suggérer le matériel inutilisé.")
+
+
+@secondlife_cli.command("scan")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    metavar="ISO",
+    help="Faire comme s’il était cette heure-là (essais) ; sans décalage, heure de Paris.",
+)
+def scan_command(now_text: str | None) -> None:
+    """Suggest each idle loan item and unclaimed gift to its owner, once (safe to run often,
+    even twice at once)."""
+    with transaction():
+        count = scan(parse_moment(now_text))
+    click.echo(f"{count} suggestion(s) de seconde vie envoyée(s).")
