@@ -173,3 +173,33 @@ def test_only_moderators_remove_events(event, manager):
     assert db.session.get(Event, event_id) is None
     audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.remove"))
     assert audit.reason == "Doublon"
+
+
+def test_a_drive_may_not_be_tied_to_a_past_or_cancelled_event(event, club, manager):
+    from sportressources.drives import services as drive_services
+
+    today = paris_today()
+    services.cancel_event(manager, event)
+    with pytest.raises(ValidationFailed) as refused:
+        drive_services.create_drive(
+            manager,
+            club,
+            drive_services.DriveData("Collecte de pointes", today, today, event_id=event.id),
+        )
+    assert "Choisissez un événement à venir" in str(refused.value.fields["event"][0])
+
+
+def test_removing_an_event_unties_its_drives(event, club, manager):
+    from sportressources.drives import services as drive_services
+
+    today = paris_today()
+    drive = drive_services.create_drive(
+        manager,
+        club,
+        drive_services.DriveData("Collecte de pointes", today, today, event_id=event.id),
+    )
+    db.session.commit()
+    services.remove_event(make_user(role=Role.MODERATOR), event)
+    db.session.commit()
+    db.session.expire_all()
+    assert drive.event_id is None and drive.title == "Collecte de pointes"
