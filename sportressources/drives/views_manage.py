@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from sportressources.core.dates import PARIS
 from sportressources.core.errors import Forbidden, NotFound
+from sportressources.core.params import int_param
 from sportressources.core.web import act, confirmation, form_status
 from sportressources.drives import pledges, queries, services
 from sportressources.drives.forms import (
@@ -81,8 +82,8 @@ def new_drive():
         )
     form = NewDriveForm()
     _event_choices(form)
-    if request.method == "GET" and request.args.get("evenement", "").isdigit():
-        form.event.data = request.args["evenement"]
+    if request.method == "GET" and (chosen := int_param(request.args, "evenement")):
+        form.event.data = str(chosen)
     form.organisation.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(o.id), o.name) for o in organisations
     ]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from sportressources.core.dates import PARIS, paris_today
+from sportressources.core.params import text_param
 from sportressources.events import ical, queries
 from sportressources.events.forms import ActionForm, FilterForm
 from sportressources.events.policies import can_add_events, can_edit_event, can_remove_event
@@ -42,7 +43,7 @@ def _filter_form() -> tuple[FilterForm, queries.EventFilter]:
     ]
     zone = next((z for z in zones if z.slug == form.zone.data), None)
     sport = form.sport.data if form.sport.data in sport_labels() else ""
-    past = request.args.get("periode") == "passes"
+    past = text_param(request.args, "periode", max_length=10) == "passes"
     return form, queries.EventFilter(zone.id if zone else None, sport, past)
 
 

@@ -24,6 +24,7 @@ from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
+    from sportressources.events.models import Event
     from sportressources.geo.models import Commune
     from sportressources.organisations.models import Organisation
     from sportressources.venues.models import Venue
@@ -176,6 +177,7 @@ class Listing(TimestampMixin, Base):
     commune: Mapped[Commune] = relationship()
     venue: Mapped[Venue | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    event: Mapped[Event | None] = relationship()
     photos: Mapped[list[ListingPhoto]] = relationship(
         back_populates="listing",
         order_by="ListingPhoto.position",

@@ -336,3 +336,9 @@ def test_ical_feed_holds_each_event_with_paris_times_and_all_day_dates(client, e
     assert {str(c["uid"]) for c in again.walk("VEVENT")} == {
         str(c["uid"]) for c in vevents.values()
     }
+
+
+def test_a_tied_listing_links_to_its_event(client, event):
+    listing = make_listing(title="Pointes d’athlétisme", event_id=event.id)
+    page = text(client.get(f"/annonces/{listing.id}"))
+    assert f'href="/evenements/{event.slug}"' in page and "Pour l’événement" in page
