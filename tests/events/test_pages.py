@@ -342,3 +342,18 @@ def test_a_tied_listing_links_to_its_event(client, event):
     listing = make_listing(title="Pointes d’athlétisme", event_id=event.id)
     page = text(client.get(f"/annonces/{listing.id}"))
     assert f'href="/evenements/{event.slug}"' in page and "Pour l’événement" in page
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client, event, club, manager, count_queries):
+    client.get("/evenements")
+    with count_queries() as few:
+        client.get("/evenements")
+    for n in range(4):
+        services.create_event(
+            manager, event_data(title=f"Meeting numéro {n}", organisation_id=club.id)
+        )
+    db.session.commit()
+    with count_queries() as many:
+        page = text(client.get("/evenements"))
+    assert "Meeting numéro 3" in page
+    assert len(many) == len(few)
