@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sportressources.accounts.models import Role
+from sportressources.core.db import db
+from sportressources.events import services as events
 from sportressources.messaging import services as messaging
 from sportressources.trade.exchanges import services as exchanges
 from sportressources.trade.loans import services as loans
@@ -36,6 +38,20 @@ def build_tour() -> Tour:
     venue = make_venue()
     organisation = make_organisation(manager=lender, name="US Club démo")
     drive = make_drive(organisation, venue=venue)
+    event = events.create_event(
+        lender,
+        events.EventData(
+            title="Route du Louvre",
+            starts_on=paris_today() + timedelta(days=30),
+            ends_on=None,
+            venue_id=venue.id,
+            sports=["athletisme"],
+            description="Marathon, semi-marathon et courses.",
+            organisation_id=organisation.id,
+        ),
+    )
+    drive.event_id = event.id
+    db.session.commit()
 
     bike = make_listing(
         owner=lender,
@@ -71,6 +87,9 @@ def build_tour() -> Tour:
         f"/organisations/{organisation.slug}",
         "/collectes",
         f"/collectes/{drive.id}",
+        "/evenements",
+        "/evenements?periode=passes",
+        f"/evenements/{event.slug}",
         f"/membres/{lender.public_id}",
         "/plan-du-site",
         "/accessibilite",
@@ -107,6 +126,9 @@ def build_tour() -> Tour:
                 f"/organisations/{organisation.slug}/gerer",
                 f"/organisations/{organisation.slug}/inventaire",
                 f"/collectes/{drive.id}/gestion",
+                "/evenements/nouveau",
+                f"/evenements/{event.slug}/modifier",
+                f"/collectes/{drive.id}/modifier",
                 "/mes-demandes",
                 "/prets",
                 f"/prets/{loan.id}",
@@ -124,6 +146,12 @@ def build_tour() -> Tour:
                 "/transparence",
                 "/plan-du-site",
             ],
-            "admin": ["/moderation/equipe", "/moderation/journal", "/moderation/", "/plan-du-site"],
+            "admin": [
+                "/evenements/nouveau",
+                "/moderation/equipe",
+                "/moderation/journal",
+                "/moderation/",
+                "/plan-du-site",
+            ],
         },
     )

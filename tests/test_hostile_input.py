@@ -58,6 +58,10 @@ QUERY_KEYS = sorted(
         "q",
         # drives: the inventory's status filter
         "statut",
+        # events: the past events' tab, their filters; the event a new drive is for
+        "periode",
+        "zone",
+        "evenement",
     }
 )
 FORM_PREFIXES = ("loan", "waitlist")

@@ -36,6 +36,8 @@ templates through these slots:
 - ``organisation.sections``: an organisation's public page (``organisation``, ``viewer``): its
   gear and loans, its drives, its redistribution figures;
 - ``venue.sections``: a venue's page (``venue``): the drives collecting there;
+- ``event.sections``: a sporting event's page (``event``): the drives collecting for it and the
+  published listings tied to it;
 - ``footer.links``: links of the footer and of the sitemap's « Informations » (the transparency
   report).
 """

@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     add_to_slot(app, "header.account", partial("drives/_header_link.html"), order=35)
     add_to_slot(app, "venue.sections", slots.venue_section, order=20)
     add_to_slot(app, "organisation.sections", slots.organisation_section, order=20)
+    add_to_slot(app, "event.sections", slots.event_section, order=20)
     personal_data_requested.connect(receivers.export_pledges)
     account_deleting.connect(receivers.cancel_pledges_of_deleted_member)
 

@@ -14,6 +14,8 @@ from sportressources.core.dates import PARIS, paris_today
 from sportressources.core.db import db
 from sportressources.drives import pledges, services
 from sportressources.drives.models import Drive
+from sportressources.events.demo import DRIVE_EVENT_TITLE
+from sportressources.events.models import Event
 from sportressources.organisations.models import MemberRole, Membership, Organisation
 
 SLUG = "us-club-demo"
@@ -24,6 +26,12 @@ WISH_LIST = (
     ("football", "ballons", "4", "", 8, "ballons taille 4"),
     ("tennis", "raquettes", '23"', "u11", 6, "raquettes junior"),
 )
+
+
+def _demo_event_id() -> int | None:
+    """The demo event the drive collects for (events.demo), if it was loaded."""
+    event = db.session.scalar(select(Event).where(Event.title == DRIVE_EVENT_TITLE))
+    return event.id if event is not None else None
 
 
 def seed_demo_drives() -> str | None:
@@ -56,6 +64,7 @@ def seed_demo_drives() -> str | None:
             starts_on=today,
             ends_on=today + timedelta(days=20),
             description="Vos crampons trop petits feront le bonheur des U11 et U13 du club.",
+            event_id=_demo_event_id(),
         ),
     )
     # Opened three days ago: the service refuses a new drive in the past, the demo is older

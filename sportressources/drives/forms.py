@@ -44,6 +44,11 @@ class DriveForm(FlaskForm):
     )
     starts_on = FrenchDateField(_l("Premier jour"), validators=[Optional()])
     ends_on = FrenchDateField(_l("Dernier jour"), validators=[Optional()])
+    event = ChoiceField(
+        _l("Événement"),
+        description=_l("Facultatif : l’événement sportif pour lequel vous collectez."),
+        validators=[Optional()],
+    )
 
 
 class NewDriveForm(DriveForm):

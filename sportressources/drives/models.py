@@ -20,6 +20,7 @@ from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
+    from sportressources.events.models import Event
     from sportressources.geo.models import Commune
     from sportressources.listings.models import Listing
     from sportressources.organisations.models import Organisation
@@ -58,8 +59,13 @@ class Drive(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=DriveStatus.OPEN.value)
     cancelled_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The sporting event the drive collects for, if any
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
 
     organisation: Mapped[Organisation] = relationship()
+    event: Mapped[Event | None] = relationship()
     slots: Mapped[list[DriveSlot]] = relationship(
         back_populates="drive",
         order_by="(DriveSlot.starts_at, DriveSlot.id)",

@@ -90,6 +90,14 @@ def venue_drives(venue: Venue, today: date | None = None) -> list[Drive]:
     return list_drives(venue=venue, today=today).current
 
 
+def event_drives(event_id: int) -> list[Drive]:
+    """The drives collecting for a sporting event, cancelled ones left out, soonest first."""
+    query = select(Drive).where(
+        Drive.event_id == event_id, Drive.status != DriveStatus.CANCELLED.value
+    )
+    return list(db.session.scalars(_with_details(query).order_by(Drive.starts_on, Drive.id)))
+
+
 def organisation_drives(organisation: Organisation, today: date | None = None) -> DriveLists:
     """An organisation's drives, running and upcoming, then past ones with their results."""
     return _split(

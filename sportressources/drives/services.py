@@ -32,6 +32,7 @@ from sportressources.drives.models import (
     WishLine,
 )
 from sportressources.drives.policies import can_follow_up_drive, can_manage_drive, can_run_drives
+from sportressources.events.queries import event_open_for_ties
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
 from sportressources.organisations.models import Organisation
 from sportressources.organisations.queries import is_member
@@ -86,6 +87,7 @@ class DriveData:
     starts_on: date | None
     ends_on: date | None
     description: str = ""
+    event_id: int | None = None  # the sporting event the drive collects for
 
 
 def _check_drive(data: DriveData, drive: Drive | None) -> dict:
@@ -115,6 +117,9 @@ def _check_drive(data: DriveData, drive: Drive | None) -> dict:
             errors["ends_on"] = _l("Le dernier jour ne peut pas précéder le premier.")
         elif (data.ends_on - data.starts_on).days > LENGTH_MAX_DAYS:
             errors["ends_on"] = _l("Une collecte dure au plus un an.")
+    kept = drive is not None and data.event_id == drive.event_id
+    if data.event_id is not None and not kept and event_open_for_ties(data.event_id) is None:
+        errors["event"] = _l("Choisissez un événement à venir dans la liste.")
     if drive is not None and not errors:
         outside = [slot for slot in drive.slots if not _within(slot.starts_at, slot.ends_at, data)]
         if outside:
@@ -146,6 +151,7 @@ def create_drive(actor, organisation: Organisation, data: DriveData) -> Drive:
         description=clean_text(data.description),
         starts_on=data.starts_on,
         ends_on=data.ends_on,
+        event_id=data.event_id,
         created_by_id=actor_of(actor).user_id,
     )
     db.session.add(drive)
@@ -166,6 +172,7 @@ def update_drive(actor, drive: Drive, data: DriveData) -> Drive:
     drive.title = clean_line(data.title)
     drive.description = clean_text(data.description)
     drive.starts_on, drive.ends_on = data.starts_on, data.ends_on  # type: ignore[assignment]
+    drive.event_id = data.event_id
     db.session.flush()
     return drive
 

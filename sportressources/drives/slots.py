@@ -24,3 +24,11 @@ def organisation_section(organisation=None, **_context) -> str:
         organisation=organisation,
         lists=queries.organisation_drives(organisation),
     )
+
+
+def event_section(event=None, **_context) -> str:
+    """The drives collecting for the event (« du matériel pour la Route du Louvre »)."""
+    if event is None:
+        return ""
+    drives = queries.event_drives(event.id)
+    return render_template("drives/_event_section.html", event=event, drives=drives)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import flash, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,6 +14,7 @@ from wtforms import SelectChoice
 
 from sportressources.core.dates import PARIS
 from sportressources.core.errors import Forbidden, NotFound
+from sportressources.core.params import int_param
 from sportressources.core.web import act, confirmation, form_status
 from sportressources.drives import pledges, queries, services
 from sportressources.drives.forms import (
@@ -26,6 +28,7 @@ from sportressources.drives.forms import (
 from sportressources.drives.labels import line_label
 from sportressources.drives.policies import can_manage_drive
 from sportressources.drives.views import bp
+from sportressources.events.queries import upcoming_event_choices
 from sportressources.listings.taxonomy import AGE_GROUPS, CATEGORIES, SPORTS
 from sportressources.organisations.queries import organisations_of
 
@@ -36,7 +39,18 @@ def _drive_data(form: DriveForm) -> services.DriveData:
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
         description=form.description.data or "",
+        event_id=int(form.event.data) if (form.event.data or "").isdigit() else None,
     )
+
+
+def _event_choices(form: DriveForm, drive=None) -> None:
+    """The « Événement » select: upcoming events, and the one already chosen."""
+    events = upcoming_event_choices(keep_id=drive.event_id if drive else None)
+    form.event.choices = [SelectChoice("", _("Aucun"))] + [
+        SelectChoice(str(e.id), f"{e.title} ({format_date(e.starts_on, 'long')})") for e in events
+    ]
+    if drive is not None and request.method == "GET":
+        form.event.data = str(drive.event_id or "")
 
 
 def _managed(drive_id: int):
@@ -67,6 +81,9 @@ def new_drive():
             _("Seuls les membres d’une organisation vérifiée peuvent organiser une collecte.")
         )
     form = NewDriveForm()
+    _event_choices(form)
+    if request.method == "GET" and (chosen := int_param(request.args, "evenement")):
+        form.event.data = str(chosen)
     form.organisation.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(o.id), o.name) for o in organisations
     ]
@@ -94,6 +111,7 @@ def new_drive():
 def edit_drive(drive_id: int):
     drive = _managed(drive_id)
     form = DriveForm(obj=drive)
+    _event_choices(form, drive)
     if form.validate_on_submit() and act(
         lambda: services.update_drive(current_user, drive, _drive_data(form)), form=form
     ):

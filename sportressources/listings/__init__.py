@@ -10,12 +10,13 @@ def init_app(app: Flask) -> None:
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
     from sportressources.core.states import state_changed
-    from sportressources.listings import notices, personal_data, revisions, slots
+    from sportressources.listings import events_link, notices, personal_data, revisions, slots
     from sportressources.listings.cli import demo_cli
     from sportressources.listings.demo import seed_demo
     from sportressources.listings.models import Listing, ListingRevision, ListingRevisionPhoto
     from sportressources.listings.photos import keep_photos_referenced_by, uploads_cli
     from sportressources.listings.search.cli import search_cli
+    from sportressources.listings.signals import listing_form_checking, listing_form_saved
     from sportressources.listings.taxonomy import SPORTS
     from sportressources.listings.views import bp
     from sportressources.organisations.sports import register_sports
@@ -44,5 +45,9 @@ def init_app(app: Flask) -> None:
     add_to_slot(app, "my_space.sections", partial("listings/_my_space_favourites.html"), order=30)
     add_to_slot(app, "profile.sections", slots.profile_section, order=10)
     add_to_slot(app, "venue.sections", slots.venue_section, order=10)
+    add_to_slot(app, "listing.form", events_link.listing_form_field, order=60)
+    add_to_slot(app, "event.sections", events_link.event_section, order=30)
+    listing_form_checking.connect(events_link.check_event, sender=Listing, weak=False)
+    listing_form_saved.connect(events_link.store_event, sender=Listing, weak=False)
     personal_data_requested.connect(personal_data.export_listings)
     account_deleting.connect(personal_data.withdraw_listings_of_deleted_account)

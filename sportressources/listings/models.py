@@ -24,6 +24,7 @@ from sportressources.core.states import Stamp, StateMachine
 
 if TYPE_CHECKING:
     from sportressources.accounts.models import User
+    from sportressources.events.models import Event
     from sportressources.geo.models import Commune
     from sportressources.organisations.models import Organisation
     from sportressources.venues.models import Venue
@@ -158,6 +159,10 @@ class Listing(TimestampMixin, Base):
     # Published in an organisation's name: its members manage it together, the page shows the
     # organisation; owner_id stays the member who created it
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # « Du matériel pour la Route du Louvre »: the sporting event the listing is for, if any
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default=ListingStatus.DRAFT.value)
     photo_count: Mapped[int] = mapped_column(default=0)
     # Storage key of the first photo, so that result lists show a thumbnail without a join
@@ -172,6 +177,7 @@ class Listing(TimestampMixin, Base):
     commune: Mapped[Commune] = relationship()
     venue: Mapped[Venue | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    event: Mapped[Event | None] = relationship()
     photos: Mapped[list[ListingPhoto]] = relationship(
         back_populates="listing",
         order_by="ListingPhoto.position",
