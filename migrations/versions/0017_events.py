@@ -1,7 +1,7 @@
 """sporting events
 
 Revision ID: 0017_events
-Revises: 0015_listing_revisions
+Revises: 0016_second_life
 Create Date: 2026-12-05 11:00:00
 
 The territory's sporting events (``events``), and the event a listing or a drive is tied to
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017_events"
-down_revision = "0015_listing_revisions"
+down_revision = "0016_second_life"
 branch_labels = None
 depends_on = None
 
