@@ -25,14 +25,15 @@ from sportressources.geo.models import Commune, Zone
 from sportressources.impact.reference import reference_for
 from sportressources.listings.models import Listing, ListingKind
 from sportressources.organisations.models import Organisation
+from sportressources.secondlife.models import Suggestion, SuggestionStatus
 from sportressources.trade.exchanges.models import ExchangeRequest, RequestStatus
 from sportressources.trade.loans.models import Loan, LoanStatus
 
 SMALL_CELL = 5
 # Counted figures, additive across communes and months
-COUNTS = ("donated", "sold", "lent", "loans", "drives", "collected", "handed_out")
+COUNTS = ("donated", "sold", "lent", "loans", "rerouted", "drives", "collected", "handed_out")
 # Figures drawn from members' activity: suppressed in a cell of fewer than SMALL_CELL people
-PERSONAL = ("donated", "sold", "lent", "loans", "members", "kilograms", "euros")
+PERSONAL = ("donated", "sold", "lent", "loans", "rerouted", "members", "kilograms", "euros")
 METRICS = (*COUNTS, "members", "organisations", "kilograms", "euros")
 
 
@@ -225,6 +226,29 @@ def compute(first: str, last: str) -> Figures:
         cells[month, insee].counts["loans"] += loans
         cells[month, insee].counts["lent"] += lent
 
+    # Gear nobody used, taken by a ressourcerie (second-life routing): kept out of waste, and
+    # the ressourcerie was active; no household saving is counted until it passes the gear on
+    rerouted_month = month_of(Suggestion.decided_at)
+    rows = db.session.execute(
+        select(
+            rerouted_month,
+            Listing.commune_insee,
+            Suggestion.organisation_id,
+            Listing.category,
+            func.count(),
+        )
+        .join(Listing, Listing.id == Suggestion.listing_id)
+        .where(_rerouted(start, end))
+        .group_by(
+            rerouted_month, Listing.commune_insee, Suggestion.organisation_id, Listing.category
+        )
+    )
+    for month, insee, organisation_id, category, count in rows:
+        cell = cells[month, insee]
+        cell.counts["rerouted"] += count
+        cell.grams += reference_for(category).weight_grams * count
+        cell.organisations.add(organisation_id)
+
     drive_month = month_of_day(Drive.starts_on)
     rows = db.session.execute(
         select(drive_month, Organisation.commune_insee, Drive.organisation_id, func.count())
@@ -302,6 +326,12 @@ def compute(first: str, last: str) -> Figures:
     return Figures(month_range(first, last), communes, zones, dict(cells))
 
 
+def _rerouted(start: datetime, end: datetime):
+    return (Suggestion.status == SuggestionStatus.ACCEPTED.value) & _between(
+        Suggestion.decided_at, start, end
+    )
+
+
 def _people(start: datetime, end: datetime):
     """(month, insee, member id): who was active where, once each."""
     done = ExchangeRequest.status == RequestStatus.COMPLETED.value
@@ -322,6 +352,9 @@ def _people(start: datetime, end: datetime):
         select(loan_month, Listing.commune_insee, Loan.lender_id)
         .join(Listing, Listing.id == Loan.listing_id)
         .where(lent),
+        select(month_of(Suggestion.decided_at), Listing.commune_insee, Suggestion.owner_id)
+        .join(Listing, Listing.id == Suggestion.listing_id)
+        .where(_rerouted(start, end)),
         select(month_of(Listing.published_at), Listing.commune_insee, Listing.owner_id).where(
             _between(Listing.published_at, start, end)
         ),

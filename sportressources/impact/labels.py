@@ -10,6 +10,7 @@ METRIC_LABELS: dict[str, LazyString] = {
     "sold": _l("Objets vendus"),
     "lent": _l("Objets prêtés"),
     "loans": _l("Prêts terminés"),
+    "rerouted": _l("Objets confiés à une ressourcerie"),
     "drives": _l("Collectes tenues"),
     "collected": _l("Objets collectés"),
     "handed_out": _l("Objets distribués"),

@@ -28,6 +28,10 @@ COLUMNS = {
     "sold": ("objets_vendus", "Objets vendus : ventes à petit prix conclues dans le mois."),
     "lent": ("objets_pretes", "Objets prêtés : annonces distinctes dont un prêt s’est terminé."),
     "loans": ("prets_termines", "Prêts terminés : prêts dont l’objet a été rendu dans le mois."),
+    "rerouted": (
+        "objets_ressourcerie",
+        "Objets inutilisés acceptés par une ressourcerie (seconde vie) dans le mois.",
+    ),
     "drives": ("collectes", "Collectes tenues : collectes d’organisations ouvertes dans le mois."),
     "collected": ("objets_collectes", "Objets reçus lors des collectes dans le mois."),
     "handed_out": ("objets_distribues", "Objets distribués par les organisations dans le mois."),

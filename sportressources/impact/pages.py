@@ -13,7 +13,7 @@ from sportressources.moderation.charts import Point, columns, rows
 
 # The monthly charts: (id, metrics summed into the bars, title)
 CHARTS = (
-    ("seconde-vie", ("donated", "sold", "handed_out")),
+    ("seconde-vie", ("donated", "sold", "rerouted", "handed_out")),
     ("prets", ("loans",)),
     ("kilogrammes", ("kilograms",)),
 )
@@ -21,7 +21,9 @@ CHARTS = (
 
 def _chart_title(chart_id: str) -> str:
     return {
-        "seconde-vie": _("Objets ayant trouvé une seconde vie (dons, ventes, distributions)"),
+        "seconde-vie": _(
+            "Objets ayant trouvé une seconde vie (dons, ventes, ressourceries, distributions)"
+        ),
         "prets": _("Prêts terminés"),
         "kilogrammes": _("Kilogrammes de déchets évités (estimation)"),
     }[chart_id]

@@ -9,6 +9,8 @@ import pytest
 from tests.fixtures.browser import expect
 from tests.impact.conftest import seed_activity
 
+SECOND_LIFE = "Objets ayant trouvé une seconde vie (dons, ventes, ressourceries, distributions)"
+
 pytestmark = pytest.mark.e2e
 
 
@@ -24,12 +26,11 @@ def test_a_visitor_reads_the_impact_and_downloads_the_open_data(app, page):
         page.get_by_role("heading", level=2, name="Communauté d'agglomération de Lens-Liévin")
     ).to_be_visible()
     chart = page.get_by_role(
-        "img", name="Objets ayant trouvé une seconde vie (dons, ventes, distributions)"
+        "img",
+        name="Objets ayant trouvé une seconde vie (dons, ventes, ressourceries, distributions)",
     )
     expect(chart).to_be_visible()
-    twin = page.get_by_role(
-        "table", name="Objets ayant trouvé une seconde vie (dons, ventes, distributions), par mois"
-    )
+    twin = page.get_by_role("table", name=f"{SECOND_LIFE}, par mois")
     expect(twin.get_by_role("row", name="2026-01 6")).to_be_visible()
     communes = page.get_by_role("table", name="Chiffres par commune sur la période")
     expect(communes.get_by_role("row", name="Liévin")).to_contain_text("< 5")

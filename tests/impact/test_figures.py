@@ -52,6 +52,7 @@ def test_figures_roll_up_per_zone_and_overall(seeded):
         "sold": 1,
         "lent": 2,
         "loans": 3,
+        "rerouted": 0,
         "drives": 1,
         "collected": 2,
         "handed_out": 1,
@@ -112,3 +113,39 @@ def test_months_are_cut_at_midnight_utc_on_both_backends(app):
     result = figures.compute("2026-01", "2026-02")
     assert result.cell("2026-01").raw("donated") == 1
     assert result.cell("2026-02").raw("donated") == 1
+
+
+def rerouted(item, ressourcerie, at, status="accepted"):
+    """``item`` offered by its owner to ``ressourcerie``, which took it (or declined it) at
+    ``at``; the row is written as the second-life services leave it."""
+    from sportressources.secondlife.models import Suggestion
+
+    db.session.add(
+        Suggestion(
+            listing_id=item.id,
+            owner_id=item.owner_id,
+            reason="idle_loan",
+            status=status,
+            organisation_id=ressourcerie.id,
+            offered_at=at,
+            decided_at=at,
+        )
+    )
+    db.session.commit()
+
+
+def test_gear_taken_by_a_ressourcerie_counts_as_a_second_life_and_its_weight(app):
+    from tests.factories import make_organisation
+
+    ressourcerie = make_organisation(kind="ressourcerie", commune_insee=LENS)
+    for _ in range(5):
+        rerouted(listing(kind="loan", category="velos", commune=LIEVIN), ressourcerie, moment(3))
+    declined = listing(kind="loan", category="velos", commune=LIEVIN)
+    rerouted(declined, ressourcerie, moment(3), status="declined")  # said no: not counted
+
+    lievin_march = figures.compute("2026-03", "2026-03").cell("2026-03", insee=LIEVIN)
+    assert lievin_march.value("rerouted") == 5
+    assert lievin_march.value("kilograms") == 65  # 5 bikes of 13 kg
+    assert lievin_march.value("euros") == 0  # no household saving until passed on
+    assert lievin_march.value("members") == 5  # the five owners
+    assert lievin_march.value("organisations") == 1
