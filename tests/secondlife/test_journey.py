@@ -2,11 +2,14 @@
 owner, who offers it to the ressourcerie; a member of the ressourcerie finds it in the list and
 accepts it, and the item's history says where it went."""
 
+import csv
+import io
 import re
 
 import pytest
 
 from sportressources.core.db import utcnow
+from sportressources.impact.figures import current_month
 from sportressources.secondlife.scan import months_before, scan
 from tests.factories import PASSWORD, add_member, committed, make_listing, make_user
 from tests.fixtures.browser import expect
@@ -34,6 +37,12 @@ def logout(page):
 
 
 def test_an_idle_bike_goes_to_the_ressourcerie(page, outbox, ressourcerie, volunteer):
+    # Four owners of Lens gave idle bikes this month already: with Olivier's, five people, so
+    # the month is no longer a small cell and the public impact page counts the five bikes
+    for number in range(4):
+        give_to_the_ressourcerie(
+            make_user(email=f"voisin{number}@example.org"), volunteer, ressourcerie
+        )
     owner = make_user(email="owner@example.org", display_name="Olivier")
     bike = make_listing(
         owner=owner,
@@ -84,6 +93,30 @@ def test_an_idle_bike_goes_to_the_ressourcerie(page, outbox, ressourcerie, volun
         "Accepté par Ressourcerie démo de l’Artois"
     )
     assert "la ressourcerie l’accepte" in outbox.last("owner@example.org").subject
+    logout(page)
+
+    page.goto("/impact")
+    expect(page.locator(".impact-figures")).to_contain_text("5 Objets confiés à une ressourcerie")
+    twin = page.get_by_role("table", name=re.compile(r"seconde vie .*, par mois"))
+    expect(twin.get_by_role("row", name=f"{current_month()} 5")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger les données (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    this_month = [row for row in rows if row["mois"] == current_month()]
+    counted = [(row["commune"], row["objets_ressourcerie"], row["kg_evites"]) for row in this_month]
+    assert counted == [("Lens", "5", "65")]
+
+
+def give_to_the_ressourcerie(owner, volunteer, ressourcerie):
+    """An idle bike of ``owner`` suggested, offered and accepted through the services."""
+    from sportressources.secondlife import queries, services
+
+    bike = make_listing(owner=owner, kind="loan", category="velos", size='20"', age_group="u9")
+    aged(with_photo(bike), months_before(utcnow(), 7))
+    committed(scan())
+    suggestion = queries.open_suggestions_of(owner)[0]
+    committed(services.offer_to_ressourcerie(owner, suggestion, ressourcerie.id))
+    committed(services.accept_offer(volunteer, suggestion))
 
 
 @pytest.fixture
