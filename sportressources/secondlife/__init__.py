@@ -6,7 +6,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from sportressources.core.cli import register_initial_data
     from sportressources.core.hooks import add_to_slot
-    from sportressources.secondlife import notices, settings, slots
+    from sportressources.core.signals import personal_data_requested
+    from sportressources.secondlife import notices, personal_data, settings, slots
     from sportressources.secondlife.cli import secondlife_cli
     from sportressources.secondlife.demo import age_demo_loan_item
     from sportressources.secondlife.models import Suggestion
@@ -20,3 +21,4 @@ def init_app(app: Flask) -> None:
     register_initial_data(app, "seconde vie de démonstration", age_demo_loan_item, 98, True)
     add_to_slot(app, "my_space.sections", slots.my_space_section, order=15)
     add_to_slot(app, "organisation.sections", slots.organisation_section, order=40)
+    personal_data_requested.connect(personal_data.export_suggestions)

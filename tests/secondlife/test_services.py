@@ -180,3 +180,16 @@ def test_the_owner_is_told_in_their_language(app, loan_item, owner, outbox):
     assert mail.subject == "A second life for “Vélo enfant 20 pouces”?"
     notice = db.session.scalar(select(Notification).where(Notification.user_id == owner.id))
     assert notice.kind == "second_life_suggested"
+
+
+def test_the_personal_data_export_holds_the_suggestions_and_where_each_went(
+    owner, suggested, ressourcerie
+):
+    from sportressources.accounts import personal_data
+
+    committed(services.offer_to_ressourcerie(owner, suggested, ressourcerie.id))
+    [exported] = personal_data.export_personal_data(owner)["second_life"]
+    assert exported["listing_title"] == suggested.listing.title
+    assert exported["status"] == "offered"
+    assert exported["offered_to"] == "Ressourcerie démo de l’Artois"
+    assert personal_data.export_personal_data(make_user())["second_life"] == []
