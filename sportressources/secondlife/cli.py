@@ -25,4 +25,6 @@ def scan_command(now_text: str | None) -> None:
     even twice at once)."""
     with transaction():
         count = scan(parse_moment(now_text))
-    click.echo(f"{count} suggestion(s) de seconde vie envoyée(s).")
+    # French: the singular up to one
+    plural = "s" if count > 1 else ""
+    click.echo(f"{count} suggestion{plural} de seconde vie envoyée{plural}.")

@@ -141,8 +141,8 @@ def test_the_command_run_twice_suggests_once(app, loan_item, outbox):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["secondlife", "scan", "--now", NOW.isoformat()])
     second = runner.invoke(args=["secondlife", "scan", "--now", NOW.isoformat()])
-    assert "1 suggestion(s) de seconde vie envoyée(s)." in first.output
-    assert "0 suggestion(s) de seconde vie envoyée(s)." in second.output
+    assert "1 suggestion de seconde vie envoyée." in first.output
+    assert "0 suggestion de seconde vie envoyée." in second.output
     assert [m.subject for m in outbox.to("owner@example.org")] == [SUBJECT]
 
 
