@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         receivers,
         slots,
         views_answer,  # noqa: F401 (its routes join bp)
+        views_handover,  # noqa: F401 (its routes join bp)
         views_terms,  # noqa: F401 (its routes join bp)
     )
     from sportressources.trade.loans.cli import loans_cli

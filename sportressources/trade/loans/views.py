@@ -1,6 +1,7 @@
 """Pages of the loans: a listing's calendar and request form, the loan page with each step and
 « Mes prêts ». The owner's terms and history, « Mon calendrier » and the private iCal feed are in
-``views_terms``, on the same blueprint ``bp``."""
+``views_terms``, the answers in ``views_answer`` and the pickup and return in ``views_handover``,
+on the same blueprint ``bp``."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from sportressources.core.db import db
-from sportressources.core.errors import Forbidden, ValidationFailed
+from sportressources.core.errors import Forbidden
 from sportressources.core.params import date_param
 from sportressources.core.web import act, confirmation, form_status, safe_next
 from sportressources.listings.models import Listing
@@ -33,7 +34,6 @@ from sportressources.trade.forms import RatingForm
 from sportressources.trade.loans import (
     asks,
     extensions,
-    handovers,
     partners,
     policies,
     queries,
@@ -54,7 +54,6 @@ from sportressources.trade.loans.forms import (
 from sportressources.trade.loans.models import Loan, Party
 from sportressources.trade.loans.photos import (
     handover_photo_url,
-    store_handover_photo,
 )
 
 # The application's ``int`` converter: ids beyond what the id columns hold are a 404.
@@ -412,70 +411,6 @@ def extend(loan_id: int):
         flash(_("Demande de prolongation envoyée au propriétaire."), "success")
         return redirect(url_for("loans.detail", loan_id=loan.id), code=303)
     return _render_detail(loan, form_status(form), extension=form)
-
-
-def _handover_step(loan: Loan, stage: str):
-    """Pickup or return: the check-list form, with an optional photo stored with the step."""
-    form = _with_checklist(
-        HandoverForm(prefix="pickup") if stage == "pickup" else ReturnForm(prefix="return"), loan
-    )
-    if not form.validate_on_submit():
-        return _render_detail(loan, 422, **{stage: form})
-    photo_key = _stored_photo(form)
-    if form.photo.errors:
-        return _render_detail(loan, 422, **{stage: form})
-    back = url_for("loans.detail", loan_id=loan.id)
-    done = act(
-        lambda: _confirm(stage, loan, form, photo_key),
-        form=form,
-        back=back,
-    )
-    if not done:
-        return _render_detail(loan, 422, **{stage: form})
-    flash(done.value, "success")
-    return redirect(back, code=303)
-
-
-def _stored_photo(form: HandoverForm) -> str | None:
-    """Stage the form's photo, if any, written only if the step commits; a refused file puts
-    its message on the field."""
-    upload = form.photo.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    try:
-        return store_handover_photo(upload.stream, upload.filename)
-    except ValidationFailed as error:
-        messages = [str(m) for messages in error.fields.values() for m in messages]
-        form.photo.errors = [*form.photo.errors, *messages]
-        return None
-
-
-def _confirm(stage: str, loan: Loan, form: HandoverForm, photo_key: str | None) -> str:
-    values = {"checklist": form.checklist.data, "notes": form.notes.data or ""}
-    if stage == "pickup":
-        handovers.confirm_pickup(current_user, loan, photo_key=photo_key, **values)
-        return _("Merci, la remise est confirmée.")
-    handovers.confirm_return(
-        current_user,
-        loan,
-        photo_key=photo_key,
-        damage_report=form.damage_report.data or "",
-        deposit_kept_cents=_cents(form.deposit_kept.data),
-        **values,
-    )
-    return _("Merci, le retour est confirmé.")
-
-
-@bp.post(f"/prets/<{ID}:loan_id>/retrait")
-@login_required
-def pickup(loan_id: int):
-    return _handover_step(_loan(loan_id), "pickup")
-
-
-@bp.post(f"/prets/<{ID}:loan_id>/retour")
-@login_required
-def give_back(loan_id: int):
-    return _handover_step(_loan(loan_id), "return")
 
 
 @bp.route(f"/prets/<{ID}:loan_id>/evaluer", methods=["GET", "POST"])
