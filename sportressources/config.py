@@ -89,7 +89,24 @@ class DefaultConfig:
     UPLOAD_MAX_FILE_BYTES = 8 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
     UPLOAD_DIR = ""  # set by load_config: instance/uploads by default
+    # Where photos live: "local" (UPLOAD_DIR, one server) or "s3" (an S3-compatible object store
+    # shared by every app server). Members see the same URLs either way.
     STORAGE_BACKEND = "local"
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""  # empty: Amazon S3; otherwise the store's URL (Scaleway, OVH, MinIO...)
+    S3_REGION = "eu-west-3"
+    S3_ACCESS_KEY_ID = ""  # both empty: boto3's own chain (AWS_* variables, instance role...)
+    S3_SECRET_ACCESS_KEY = ""
+
+    # Background tasks (Celery, redis://... broker). Empty: each task runs in the process that
+    # asks for it, at once (development, `make run`), and the `flask` commands run them by hand.
+    TASKS_BROKER_URL = ""
+
+    # Logs: "json" (one object per line, with the request id) or "text" (development)
+    LOG_FORMAT = "json"
+    # /metrics (Prometheus): only for these client networks, comma-separated
+    METRICS_ENABLED = True
+    METRICS_ALLOWED_NETWORKS = "127.0.0.1/32,::1/128"
 
     # Sign-in failures per address typed (accounts/throttle.py): free ones, then refusals from
     # 1 minute doubling up to 5, then a 30-minute lock and one email to the owner
@@ -174,6 +191,15 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),
     "UPLOAD_DIR": ("UPLOAD_DIR", str),
     "STORAGE_BACKEND": ("STORAGE_BACKEND", str),
+    "S3_BUCKET": ("S3_BUCKET", str),
+    "S3_ENDPOINT_URL": ("S3_ENDPOINT_URL", str),
+    "S3_REGION": ("S3_REGION", str),
+    "S3_ACCESS_KEY_ID": ("S3_ACCESS_KEY_ID", str),
+    "S3_SECRET_ACCESS_KEY": ("S3_SECRET_ACCESS_KEY", str),
+    "TASKS_BROKER_URL": ("TASKS_BROKER_URL", str),
+    "LOG_FORMAT": ("LOG_FORMAT", str),
+    "METRICS_ENABLED": ("METRICS_ENABLED", _bool),
+    "METRICS_ALLOWED_NETWORKS": ("METRICS_ALLOWED_NETWORKS", str),
     "LOAD_DEMO_DATA": ("LOAD_DEMO_DATA", _bool),
     "MAP_TILE_URL": ("MAP_TILE_URL", str),
     "LISTING_PRICE_CAP_SHARE": ("LISTING_PRICE_CAP_SHARE", float),
@@ -203,6 +229,7 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
         "REMEMBER_COOKIE_SECURE": False,
         "SECURITY_HSTS": False,
         "LOAD_DEMO_DATA": True,
+        "LOG_FORMAT": "text",
     },
     "testing": {
         "TESTING": True,
@@ -216,6 +243,7 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
         "PASSWORD_HASH_MEMORY_COST": 1024,
         "REGISTRATION_MIN_SECONDS": 0,
         "RATELIMIT_ENABLED": False,
+        "LOG_FORMAT": "text",
     },
     "production": {**PRODUCTION_RATE_LIMITS},
 }
@@ -287,8 +315,12 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigurationError(
             "MAIL_MAX_ATTEMPTS, MAIL_RETRY_DELAY and MAIL_KEEP_DAYS must be at least 1."
         )
-    if config["STORAGE_BACKEND"] != "local":
-        raise ConfigurationError("STORAGE_BACKEND must be 'local' (the only backend so far).")
+    if config["STORAGE_BACKEND"] not in {"local", "s3"}:
+        raise ConfigurationError("STORAGE_BACKEND must be 'local' or 's3'.")
+    if config["STORAGE_BACKEND"] == "s3" and not config["S3_BUCKET"]:
+        raise ConfigurationError("STORAGE_BACKEND is 's3': set S3_BUCKET (and S3_ENDPOINT_URL).")
+    if config["LOG_FORMAT"] not in {"json", "text"}:
+        raise ConfigurationError("LOG_FORMAT must be 'json' or 'text'.")
     if not 0 < config["LISTING_PRICE_CAP_SHARE"] <= 1 or config["LISTING_PRICE_CAP_CENTS"] < 0:
         raise ConfigurationError(
             "LISTING_PRICE_CAP_SHARE must be in ]0, 1] and LISTING_PRICE_CAP_CENTS positive."
