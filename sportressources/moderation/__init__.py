@@ -11,6 +11,7 @@ VIEW_MODULES = (
     "views_appeals",
     "views_sanctions",
     "views_admin",
+    "views_mail",
 )
 # Each part wires itself (notice kinds, CLI, slots, receivers) through its ``register(app)``
 PARTS = ("decisions", "flags", "reports", "statement_slots", "appeals", "sanctions", "figures")

@@ -71,8 +71,14 @@ def send_mail(
     session = db.session()
     session.add(row)
     session.flush()
-    session.info.setdefault(_QUEUED, []).append(row.id)
+    queue_after_commit(row.id)
     return mail
+
+
+def queue_after_commit(mail_id: int) -> None:
+    """Deliver the outbox row ``mail_id`` once the current transaction commits (see the module
+    docstring for how); nothing if it rolls back."""
+    db.session().info.setdefault(_QUEUED, []).append(mail_id)
 
 
 @event.listens_for(Session, "after_commit")
