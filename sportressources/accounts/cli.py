@@ -13,6 +13,7 @@ from sportressources.accounts import personal_data, services
 from sportressources.core.db import transaction
 from sportressources.core.errors import DomainError
 from sportressources.core.security import Role
+from sportressources.core.tasks import SKIPPED, exclusive
 
 users_cli = AppGroup("users", help="Gestion des comptes.")
 
@@ -43,13 +44,19 @@ def create_admin_command(email: str, display_name: str) -> None:
     click.echo(f"Compte {user.email} {verb}.")
 
 
+@exclusive("users.purge_unconfirmed")
+def purge_unconfirmed(days: int = 7) -> str:
+    """Erase accounts never confirmed after ``days`` days; returns a summary."""
+    with transaction():
+        count = personal_data.purge_unconfirmed_accounts(timedelta(days=days))
+    return f"{count} compte(s) non confirmé(s) supprimé(s)."
+
+
 @users_cli.command("purge-unconfirmed")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(min=1))
 def purge_unconfirmed_command(days: int) -> None:
-    """Erase accounts never confirmed after DAYS days (run daily from cron)."""
-    with transaction():
-        count = personal_data.purge_unconfirmed_accounts(timedelta(days=days))
-    click.echo(f"{count} compte(s) non confirmé(s) supprimé(s).")
+    """Erase accounts never confirmed after DAYS days (the beat runs it daily)."""
+    click.echo(purge_unconfirmed(days) or SKIPPED)
 
 
 @users_cli.command("set-role")

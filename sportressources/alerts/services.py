@@ -30,6 +30,7 @@ from sportressources.core.dates import PARIS
 from sportressources.core.db import db, transaction, utcnow
 from sportressources.core.errors import Conflict, NotFound, ValidationFailed
 from sportressources.core.mail import external_url
+from sportressources.core.tasks import SKIPPED, exclusive
 from sportressources.core.text import clean_line
 from sportressources.core.tokens import InvalidToken, fingerprint, make_token, read_token
 from sportressources.geo.models import Commune, Zone
@@ -380,11 +381,16 @@ def _claim(alert: SavedSearch, settled: int, sent_at: datetime | None, day_start
     return True
 
 
+@exclusive("alerts.send")
+def send_digests_job() -> str:
+    """Send today's alert digests (the beat runs it daily); returns a summary."""
+    return send_digests().summary()
+
+
 @alerts_cli.command("send")
 def send_command() -> None:
-    """Send today's alert digests (idempotent: schedule it daily, rerun it safely)."""
-    report = send_digests()
-    click.echo(report.summary())
+    """Send today's alert digests (idempotent: the beat runs it daily, rerun it safely)."""
+    click.echo(send_digests_job() or SKIPPED)
 
 
 # --- personal data --------------------------------------------------------------------------------

@@ -7,13 +7,17 @@ def init_app(app: Flask) -> None:
     from sportressources.core import errorpages, hooks, requestlog, templating
     from sportressources.core.cli import data_cli
     from sportressources.core.errors import DomainError
+    from sportressources.core.mail import tasks as mail_tasks
     from sportressources.core.mail.cli import mail_cli
     from sportressources.core.params import refuse_nul_in_path
     from sportressources.core.security import register_security_headers
     from sportressources.core.storage_cli import storage_cli
+    from sportressources.core.tasks import init_tasks
     from sportressources.core.views import bp as media_bp
     from sportressources.core.web import error_response
 
+    init_tasks(app)  # first: every package's init_app may register tasks
+    mail_tasks.register(app)
     errorpages.register(app)
     app.before_request(refuse_nul_in_path)
     # A DomainError no view caught answers by the request boundary's one table

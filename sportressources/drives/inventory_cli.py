@@ -1,4 +1,4 @@
-"""``flask inventory purge-handouts`` (run daily from cron), and the demo club's inventory."""
+"""``flask inventory purge-handouts`` (the beat runs it daily), and the demo club's inventory."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from sportressources.core.db import db, transaction
 from sportressources.core.states import apply_transition
+from sportressources.core.tasks import SKIPPED, exclusive
 from sportressources.drives.handouts import purge_handout_recipients
 from sportressources.drives.models import AgeBand, Handout, InventoryItem, InventoryStatus
 from sportressources.organisations.models import Membership, Organisation
@@ -25,12 +26,18 @@ DEMO_ITEMS = (
 )
 
 
-@inventory_cli.command("purge-handouts")
-def purge_handouts_command() -> None:
-    """Erase the recipient of handouts recorded more than a year ago."""
+@exclusive("inventory.purge_handouts")
+def purge_handouts() -> str:
+    """Erase the recipient of handouts recorded more than a year ago; returns a summary."""
     with transaction():
         count = purge_handout_recipients()
-    click.echo(f"{count} bénéficiaire(s) effacé(s) des remises de plus d’un an.")
+    return f"{count} bénéficiaire(s) effacé(s) des remises de plus d’un an."
+
+
+@inventory_cli.command("purge-handouts")
+def purge_handouts_command() -> None:
+    """Erase the recipient of handouts recorded more than a year ago (the beat runs it daily)."""
+    click.echo(purge_handouts() or SKIPPED)
 
 
 def seed_demo_inventory() -> str:

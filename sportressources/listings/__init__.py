@@ -10,11 +10,16 @@ def init_app(app: Flask) -> None:
     from sportressources.core.hooks import add_to_slot, partial
     from sportressources.core.signals import account_deleting, personal_data_requested
     from sportressources.core.states import state_changed
+    from sportressources.core.tasks import crontab, register_task
     from sportressources.listings import events_link, notices, personal_data, revisions, slots
     from sportressources.listings.cli import demo_cli
     from sportressources.listings.demo import seed_demo
     from sportressources.listings.models import Listing, ListingRevision, ListingRevisionPhoto
-    from sportressources.listings.photos import keep_photos_referenced_by, uploads_cli
+    from sportressources.listings.photos import (
+        keep_photos_referenced_by,
+        purge_uploads,
+        uploads_cli,
+    )
     from sportressources.listings.search.cli import search_cli
     from sportressources.listings.signals import listing_form_checking, listing_form_saved
     from sportressources.listings.taxonomy import SPORTS
@@ -29,6 +34,7 @@ def init_app(app: Flask) -> None:
     keep_photos_referenced_by(app, ListingRevisionPhoto.key)  # photos of a pending change
     app.register_blueprint(bp)
     app.cli.add_command(uploads_cli)
+    register_task(app, "uploads.purge", purge_uploads, crontab(hour=3, minute=20))
     app.cli.add_command(demo_cli)
     app.cli.add_command(search_cli)
     register_initial_data(

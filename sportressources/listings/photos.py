@@ -47,6 +47,7 @@ from sportressources.core.images import (  # noqa: F401
 )
 from sportressources.core.images import delete_image_files as _delete_image_files
 from sportressources.core.storage import get_storage, read_in_transaction
+from sportressources.core.tasks import SKIPPED, exclusive
 from sportressources.core.tokens import InvalidToken, make_token, read_token
 from sportressources.listings.fingerprints import fingerprint_of
 from sportressources.listings.models import ListingPhoto
@@ -248,10 +249,17 @@ uploads_cli = AppGroup("uploads", help="Fichiers envoyés : photos des annonces.
     help="Âge minimal des fichiers à supprimer, en heures.",
 )
 def purge_command(hours: int) -> None:
-    """Delete photo files no listing uses, older than HOURS hours (run daily from cron)."""
+    """Delete photo files no listing uses, older than HOURS hours (the beat runs it daily)."""
+    click.echo(purge_uploads(hours) or SKIPPED)
+
+
+@exclusive("uploads.purge")
+def purge_uploads(hours: int = 24) -> str:
+    """Delete photo files no listing uses and staged files, older than ``hours``; a summary."""
     count = purge_orphans(timedelta(hours=hours))
-    click.echo(f"{count} fichier(s) de photo orpheline(s) supprimé(s).")
+    summary = f"{count} fichier(s) de photo orpheline(s) supprimé(s)."
     # Staged files outlive their transaction only when a process died in the middle of it.
     staged = get_storage().discard_staged_before(utcnow() - timedelta(hours=hours))
     if staged:
-        click.echo(f"{staged} fichier(s) provisoire(s) supprimé(s).")
+        summary += f"\n{staged} fichier(s) provisoire(s) supprimé(s)."
+    return summary

@@ -31,6 +31,7 @@ from sportressources.core.hooks import add_to_slot, partial
 from sportressources.core.security import Role, actor_of
 from sportressources.core.signals import account_restriction_requested, personal_data_requested
 from sportressources.core.states import apply_transition, state_changed
+from sportressources.core.tasks import SKIPPED, exclusive
 from sportressources.core.text import clean_text
 from sportressources.listings.models import Listing
 from sportressources.moderation import grounds
@@ -390,9 +391,15 @@ def answer_restriction_request(sender, now: datetime | None = None, **_extra):
     )
 
 
+@exclusive("moderation.end_sanctions")
+def end_sanctions_job() -> str:
+    """End the suspensions whose period is over (the beat runs it hourly); a summary."""
+    with transaction():
+        count = end_expired_sanctions()
+    return f"{count} suspension(s) terminée(s)."
+
+
 @moderation_cli.command("end-sanctions")
 def end_sanctions_command() -> None:
     """End the suspensions whose period is over, for a scheduled job (safe to run often)."""
-    with transaction():
-        count = end_expired_sanctions()
-    click.echo(f"{count} suspension(s) terminée(s).")
+    click.echo(end_sanctions_job() or SKIPPED)

@@ -1,16 +1,14 @@
-"""``flask mail send`` (cron, every minute) and ``flask mail purge`` (daily)."""
+"""``flask mail send`` and ``flask mail purge``: manual triggers of the beat's ``mail.send``
+(every minute) and ``mail.purge`` (daily) jobs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from sportressources.core.cli import parse_moment
-from sportressources.core.db import transaction
-from sportressources.core.mail.delivery import deliver_due, purge_outbox
+from sportressources.core.mail.tasks import purge, send_due
+from sportressources.core.tasks import SKIPPED
 
 mail_cli = AppGroup("mail", help="Courriels : envoi de la file d’attente, purge.")
 
@@ -26,13 +24,7 @@ mail_cli = AppGroup("mail", help="Courriels : envoi de la file d’attente, purg
 def send_command(now_text: str | None) -> None:
     """Send the queued emails that are due, each exactly once (safe to run often, even twice at
     once); failures wait for a later run."""
-    report = deliver_due(parse_moment(now_text))
-    click.echo(
-        f"{report.sent} courriel(s) envoyé(s), {report.retrying} à réessayer plus tard, "
-        f"{report.failed} abandonné(s)."
-    )
-    if report.interrupted:
-        click.echo("Serveur de courrier injoignable : la file attend le prochain passage.")
+    click.echo(send_due(parse_moment(now_text)))
 
 
 @mail_cli.command("purge")
@@ -44,7 +36,4 @@ def send_command(now_text: str | None) -> None:
 )
 def purge_command(days: int | None) -> None:
     """Delete the sent and given-up emails older than MAIL_KEEP_DAYS days."""
-    keep = timedelta(days=days or current_app.config["MAIL_KEEP_DAYS"])
-    with transaction():
-        count = purge_outbox(keep)
-    click.echo(f"{count} courriel(s) supprimé(s) de la file.")
+    click.echo(purge(days) or SKIPPED)

@@ -1,8 +1,10 @@
 """Queueing in the outbox table, and delivering from it.
 
 ``send_mail`` adds a row in the caller's transaction. After the commit the rows leave from the
-table: at once in the same process when ``MAIL_DELIVERY`` is ``immediate``, otherwise (and for
-every retry) through ``flask mail send``, run by cron. A sender claims rows in a short
+table: with a task broker (``TASKS_BROKER_URL``), the committed ids are handed to a worker
+(``mail.deliver``), never sent by the process that committed them; without one, at once in the
+same process when ``MAIL_DELIVERY`` is ``immediate``. Retries leave through the beat's
+``mail.send`` every minute (or ``flask mail send``). A sender claims rows in a short
 transaction of its own, sends them with no transaction open, then marks each one in another; only
 the sender holding the claim may mark a row, so each message is marked sent once, however many
 senders run. A message can leave twice only if a sender dies between the relay's « OK » and its
@@ -55,7 +57,7 @@ def send_mail(
     flushes.
 
     It leaves after the commit, never for an action that rolled back; an unreachable mail server
-    delays it (retried by ``flask mail send``) and never fails the action.
+    delays it (retried by the beat's ``mail.send``) and never fails the action.
     """
     mail = render_mail(to, subject, template, locale=locale, headers=headers, **context)
     row = OutgoingMail(
@@ -69,8 +71,14 @@ def send_mail(
     session = db.session()
     session.add(row)
     session.flush()
-    session.info.setdefault(_QUEUED, []).append(row.id)
+    queue_after_commit(row.id)
     return mail
+
+
+def queue_after_commit(mail_id: int) -> None:
+    """Deliver the outbox row ``mail_id`` once the current transaction commits (see the module
+    docstring for how); nothing if it rolls back."""
+    db.session().info.setdefault(_QUEUED, []).append(mail_id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -89,12 +97,28 @@ def _deliver_committed(session: Session, transaction) -> None:
         return
     session.info.pop(_QUEUED, None)
     ids = session.info.pop(_COMMITTED, None)
-    if not ids or not has_app_context() or current_app.config["MAIL_DELIVERY"] != "immediate":
+    if not ids or not has_app_context():
+        return
+    if current_app.config["TASKS_BROKER_URL"]:
+        hand_to_worker(ids)
+        return
+    if current_app.config["MAIL_DELIVERY"] != "immediate":
         return
     try:
         deliver_due(ids=ids)
     except Exception:  # noqa: BLE001 - the action is committed; the rows wait for flask mail send
         log.exception("queued mail not delivered now; it stays in the outbox")
+
+
+def hand_to_worker(ids: list[int]) -> None:
+    """Ask a worker to send the committed messages ``ids``; a broker that is down delays them
+    (the beat's ``mail.send`` sends them), it never fails the action."""
+    try:
+        current_app.extensions["sportressources.tasks"]["mail.deliver"].apply_async(
+            args=[ids], ignore_result=True
+        )
+    except Exception:  # noqa: BLE001 - the action is committed; the rows wait for the beat
+        log.exception("queued mail not handed to a worker; it stays in the outbox")
 
 
 @dataclass

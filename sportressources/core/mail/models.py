@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sportressources.core.db import Base, sql_values, utcnow
+from sportressources.core.states import StateMachine
 
 
 class MailStatus(enum.StrEnum):
@@ -18,8 +21,21 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"  # given up: refused for good, or too many attempts
 
 
+# What people do to a message. The senders (``delivery``) move it between pending, sent and
+# failed themselves, with compare-and-set updates on their own connections.
+MAIL_TRANSITIONS = {
+    "retry": ({MailStatus.FAILED}, MailStatus.PENDING),  # an admin sends a given-up one again
+}
+
+
 class OutgoingMail(Base):
     __tablename__ = "outgoing_mail"
+    transitions: ClassVar[StateMachine] = StateMachine(
+        target_type="outgoing_mail",
+        states=MailStatus,
+        table=MAIL_TRANSITIONS,
+        conflict_message=_l("Ce courriel n’est pas abandonné : il est envoyé ou déjà en attente."),
+    )
     __table_args__ = (
         CheckConstraint(
             f"status IN ({sql_values(MailStatus)})",

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         listing_closing,
         personal_data_requested,
     )
+    from sportressources.core.tasks import register_task
     from sportressources.listings.models import Listing
     from sportressources.listings.signals import listing_form_checking, listing_form_saved
     from sportressources.trade.loans import (
@@ -21,7 +22,7 @@ def init_app(app: Flask) -> None:
         views_handover,  # noqa: F401 (its routes join bp)
         views_terms,  # noqa: F401 (its routes join bp)
     )
-    from sportressources.trade.loans.cli import loans_cli
+    from sportressources.trade.loans.cli import loans_cli, remind
     from sportressources.trade.loans.demo import seed_demo_loans
     from sportressources.trade.loans.models import Loan
     from sportressources.trade.loans.organisation_demo import seed_demo_club_gear
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     Loan.transitions.enforce()  # statuses change through apply_transition only
     app.register_blueprint(bp)
     app.cli.add_command(loans_cli)
+    register_task(app, "loans.remind", remind, 5 * 60)
     register_initial_data(app, "prêts de démonstration", seed_demo_loans, 96, demo_only=True)
     # After the organisations' demo (it creates the club) and the other gear demos
     register_initial_data(
