@@ -173,9 +173,14 @@ def _restore_postgresql(engine: Engine, path: Path, database: dict[str, Any], fo
             )
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     address, env = _pg_connection(engine)
-    # The schema exists now: restore what is in it, not the schema itself
+    # The schema exists now: restore what is in it, not the schema itself (nor its comment,
+    # which only the schema's owner may set)
     entries = _run([pg_restore, "--list", str(path)], env, "pg_restore --list")
-    kept = [line for line in entries.splitlines() if " SCHEMA - " not in line]
+    kept = [
+        line
+        for line in entries.splitlines()
+        if " SCHEMA - " not in line and " COMMENT - SCHEMA " not in line
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as listing:
         listing.write("\n".join(kept) + "\n")
     try:
