@@ -5,6 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from sportressources.core import errorpages, hooks, requestlog, templating
+    from sportressources.core.backup_cli import backup_command, restore_command
     from sportressources.core.cli import data_cli
     from sportressources.core.errors import DomainError
     from sportressources.core.mail import tasks as mail_tasks
@@ -30,3 +31,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(data_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

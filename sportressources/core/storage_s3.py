@@ -136,9 +136,7 @@ class S3Storage:
 
     def save(self, name: str, data: bytes, content_type: str) -> None:
         check_name(name)
-        if not isinstance(data, bytes | bytearray | memoryview):
-            raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        self._call("put_object", Key=name, Body=bytes(data), ContentType=content_type)
+        self._call("put_object", Key=name, Body=_body(data), ContentType=content_type)
 
     def read(self, name: str) -> bytes:
         response = self._call("get_object", Key=check_name(name))
@@ -185,18 +183,21 @@ class S3Storage:
     def stage(self, data: bytes, content_type: str) -> str:
         handle = secrets.token_hex(16)
         self._call(
-            "put_object", Key=self._staged(handle), Body=bytes(data), ContentType=content_type
+            "put_object", Key=self._staged(handle), Body=_body(data), ContentType=content_type
         )
         return handle
 
     def publish(self, handle: str, name: str) -> None:
         source, target = self._staged(handle), check_name(name)
-        self._call(
-            "copy_object",
-            Key=target,
-            CopySource={"Bucket": self.bucket, "Key": source},
-            MetadataDirective="COPY",
-        )
+        try:
+            self._call(
+                "copy_object",
+                Key=target,
+                CopySource={"Bucket": self.bucket, "Key": source},
+                MetadataDirective="COPY",
+            )
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"staged file {handle} (discarded?)") from exc
         self._call("delete_object", Key=source)
 
     def discard(self, handle: str) -> None:
@@ -210,3 +211,10 @@ class S3Storage:
                 self._call("delete_object", Key=item["Key"])
                 count += 1
         return count
+
+
+def _body(data: bytes) -> bytes:
+    # boto3 would encode a str silently: refuse it, as a file opened in binary mode does
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    return bytes(data)
