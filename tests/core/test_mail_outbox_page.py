@@ -52,9 +52,7 @@ def retrying(app):
     )
 
 
-def test_admin_sees_the_backlog_retries_and_given_up_mail_masked(
-    admin_client, given_up, retrying
-):
+def test_admin_sees_the_backlog_retries_and_given_up_mail_masked(admin_client, given_up, retrying):
     response = admin_client.get(PAGE)
 
     assert response.status_code == 200
