@@ -133,3 +133,8 @@ def test_the_retry_service_refuses_a_moderator_and_a_second_retry(app, admin, mo
         retry_given_up_mail(admin, row.id)
     db.session.rollback()
     assert db.session.scalar(select(OutgoingMail.status)) == "pending"
+
+
+def test_the_moderation_home_links_the_outbox_for_admins_only(moderator_client, client_for, admin):
+    assert PAGE not in text(moderator_client.get("/moderation/"))
+    assert f'href="{PAGE}"' in text(client_for(admin).get("/moderation/"))

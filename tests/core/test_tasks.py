@@ -4,8 +4,10 @@ when two start at the same time."""
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
+import pytest
 from celery.schedules import crontab
 from sqlalchemy import select
 
@@ -87,3 +89,26 @@ def test_the_mail_drain_needs_no_lock_its_row_claims_share_the_work(app, outbox)
     assert len(outbox) == 3
     db.session.rollback()
     assert {row.status for row in db.session.scalars(select(OutgoingMail))} == {"sent"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "app_overrides", [{"TASKS_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0"}]
+)
+def test_a_broker_that_is_down_fails_no_action_and_loses_no_mail(app, outbox, caplog):
+    send_mail("a@example.org", "Objet", "accounts/account_deleted", user=_Person())
+    db.session.commit()  # the action stands
+
+    assert "queued mail not handed to a worker" in caplog.text
+    assert len(outbox) == 0  # never sent by the process that committed, even when it could
+    db.session.rollback()
+    assert db.session.scalar(select(OutgoingMail.status)) == "pending"
+    # The drain (the beat's mail.send, or its command) sends it once the worker side runs again
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "1 courriel(s) envoyé(s)" in result.output
+    assert len(outbox) == 1
