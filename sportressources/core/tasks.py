@@ -101,10 +101,12 @@ def register_task(
 ) -> Task:
     """Make ``function`` the Celery task ``name`` (run in the app context, result not kept), and
     run it on ``schedule`` (a ``crontab`` in ``BABEL_DEFAULT_TIMEZONE``, or an interval) when the
-    beat runs. ``options`` go to the task (``bind``, ``max_retries``...)."""
+    beat runs, unless ``TASKS_SCHEDULE`` gives it another one (or None: not scheduled).
+    ``options`` go to the task (``bind``, ``max_retries``...)."""
     celery: Celery = app.extensions["celery"]
     task = celery.task(name=name, ignore_result=True, **options)(function)
     app.extensions["sportressources.tasks"][name] = task
+    schedule = app.config["TASKS_SCHEDULE"].get(name, schedule)
     if schedule is not None:
         if isinstance(schedule, int | float):
             schedule = timedelta(seconds=schedule)

@@ -112,3 +112,14 @@ def test_a_broker_that_is_down_fails_no_action_and_loses_no_mail(app, outbox, ca
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert "1 courriel(s) envoyé(s)" in result.output
     assert len(outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "app_overrides",
+    [{"TASKS_SCHEDULE": {"secondlife.scan": crontab(hour=9, minute=0), "mail.purge": None}}],
+)
+def test_the_operator_moves_or_removes_a_job_from_the_beat(app):
+    schedule = app.extensions["celery"].conf.beat_schedule
+    assert schedule["secondlife.scan"]["schedule"] == crontab(hour=9, minute=0)
+    assert "mail.purge" not in schedule
+    assert "mail.purge" in tasks_of(app)  # still a task, and still a command
