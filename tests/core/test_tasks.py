@@ -123,3 +123,30 @@ def test_the_operator_moves_or_removes_a_job_from_the_beat(app):
     assert schedule["secondlife.scan"]["schedule"] == crontab(hour=9, minute=0)
     assert "mail.purge" not in schedule
     assert "mail.purge" in tasks_of(app)  # still a task, and still a command
+
+
+def test_each_scheduled_task_runs_the_function_its_flask_command_calls(app):
+    from sportressources.accounts.cli import purge_unconfirmed
+    from sportressources.alerts.services import send_digests_job
+    from sportressources.core.mail.tasks import purge, send_due
+    from sportressources.drives.cli import send_reminders_job
+    from sportressources.drives.inventory_cli import purge_handouts
+    from sportressources.listings.photos import purge_uploads
+    from sportressources.moderation.sanctions import end_sanctions_job
+    from sportressources.secondlife.cli import scan_job
+    from sportressources.trade.loans.cli import remind
+
+    jobs = {
+        "mail.send": send_due,
+        "mail.purge": purge,
+        "alerts.send": send_digests_job,
+        "users.purge_unconfirmed": purge_unconfirmed,
+        "uploads.purge": purge_uploads,
+        "loans.remind": remind,
+        "secondlife.scan": scan_job,
+        "inventory.purge_handouts": purge_handouts,
+        "drives.send_reminders": send_reminders_job,
+        "moderation.end_sanctions": end_sanctions_job,
+    }
+    tasks = tasks_of(app)
+    assert {name: tasks[name].run for name in jobs} == jobs
