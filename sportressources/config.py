@@ -101,6 +101,9 @@ class DefaultConfig:
     # Background tasks (Celery, redis://... broker). Empty: each task runs in the process that
     # asks for it, at once (development, `make run`), and the `flask` commands run them by hand.
     TASKS_BROKER_URL = ""
+    # Beat schedule changes, in instance/config.py: task name -> seconds, a celery crontab, or
+    # None to leave the task out of the beat (its `flask` command still runs it)
+    TASKS_SCHEDULE: dict[str, Any] = {}
 
     # Logs: "json" (one object per line, with the request id) or "text" (development)
     LOG_FORMAT = "json"

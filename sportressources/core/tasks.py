@@ -101,10 +101,12 @@ def register_task(
 ) -> Task:
     """Make ``function`` the Celery task ``name`` (run in the app context, result not kept), and
     run it on ``schedule`` (a ``crontab`` in ``BABEL_DEFAULT_TIMEZONE``, or an interval) when the
-    beat runs. ``options`` go to the task (``bind``, ``max_retries``...)."""
+    beat runs, unless ``TASKS_SCHEDULE`` gives it another one (or None: not scheduled).
+    ``options`` go to the task (``bind``, ``max_retries``...)."""
     celery: Celery = app.extensions["celery"]
     task = celery.task(name=name, ignore_result=True, **options)(function)
     app.extensions["sportressources.tasks"][name] = task
+    schedule = app.config["TASKS_SCHEDULE"].get(name, schedule)
     if schedule is not None:
         if isinstance(schedule, int | float):
             schedule = timedelta(seconds=schedule)
@@ -117,9 +119,11 @@ def tasks_of(app: Flask) -> dict[str, Task]:
     return dict(app.extensions["sportressources.tasks"])
 
 
-def lock_key(name: str) -> int:
-    """A stable signed 64-bit key for ``pg_try_advisory_lock``, from a job's name."""
-    digest = hashlib.blake2b(f"sportressources:{name}".encode(), digest_size=8).digest()
+def lock_key(schema: str, name: str) -> int:
+    """A stable signed 64-bit key for ``pg_try_advisory_lock``, from a job's name and the schema
+    the site's tables live in (advisory locks span the whole database: two sites, or two test
+    runs, in two schemas of one database must not hold up each other's jobs)."""
+    digest = hashlib.blake2b(f"sportressources:{schema}:{name}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -135,8 +139,8 @@ def job_lock(name: str) -> Iterator[bool]:
     if db.engine.dialect.name != "postgresql":
         yield True
         return
-    key = lock_key(name)
     with db.engine.connect() as connection:
+        key = lock_key(connection.scalar(text("SELECT current_schema()")) or "", name)
         held = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
         connection.commit()
         try:

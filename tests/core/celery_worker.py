@@ -119,28 +119,29 @@ def worker_env(app, broker_url: str, **extra: str) -> dict[str, str]:
 
 
 class Worker:
-    """``celery -A wsgi:celery worker --pool=solo`` in a subprocess; its log is kept in ``log``."""
+    """``celery -A wsgi:celery worker --pool=solo`` in a subprocess (or, with ``beat=True``, the
+    beat); its log is kept in ``log``."""
 
-    def __init__(self, env: dict[str, str], name: str):
+    def __init__(self, env: dict[str, str], name: str, beat_schedule: Path | None = None):
         self.log: list[str] = []
         self._ready = threading.Event()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "wsgi:celery",
+        if beat_schedule is None:
+            arguments = [
                 "worker",
                 "--pool=solo",
                 "--concurrency=1",
-                "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
                 f"{name}@%h",
-            ],
+            ]
+            self._ready_text = " ready."
+        else:
+            arguments = ["beat", "--schedule", str(beat_schedule)]
+            self._ready_text = "beat: Starting"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wsgi:celery", *arguments, "--loglevel=INFO"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -151,13 +152,13 @@ class Worker:
         self._reader.start()
         if not self._ready.wait(STARTUP) or self.process.poll() is not None:
             self.stop()
-            pytest.fail("the Celery worker did not start:\n" + "".join(self.log[-60:]))
+            pytest.fail(f"celery {arguments[0]} did not start:\n" + "".join(self.log[-60:]))
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.log.append(line)
-            if " ready." in line:
+            if self._ready_text in line:
                 self._ready.set()
         self._ready.set()  # ended: let the waiter look at the exit code
 

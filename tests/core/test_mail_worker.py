@@ -11,7 +11,7 @@ from email import message_from_bytes
 import pytest
 from sqlalchemy import select
 
-from sportressources.core.db import db
+from sportressources.core.db import db, utcnow
 from sportressources.core.mail import OutgoingMail, send_mail
 from tests.core.celery_worker import (
     Worker,
@@ -51,8 +51,8 @@ def start_worker(app, smtp_server, broker_url):
     workers: list[Worker] = []
     with exclusive_redis_db(broker_url):
 
-        def start(name: str = "worker1") -> Worker:
-            worker = Worker(worker_env(app, broker_url), name)
+        def start(name: str = "worker1", beat_schedule=None, **env: str) -> Worker:
+            worker = Worker(worker_env(app, broker_url, **env), name, beat_schedule)
             workers.append(worker)
             return worker
 
@@ -160,3 +160,36 @@ def test_two_workers_draining_at_once_send_each_message_once(app, smtp_server, s
     assert message_ids(smtp_server) == {row.message_id: 1 for row in rows}
     assert len(rows) == 50
     assert all(row.attempts == 1 for row in rows)
+
+
+def test_the_beat_drains_what_no_commit_handed_over(app, smtp_server, start_worker, tmp_path):
+    smtp_server.start()
+    # Rows written outside the app's session, so no commit hands them to a worker: as after a
+    # broker outage, or a process that died right after its commit
+    with db.engine.begin() as connection:
+        for number in range(3):
+            connection.execute(
+                OutgoingMail.__table__.insert().values(
+                    recipient=f"late{number}@example.org",
+                    subject="Objet",
+                    text="Bonjour",
+                    headers={},
+                    message_id=f"<late{number}@localhost>",
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=utcnow(),
+                    created_at=utcnow(),
+                )
+            )
+    worker = start_worker()
+    # mail.send every second instead of every minute (SPORTRESSOURCES_* is read as JSON)
+    beat = start_worker(
+        "beat", beat_schedule=tmp_path / "beat", SPORTRESSOURCES_TASKS_SCHEDULE='{"mail.send": 1}'
+    )
+
+    wait_until(
+        lambda: all(row.status == "sent" for row in outbox_rows()),
+        "the beat's mail.send sent the three messages",
+        [worker, beat],
+    )
+    assert message_ids(smtp_server) == {f"<late{number}@localhost>": 1 for number in range(3)}
