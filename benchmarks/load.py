@@ -36,9 +36,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from load_report import text_table  # noqa: E402
 
 # Loose enough that one loopback address never hits them, low enough to still be counted
 LOOSE_LIMIT = "100000 per minute"
@@ -233,6 +230,7 @@ def start_servers(env, count: int, args, workdir: Path) -> list[Server]:
 
 
 def run_phase(label: str, servers: list[Server], args, catalogue: Path, workdir: Path) -> dict:
+    """One phase in a locust process of its own, with the CPU each part used."""
     out = workdir / f"{label}.json"
     load_before = os.getloadavg()
     completed = subprocess.run(
@@ -317,6 +315,9 @@ def clear_rate_limit_keys(args, prefix: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    from load_report import text_table
+
     stamp = datetime.now(UTC)
     out = args.out or HERE / f"results-load-{stamp:%Y-%m-%d-%H%M}.json"
     prefix = f"sr62load{secrets.token_hex(4)}"

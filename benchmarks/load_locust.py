@@ -22,10 +22,10 @@ import itertools
 import json
 import random
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from load_forms import find_form
 from locust import HttpUser, between, events, task
 from locust.env import Environment
 
@@ -33,59 +33,6 @@ CATALOGUE: dict = {}
 HOSTS: list[str] = []
 _host_turn = itertools.count()
 _account_turn = itertools.count()
-
-
-# --- forms, read from the page as a browser would --------------------------------------------
-
-
-class FormParser(HTMLParser):
-    """Every form of a page: its action and the fields a browser would send as they stand."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attributes.get("action") or "", "fields": {}})
-        elif not self.forms:
-            return
-        elif tag == "input" and attributes.get("name"):
-            kind = attributes.get("type", "text")
-            if kind in {"checkbox", "radio"} and "checked" not in attributes:
-                return
-            if kind not in {"submit", "button", "file"}:
-                self.forms[-1]["fields"][attributes["name"]] = attributes.get("value") or ""
-            elif kind == "submit" and attributes.get("value"):
-                self.forms[-1].setdefault("submit", (attributes["name"], attributes["value"]))
-        elif tag == "textarea" and attributes.get("name"):
-            self._textarea = attributes["name"]
-            self.forms[-1]["fields"][self._textarea] = ""
-        elif tag == "button" and attributes.get("name") and attributes.get("value"):
-            self.forms[-1].setdefault("submit", (attributes["name"], attributes["value"]))
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea and self.forms:
-            self.forms[-1]["fields"][self._textarea] += data
-
-
-def find_form(html: str, action_part: str) -> dict | None:
-    """The first form whose action contains ``action_part``, fields filled as on the page."""
-    parser = FormParser()
-    parser.feed(html)
-    for form in parser.forms:
-        if action_part in form["action"]:
-            fields = dict(form["fields"])
-            if "submit" in form:
-                fields.setdefault(*form["submit"])
-            return {"action": form["action"], "fields": fields}
-    return None
 
 
 # --- visitors ---------------------------------------------------------------------------------
@@ -398,13 +345,14 @@ def run_phase(
     spawn_rate: float,
     duration: float,
     watch: CpuWatch | None = None,
+    user_classes: list | None = None,
 ) -> dict:
     import time
 
     import gevent
 
     HOSTS[:] = hosts
-    env = Environment(user_classes=[Visitor, Member], events=events)
+    env = Environment(user_classes=user_classes or [Visitor, Member], events=events)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=spawn_rate)
     # Measure from the moment every visitor is running
