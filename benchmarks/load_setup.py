@@ -90,8 +90,9 @@ def main(argv: list[str]) -> int:
         data = catalogue(accounts)
     out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     print(
-        f"{len(accounts)} comptes de charge, {len(data['listings'])} annonces publiées "
-        f"(dont {len(data['loan_listings'])} de prêt), {len(data['venues'])} lieux"
+        f"{len(accounts)} comptes de charge ; à visiter : {len(data['listings'])} annonces "
+        f"publiées (les plus récentes), {len(data['loan_listings'])} annonces de prêt, "
+        f"{len(data['venues'])} lieux"
     )
     return 0
 
