@@ -33,6 +33,15 @@ CATALOGUE: dict = {}
 HOSTS: list[str] = []
 _host_turn = itertools.count()
 _account_turn = itertools.count()
+PER_SERVER: dict[str, int] = {}
+
+
+@events.request.add_listener
+def count_per_server(url=None, **_kwargs):
+    """Requests answered by each server (phase 2: both must serve)."""
+    if url:
+        server = urlsplit(url).netloc
+        PER_SERVER[server] = PER_SERVER.get(server, 0) + 1
 
 
 # --- visitors ---------------------------------------------------------------------------------
@@ -358,6 +367,7 @@ def run_phase(
     # Measure from the moment every visitor is running
     gevent.sleep(users / spawn_rate + 1)
     env.stats.reset_all()
+    PER_SERVER.clear()
     started = time.monotonic()
     cpu_before = watch.snapshot() if watch else None
     gevent.sleep(duration)
@@ -370,6 +380,7 @@ def run_phase(
         "spawn_rate": spawn_rate,
         "duration_s": round(measured, 1),
         "total": _entry(env.stats.total, measured),
+        "requests_per_server": dict(sorted(PER_SERVER.items())),
         "requests": [_entry(entry, measured) for entry in entries],
         "errors": [
             {"method": e.method, "name": e.name, "error": str(e.error), "count": e.occurrences}

@@ -56,6 +56,8 @@ def text_table(phase: dict) -> str:
         lines += [f"  {e['count']} × {e['method']} {e['name']}: {e['error']}" for e in errors]
     else:
         lines.append("errors: none")
+    servers = phase.get("requests_per_server", {})
+    lines.append("requests per server: " + ", ".join(f"{k} {v}" for k, v in servers.items()))
     return "\n".join(lines)
 
 
