@@ -25,6 +25,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -208,7 +209,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # quick shutdown: the phase is over
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
