@@ -17,11 +17,12 @@ PYTEST_WORKERS ?= 2
 
 export FLASK_APP := wsgi
 
-.PHONY: help run test install lint format translations extract-messages ci clean-venv
+.PHONY: help run test install lint format translations extract-messages ci clean-venv load-test
 
 help:
 	@echo "make run    install, migrate, load territory and demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install dev tools, lint, run the whole test suite"
+	@echo "make load-test  load test on PostgreSQL and Redis, one then two app servers (~4 min)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (set PYTHON=/path/to/python3)"; exit 1; }
@@ -74,6 +75,16 @@ extract-messages: $(VENV)/.installed
 
 ci:
 	.ci/run
+
+# Load test (benchmarks/README.md): needs PostgreSQL and Redis on 127.0.0.1; never part of `make test`.
+# LOAD_ARGS="--duration 20 --users 20" for a shorter run.
+LOAD_ARGS ?=
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@touch $@
+
+load-test: $(VENV)/.bench-installed $(MO_FILES)
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
