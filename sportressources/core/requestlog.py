@@ -12,6 +12,8 @@ import time
 
 from flask import Flask, g, request
 
+from sportressources.core.logs import current_request_id
+
 log = logging.getLogger("sportressources.request")
 
 
@@ -56,6 +58,7 @@ def register(app: Flask) -> None:
             "status": response.status_code,
             "duration_ms": round(elapsed, 1),
             "user_id": user_id,
+            "request_id": current_request_id(),
         }
         log.info(
             "%s %s %.1fms user=%s",

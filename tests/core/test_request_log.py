@@ -1,6 +1,16 @@
 """Request logging names the route, never a password or a token."""
 
+import json
 import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
 
 from tests.factories import PASSWORD, make_user
 
@@ -40,3 +50,100 @@ def test_development_server_request_lines_are_dropped():
     )
     assert DropRawRequestLines().filter(keep)
     assert not DropRawRequestLines().filter(drop)
+
+
+def test_response_echoes_a_safe_request_id_and_the_log_line_carries_it(client, caplog):
+    with caplog.at_level(logging.INFO, logger="sportressources.request"):
+        response = client.get("/healthz", headers={"X-Request-ID": "lb-7f3a.9c_21-x"})
+
+    assert response.headers["X-Request-ID"] == "lb-7f3a.9c_21-x"
+    (line,) = [r for r in caplog.records if r.name == "sportressources.request"]
+    assert line.request_id == "lb-7f3a.9c_21-x"
+    assert (line.method, line.route, line.status) == ("GET", "/healthz", 200)
+
+
+@pytest.mark.parametrize(
+    "offered", ["short", "x" * 129, "id with spaces", "id;Set-Cookie=a-b", "<script>1234"]
+)
+def test_an_unsafe_request_id_is_replaced_by_a_new_one(client, offered):
+    response = client.get("/healthz", headers={"X-Request-ID": offered})
+
+    echoed = response.headers["X-Request-ID"]
+    assert echoed != offered
+    assert re.fullmatch(r"[0-9a-f]{32}", echoed)
+
+
+def test_each_request_gets_its_own_id(client):
+    first = client.get("/healthz").headers["X-Request-ID"]
+    second = client.get("/healthz").headers["X-Request-ID"]
+    assert first != second
+
+
+def run_production_site(tmp_path: Path, script: str, sqlite_template: Path) -> list[dict]:
+    """Run ``script`` in a fresh Python process configured as a production server; return the
+    JSON objects it logged on stderr (each line must be one)."""
+    database = tmp_path / "site.db"
+    shutil.copyfile(sqlite_template, database)
+    environment = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "a-production-secret-of-sufficient-length-0123456789",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SITE_URL": "http://localhost",
+    }
+    environment.pop("LOG_FORMAT", None)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+
+
+def test_production_logs_are_one_json_object_per_line_with_the_request_id(
+    tmp_path, sqlite_template
+):
+    entries = run_production_site(
+        tmp_path,
+        """
+        import logging
+        from sportressources import create_app
+        from sportressources.core.logs import bind_request_id
+
+        app = create_app()
+        client = app.test_client()
+        client.get(
+            "/compte/reinitialiser/secret-token-abc?utm=secret-query",
+            headers={"X-Request-ID": "from-the-proxy-0001"},
+        )
+        with app.test_request_context(headers={"X-Request-ID": "inside-a-request-02"}):
+            logging.getLogger("sportressources.listings").warning("a listing was %s", "refused")
+        with bind_request_id("queued-by-request-03"):
+            logging.getLogger("sportressources.tasks").info("task done")
+        """,
+        sqlite_template,
+    )
+
+    request_line = next(e for e in entries if e["logger"] == "sportressources.request")
+    assert request_line["request_id"] == "from-the-proxy-0001"
+    assert request_line["method"] == "GET"
+    assert request_line["route"] == "/compte/reinitialiser/<token>"
+    assert request_line["status"] == 400  # an invalid link
+    assert request_line["user_id"] is None
+    assert isinstance(request_line["duration_ms"], float)
+    assert request_line["level"] == "INFO"
+    assert request_line["time"].endswith("+00:00")
+    assert "secret-token-abc" not in json.dumps(entries)
+    assert "secret-query" not in json.dumps(entries)
+
+    listing_line = next(e for e in entries if e["logger"] == "sportressources.listings")
+    assert listing_line["message"] == "a listing was refused"
+    assert listing_line["level"] == "WARNING"
+    assert listing_line["request_id"] == "inside-a-request-02"
+    task_line = next(e for e in entries if e["logger"] == "sportressources.tasks")
+    assert task_line["request_id"] == "queued-by-request-03"
