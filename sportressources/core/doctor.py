@@ -20,7 +20,7 @@ from typing import Any
 import click
 from flask import Config, Flask
 from flask.cli import ScriptInfo
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from sportressources.config import PROJECT_ROOT, ConfigurationError, check_config, load_config
 from sportressources.core import probes
@@ -75,6 +75,18 @@ def check_configuration(config: Mapping[str, Any], refused: ConfigurationError |
 def check_database(config: Mapping[str, Any]) -> list[Finding]:
     url = config["SQLALCHEMY_DATABASE_URI"]
     shown = redacted(url)
+    sqlite_file = make_url(url).database if url.startswith("sqlite") else None
+    if sqlite_file and sqlite_file != ":memory:" and not Path(sqlite_file).is_file():
+        # Connecting would create an empty file: say what is missing instead
+        return [
+            Finding(
+                "Base de données",
+                False,
+                f"le fichier {sqlite_file} n’existe pas",
+                "vérifiez DATABASE_URL, ou créez la base : flask db upgrade",
+            ),
+            Finding("Migrations", False, "non vérifiées (pas de base)"),
+        ]
     engine = create_engine(url, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     try:
         try:
@@ -97,7 +109,8 @@ def check_database(config: Mapping[str, Any]) -> list[Finding]:
                 Finding(
                     "Migrations",
                     False,
-                    f"{len(pending)} migration(s) en attente : lancez flask db upgrade",
+                    f"{len(pending)} migration{'s' if len(pending) > 1 else ''} en attente : "
+                    "lancez flask db upgrade",
                     "flask db upgrade, avant de diriger le trafic vers cette version",
                 )
             )
@@ -228,7 +241,10 @@ def summary(findings: list[Finding]) -> str:
     failed = [f.part for f in findings if not f.ok]
     if not failed:
         return f"Tout va bien : {len(findings)} vérifications réussies."
-    return f"{len(failed)} problème(s) sur {len(findings)} vérifications : {', '.join(failed)}."
+    plural = "s" if len(failed) > 1 else ""
+    return (
+        f"{len(failed)} problème{plural} sur {len(findings)} vérifications : {', '.join(failed)}."
+    )
 
 
 def _config_as_the_site_reads_it() -> tuple[Config, ConfigurationError | None]:
