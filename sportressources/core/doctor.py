@@ -54,13 +54,8 @@ def check_configuration(config: Mapping[str, Any], refused: ConfigurationError |
         return Finding(part, False, str(refused), "corrigez la variable d’environnement nommée")
     try:
         check_config(dict(config))
-        from sportressources.core.metrics import allowed_networks
-
-        allowed_networks(config["METRICS_ALLOWED_NETWORKS"])
     except ConfigurationError as error:
         return Finding(part, False, str(error), "corrigez la variable d’environnement nommée")
-    except ValueError as error:
-        return Finding(part, False, f"METRICS_ALLOWED_NETWORKS : {error}", "ex. 10.0.0.0/8")
     if config["RATELIMIT_STORAGE_URI"].startswith("memory://") and config["WEB_CONCURRENCY"] > 1:
         return Finding(
             part,

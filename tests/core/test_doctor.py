@@ -184,6 +184,7 @@ def production_environment(monkeypatch, tmp_path, sqlite_template, **variables) 
         ({"SECRET_KEY": "too-short"}, "SECRET_KEY must be set to a random value"),
         ({"WEB_CONCURRENCY": "4"}, "RATELIMIT_STORAGE_URI is memory://"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be 'json' or 'text'"),
+        ({"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,intranet"}, "METRICS_ALLOWED_NETWORKS"),
     ],
 )
 def test_a_configuration_the_site_refuses_is_named_and_the_rest_still_checked(
