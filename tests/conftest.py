@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.web",
     "tests.fixtures.browser",
+    "tests.fixtures.s3",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

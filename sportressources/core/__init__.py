@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from sportressources.core.mail.cli import mail_cli
     from sportressources.core.params import refuse_nul_in_path
     from sportressources.core.security import register_security_headers
+    from sportressources.core.storage_cli import storage_cli
     from sportressources.core.views import bp as media_bp
     from sportressources.core.web import error_response
 
@@ -27,4 +28,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.cli.add_command(data_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(storage_cli)
     app.cli.add_command(doctor_command)

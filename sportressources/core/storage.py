@@ -1,7 +1,8 @@
 """Where uploaded files live: a small interface, and the local-disk backend behind it.
 
 Code that stores or serves files calls ``get_storage()`` and the ``Storage`` methods only, so that
-an object store (S3-compatible, Swift...) can replace the disk by adding one entry to ``BACKENDS``.
+an object store replaces the disk by one entry of ``BACKENDS``: ``STORAGE_BACKEND=s3`` selects the
+bucket of ``core.storage_s3``, shared by every app server.
 Names are flat and strict (``[a-z0-9-]`` then ``.jpg``): no name can reach outside the storage.
 
 A file that goes with a database row is written with the transaction: ``save_after_commit``
@@ -15,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -29,31 +29,34 @@ from sqlalchemy.orm import Session
 
 from sportressources.config import ConfigurationError
 from sportressources.core.db import db
+from sportressources.core.storage_names import (
+    HANDLE_PATTERN,
+    NAME_PATTERN,
+    PREFIX_PATTERN,
+    InvalidName,
+    check_name,
+    is_valid_name,
+)
+
+__all__ = [
+    "BACKENDS",
+    "HANDLE_PATTERN",
+    "NAME_PATTERN",
+    "PREFIX_PATTERN",
+    "InvalidName",
+    "LocalStorage",
+    "Storage",
+    "check_name",
+    "get_storage",
+    "is_valid_name",
+    "read_in_transaction",
+    "save_after_commit",
+]
 
 log = logging.getLogger(__name__)
 
-NAME_PATTERN = re.compile(r"[a-z0-9]{2}[a-z0-9-]{0,94}\.jpg")
-PREFIX_PATTERN = re.compile(r"[a-z0-9-]{0,96}")
-HANDLE_PATTERN = re.compile(r"[0-9a-f]{32}")
 _EXTENSION_KEY = "sportressources.storage"
 _STAGED = "sportressources.storage.staged"
-
-
-class InvalidName(ValueError):
-    """A storage name outside ``[a-z0-9-]`` + ``.jpg``: refused before touching any file."""
-
-
-def is_valid_name(name: str) -> bool:
-    """True if ``name`` may be stored: 2 to 96 characters of ``[a-z0-9-]``, starting with two
-    letters or digits, then ``.jpg``."""
-    return isinstance(name, str) and NAME_PATTERN.fullmatch(name) is not None
-
-
-def check_name(name: str) -> str:
-    """``name`` itself if valid; raises ``InvalidName`` otherwise."""
-    if not is_valid_name(name):
-        raise InvalidName(f"invalid storage name: {name!r}")
-    return name
 
 
 class Storage(Protocol):
@@ -214,9 +217,16 @@ class LocalStorage:
         return count
 
 
-# STORAGE_BACKEND value -> factory taking the app's config; an object store adds its entry here.
+def _s3_storage(config: Mapping[str, Any]) -> Storage:
+    from sportressources.core.storage_s3 import S3Storage  # boto3 loads only when S3 is used
+
+    return S3Storage.from_config(config)
+
+
+# STORAGE_BACKEND value -> factory taking the app's config
 BACKENDS: dict[str, Callable[[Mapping[str, Any]], Storage]] = {
     "local": lambda config: LocalStorage(Path(config["UPLOAD_DIR"])),
+    "s3": _s3_storage,
 }
 
 
@@ -224,7 +234,10 @@ def get_storage() -> Storage:
     """The current application's storage, built on first use from ``STORAGE_BACKEND`` (default
     ``"local"``: ``UPLOAD_DIR`` on disk).
 
-    Nothing is written until a file is saved. Raises ``ConfigurationError`` for an unknown backend.
+    Nothing is written until a file is saved. Raises ``ConfigurationError`` for an unknown backend
+    and, with ``s3``, for a bucket that does not exist or refuses the keys (the message names the
+    bucket); ``storage_s3.StorageUnavailable`` if the object store does not answer. A failed call
+    builds nothing: the next one tries again.
     """
     storage = current_app.extensions.get(_EXTENSION_KEY)
     if storage is None:

@@ -3,6 +3,8 @@
 A stored name never changes content (keys are random and never reused), so browsers and proxies
 may keep a photo for a year without asking again. The files are images we encoded ourselves, but
 the headers still forbid sniffing and any active content, should a file ever be something else.
+The same URL serves the disk or the object store (``STORAGE_BACKEND``): a browser that already
+holds the photo gets its 304 without a call to the store.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ HEADERS = {
 def file(name: str):
     if not is_valid_name(name):
         abort(404)
+    if not request.if_none_match.star_tag and request.if_none_match.contains_weak(name):
+        # The name is the ETag and never changes content: no need to ask the store
+        response = Response(status=304)
+        response.set_etag(name)
+        response.headers.update(HEADERS)
+        return response
     storage = get_storage()
     try:
         if isinstance(storage, LocalStorage):

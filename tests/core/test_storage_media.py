@@ -6,7 +6,7 @@ import io
 import os
 import stat
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import url_for
@@ -21,9 +21,11 @@ from sportressources.core.storage import (
     get_storage,
     is_valid_name,
 )
+from sportressources.core.storage_s3 import S3Storage, StorageUnavailable
 from sportressources.listings.photos import photo_name, process_upload, store
 from tests.factories import make_user
 from tests.fixtures.database import base_overrides
+from tests.fixtures.s3 import s3_settings
 from tests.fixtures.web import sign_in
 
 ESCAPING_NAMES = [
@@ -57,21 +59,43 @@ def root(tmp_path):
 
 
 @pytest.fixture
-def storage(root):
+def local(root):
     return LocalStorage(root)
 
 
-# --- LocalStorage ---------------------------------------------------------------------------------
+@pytest.fixture
+def storage(storage_backend, root, request):
+    """The same contract, on the local disk and in an S3 bucket (moto)."""
+    if storage_backend == "local":
+        return LocalStorage(root)
+    return S3Storage.from_config(request.getfixturevalue("s3_config"))
 
 
-def test_saved_file_reads_back_from_a_sharded_directory(storage, root):
+def everything(storage, root) -> list[str]:
+    """Every file or object the storage holds, foreign and staged ones included."""
+    if isinstance(storage, S3Storage):
+        return sorted(item["Key"] for item in storage._objects(""))
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def put_foreign(storage, root, path: str) -> None:
+    """A file no one stored through the interface, at ``path``."""
+    if isinstance(storage, S3Storage):
+        storage.client.put_object(Bucket=storage.bucket, Key=path, Body=b"x")
+    else:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"x")
+
+
+# --- the contract, on every backend ---------------------------------------------------------------
+
+
+def test_saved_file_reads_back(storage):
     storage.save("abcdef-m.jpg", b"jpeg bytes", "image/jpeg")
 
     assert storage.read("abcdef-m.jpg") == b"jpeg bytes"
     assert storage.exists("abcdef-m.jpg")
-    assert (root / "ab" / "abcdef-m.jpg").read_bytes() == b"jpeg bytes"
-    assert stat.S_IMODE((root / "ab" / "abcdef-m.jpg").stat().st_mode) == 0o644
-    assert os.listdir(root / "ab") == ["abcdef-m.jpg"]  # no temporary file left behind
+    assert not storage.exists("abcdef.jpg")
 
 
 def test_saving_again_replaces_the_content(storage):
@@ -81,12 +105,12 @@ def test_saving_again_replaces_the_content(storage):
     assert storage.read("abcdef.jpg") == b"second"
 
 
-def test_failed_write_leaves_neither_file_nor_temporary_file(storage, root):
+def test_failed_write_leaves_nothing(storage, root):
     with pytest.raises(TypeError):
         storage.save("abcdef.jpg", "text, not bytes", "image/jpeg")  # type: ignore[arg-type]
 
     assert not storage.exists("abcdef.jpg")
-    assert os.listdir(root / "ab") == []
+    assert everything(storage, root) == []
 
 
 def test_delete_removes_the_file_and_ignores_a_missing_one(storage):
@@ -102,22 +126,23 @@ def test_delete_removes_the_file_and_ignores_a_missing_one(storage):
         storage.modified_at("abcdef.jpg")
 
 
-def test_modified_at_is_an_aware_utc_datetime(storage):
+def test_modified_at_is_an_aware_utc_datetime_of_the_write(storage):
+    before = datetime.now(UTC).replace(microsecond=0)
     storage.save("abcdef.jpg", b"x", "image/jpeg")
-    moment = datetime(2024, 3, 1, 12, 30, tzinfo=UTC)
-    os.utime(storage.path("abcdef.jpg"), (moment.timestamp(), moment.timestamp()))
 
-    assert storage.modified_at("abcdef.jpg") == moment
+    moment = storage.modified_at("abcdef.jpg")
+
+    assert moment.utcoffset() == timedelta(0)
+    # An object store keeps whole seconds; the two clocks are this machine's
+    assert before - timedelta(seconds=1) <= moment <= datetime.now(UTC) + timedelta(seconds=1)
 
 
 def test_names_lists_stored_files_only_and_filters_by_prefix(storage, root):
     for name in ("abc1.jpg", "abc2-m.jpg", "abd.jpg", "zz.jpg"):
         storage.save(name, b"x", "image/jpeg")
-    # Foreign files: a write in progress, a file at the root, a misplaced file, a subdirectory
-    (root / "ab" / ".abc9.jpg.tmp").write_bytes(b"x")
-    (root / "README").write_text("x")
-    (root / "ab" / "zz9.jpg").write_bytes(b"x")
-    (root / "ab" / "ab-dir.jpg").mkdir()
+    storage.stage(b"staged", "image/jpeg")
+    for foreign in ("README", "ab/.abc9.jpg.tmp", "ab/zz9.jpg", "ABC.jpg", "abc.png"):
+        put_foreign(storage, root, foreign)
 
     assert sorted(storage.names()) == ["abc1.jpg", "abc2-m.jpg", "abd.jpg", "zz.jpg"]
     assert sorted(storage.names("abc")) == ["abc1.jpg", "abc2-m.jpg"]
@@ -125,26 +150,69 @@ def test_names_lists_stored_files_only_and_filters_by_prefix(storage, root):
     assert list(storage.names("q")) == []
 
 
-def test_names_of_an_empty_storage_creates_nothing(storage, root):
-    assert list(storage.names()) == []
-    assert not root.exists()
+def test_names_go_past_one_page_of_listing(storage):
+    # S3 lists 1,000 keys a page: the listing must follow the pages
+    if isinstance(storage, S3Storage):
+        storage.client.meta.events.register(
+            "before-parameter-build.s3.ListObjectsV2",
+            lambda params, **kwargs: params.setdefault("MaxKeys", 2),
+        )
+    names = [f"page{index}.jpg" for index in range(5)]
+    for name in names:
+        storage.save(name, b"x", "image/jpeg")
+
+    assert sorted(storage.names()) == names
 
 
 @pytest.mark.parametrize("name", ESCAPING_NAMES)
-def test_names_that_could_escape_the_root_are_refused(storage, tmp_path, name):
+def test_names_that_could_escape_the_root_are_refused(storage, root, name):
     assert not is_valid_name(name)
     with pytest.raises(InvalidName):
         storage.save(name, b"x", "image/jpeg")
     for method in (storage.read, storage.delete, storage.exists, storage.modified_at):
         with pytest.raises(InvalidName):
             method(name)
-    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(InvalidName):
+        storage.publish(storage.stage(b"x", "image/jpeg"), name)
+    assert [path for path in everything(storage, root) if "staging" not in path] == []
 
 
-@pytest.mark.parametrize("prefix", ["../", "a/b", "A", "."])
+@pytest.mark.parametrize("prefix", ["../", "a/b", "A", ".", ".staging/"])
 def test_prefixes_that_could_escape_the_root_are_refused(storage, prefix):
     with pytest.raises(InvalidName):
         list(storage.names(prefix))
+
+
+# --- LocalStorage ---------------------------------------------------------------------------------
+
+
+def test_local_files_sit_in_sharded_directories_readable_by_all(local, root):
+    local.save("abcdef-m.jpg", b"jpeg bytes", "image/jpeg")
+
+    assert (root / "ab" / "abcdef-m.jpg").read_bytes() == b"jpeg bytes"
+    assert stat.S_IMODE((root / "ab" / "abcdef-m.jpg").stat().st_mode) == 0o644
+    assert os.listdir(root / "ab") == ["abcdef-m.jpg"]  # no temporary file left behind
+
+
+def test_local_modified_at_is_the_file_time(local):
+    local.save("abcdef.jpg", b"x", "image/jpeg")
+    moment = datetime(2024, 3, 1, 12, 30, tzinfo=UTC)
+    os.utime(local.path("abcdef.jpg"), (moment.timestamp(), moment.timestamp()))
+
+    assert local.modified_at("abcdef.jpg") == moment
+
+
+def test_local_names_skip_misplaced_files_and_directories(local, root):
+    local.save("abc1.jpg", b"x", "image/jpeg")
+    (root / "ab" / "ab-dir.jpg").mkdir()
+    (root / "abc2.jpg").write_bytes(b"x")
+
+    assert list(local.names()) == ["abc1.jpg"]
+
+
+def test_names_of_an_empty_storage_creates_nothing(local, root):
+    assert list(local.names()) == []
+    assert not root.exists()
 
 
 # --- get_storage ----------------------------------------------------------------------------------
@@ -178,6 +246,54 @@ def test_unknown_storage_backend_is_a_configuration_error(bare_app):
         get_storage()
 
 
+def test_s3_storage_is_the_configured_bucket(bare_app, s3_config):
+    bare_app.config.update(s3_config)
+
+    storage = get_storage()
+
+    assert isinstance(storage, S3Storage)
+    assert storage.bucket == s3_config["S3_BUCKET"]
+    storage.save("abcdef.jpg", b"x", "image/jpeg")
+    assert not os.path.exists(bare_app.config["UPLOAD_DIR"])
+
+
+def test_a_missing_bucket_is_a_configuration_error_naming_it(bare_app, s3_endpoint):
+    bare_app.config.update(s3_settings(s3_endpoint, "no-such-bucket"))
+
+    with pytest.raises(ConfigurationError, match="'no-such-bucket' does not exist"):
+        get_storage()
+    with pytest.raises(ConfigurationError, match="no-such-bucket"):
+        get_storage()  # nothing half-built was kept
+
+
+def test_an_unreachable_object_store_is_named(bare_app):
+    bare_app.config.update(s3_settings("http://127.0.0.1:9", "photos"))
+
+    with pytest.raises(StorageUnavailable, match="127.0.0.1:9"):
+        get_storage()
+
+
+def test_create_bucket_command_creates_it_once(bare_app, s3_endpoint):
+    bare_app.config.update(s3_settings(s3_endpoint, "created-by-command"))
+    runner = bare_app.test_cli_runner()
+
+    first = runner.invoke(args=["storage", "create-bucket"])
+    again = runner.invoke(args=["storage", "create-bucket"])
+
+    assert first.exit_code == 0, first.output
+    assert "Bucket created-by-command créé" in first.output
+    assert again.exit_code == 0
+    assert "existe déjà" in again.output
+    get_storage().save("abcdef.jpg", b"x", "image/jpeg")
+
+
+def test_create_bucket_command_refuses_the_local_disk(bare_app):
+    result = bare_app.test_cli_runner().invoke(args=["storage", "create-bucket"])
+
+    assert result.exit_code != 0
+    assert "aucun bucket à créer" in result.output
+
+
 # --- /medias/<name> -------------------------------------------------------------------------------
 
 
@@ -185,6 +301,12 @@ def jpeg_upload() -> bytes:
     buffer = io.BytesIO()
     Image.linear_gradient("L").resize((800, 600)).convert("RGB").save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def app_overrides(storage_overrides):
+    """Every test of the route runs on the local disk and on S3."""
+    return storage_overrides
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,13 +18,20 @@ from sportressources.core.storage import (
     read_in_transaction,
     save_after_commit,
 )
+from sportressources.core.storage_s3 import S3Storage
 from sportressources.geo.models import Commune
+from tests.fixtures.s3 import stored_files
+
+
+@pytest.fixture
+def app_overrides(storage_overrides):
+    """Every test with ``app`` runs on the local disk and on S3."""
+    return storage_overrides
 
 
 def files(app) -> list[str]:
-    """Every file under UPLOAD_DIR, staged ones included, relative to it."""
-    root = Path(app.config["UPLOAD_DIR"])
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+    """Every file of the storage, staged ones included (``staged:HANDLE``)."""
+    return stored_files(app)
 
 
 def add_commune(insee: str = "99001") -> None:
@@ -60,7 +66,7 @@ def test_file_appears_with_the_commit_and_not_before(app):
 
     assert commune_exists()
     assert get_storage().read("abcdef.jpg") == b"photo"
-    assert files(app) == [os.path.join("ab", "abcdef.jpg")]
+    assert files(app) == ["abcdef.jpg"]
     assert read_in_transaction("abcdef.jpg") == b"photo"
 
 
@@ -70,6 +76,7 @@ def test_rollback_leaves_neither_file_nor_staged_file(app):
     save_after_commit("abcdef.jpg", b"photo", "image/jpeg")
     save_after_commit("abcdef-m.jpg", b"medium", "image/jpeg")
     assert len(files(app)) == 2  # written at once, where no reader finds them
+    assert all(file.startswith("staged:") for file in files(app))
 
     db.session.rollback()
 
@@ -118,7 +125,7 @@ def test_a_name_written_twice_keeps_the_last_content_only(app):
     db.session.commit()
 
     assert get_storage().read("abcdef.jpg") == b"second"
-    assert files(app) == [os.path.join("ab", "abcdef.jpg")]
+    assert files(app) == ["abcdef.jpg"]
 
 
 def test_a_released_savepoint_waits_for_the_outer_commit(app):
@@ -138,11 +145,17 @@ def test_an_invalid_name_is_refused_before_anything_is_written(app):
     assert files(app) == []
 
 
-# --- staging on the local disk -------------------------------------------------------------------
+# --- staging on every backend ---------------------------------------------------------------------
 
 
-def test_staged_files_are_neither_listed_nor_readable_until_published(tmp_path):
-    storage = LocalStorage(tmp_path / "uploads")
+@pytest.fixture
+def storage(storage_backend, tmp_path, request):
+    if storage_backend == "local":
+        return LocalStorage(tmp_path / "uploads")
+    return S3Storage.from_config(request.getfixturevalue("s3_config"))
+
+
+def test_staged_files_are_neither_listed_nor_readable_until_published(storage):
     handle = storage.stage(b"photo", "image/jpeg")
 
     assert list(storage.names()) == []
@@ -155,8 +168,7 @@ def test_staged_files_are_neither_listed_nor_readable_until_published(tmp_path):
 
 
 @pytest.mark.parametrize("handle", ["../../etc/passwd", "ABC", "0" * 31, "", "0" * 32 + "/x"])
-def test_staging_handles_that_could_escape_are_refused(tmp_path, handle):
-    storage = LocalStorage(tmp_path / "uploads")
+def test_staging_handles_that_could_escape_are_refused(storage, handle):
     with pytest.raises(InvalidName):
         storage.publish(handle, "abcdef.jpg")
     with pytest.raises(InvalidName):
@@ -167,8 +179,33 @@ def test_staged_files_left_by_a_dead_process_are_discarded_once_old(tmp_path):
     storage = LocalStorage(tmp_path / "uploads")
     old, recent = storage.stage(b"old", "image/jpeg"), storage.stage(b"new", "image/jpeg")
     staged = tmp_path / "uploads" / ".staging"
+    assert len(list(staged.iterdir())) == 2
     hour_ago = (utcnow() - timedelta(hours=1)).timestamp()
     os.utime(staged / f"{old}.tmp", (hour_ago, hour_ago))
 
     assert storage.discard_staged_before(utcnow() - timedelta(minutes=30)) == 1
     assert sorted(path.name for path in staged.iterdir()) == [f"{recent}.tmp"]
+
+
+def test_staged_objects_in_s3_are_discarded_once_old(s3_config):
+    storage = S3Storage.from_config(s3_config)
+    kept = storage.stage(b"new", "image/jpeg")
+    storage.save("abcdef.jpg", b"published", "image/jpeg")
+    # Objects carry the store's own time: a moment before the write keeps them, one after not
+    assert storage.discard_staged_before(utcnow() - timedelta(minutes=30)) == 0
+
+    assert storage.discard_staged_before(utcnow() + timedelta(minutes=1)) == 1
+
+    with pytest.raises(FileNotFoundError):
+        storage.publish(kept, "abcdef.jpg")
+    assert storage.read("abcdef.jpg") == b"published"
+
+
+def test_a_discarded_file_cannot_be_published(storage):
+    handle = storage.stage(b"photo", "image/jpeg")
+    storage.discard(handle)
+    storage.discard(handle)
+
+    with pytest.raises(FileNotFoundError):
+        storage.publish(handle, "abcdef.jpg")
+    assert list(storage.names()) == []
