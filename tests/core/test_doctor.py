@@ -20,6 +20,7 @@ from flask.cli import ScriptInfo
 from sportressources import create_app
 from sportressources.config import PROJECT_ROOT
 from sportressources.core.doctor import doctor_command
+from sportressources.core.storage_s3 import S3Storage
 from tests.pages.test_readyz import stamped_one_revision_back
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -217,3 +218,41 @@ def test_the_flask_command_runs_even_when_the_site_would_not_start(
     assert done.returncode == 1, done.stderr
     assert line_of(done.stdout, "Configuration").startswith("✘ Configuration : SECRET_KEY")
     assert "Traceback" not in done.stderr
+
+
+def test_all_green_with_photos_in_an_s3_bucket(app, s3_config):
+    app.config.update(s3_config)
+    app.extensions.pop("sportressources.storage", None)
+
+    code, output = run_doctor(app)
+
+    assert code == 0, output
+    storage = line_of(output, "Stockage des photos")
+    assert storage.startswith(f"✔ Stockage des photos : compartiment {s3_config['S3_BUCKET']} (")
+    assert "écriture, lecture et suppression" in storage
+    assert list(S3Storage.from_config(s3_config).names()) == []  # the probe file is gone
+
+
+def test_an_unreachable_s3_store_is_named(app, s3_config):
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    app.config.update({**s3_config, "S3_ENDPOINT_URL": endpoint})
+    app.extensions.pop("sportressources.storage", None)
+
+    code, output = run_doctor(app)
+
+    assert code == 1
+    storage = line_of(output, "Stockage des photos")
+    assert storage.startswith(f"✘ Stockage des photos : compartiment {s3_config['S3_BUCKET']}")
+    assert f"S3 storage at {endpoint} does not answer" in storage
+    assert "S3_ENDPOINT_URL" in output
+    assert "1 problème sur 7 vérifications : Stockage des photos." in output
+
+
+def test_a_missing_s3_bucket_is_named(app, s3_config):
+    app.config.update({**s3_config, "S3_BUCKET": "no-such-bucket-here"})
+    app.extensions.pop("sportressources.storage", None)
+
+    code, output = run_doctor(app)
+
+    assert code == 1
+    assert "'no-such-bucket-here' does not exist" in line_of(output, "Stockage des photos")

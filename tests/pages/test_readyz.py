@@ -113,3 +113,15 @@ def test_not_ready_without_a_database(tmp_path):
 )
 def test_readiness_is_not_rate_limited(client):
     assert {client.get("/readyz").status_code for _ in range(5)} == {200}
+
+
+def test_ready_with_an_s3_bucket_and_not_when_the_store_is_down(app, client, s3_config):
+    app.config.update(s3_config)
+    app.extensions.pop("sportressources.storage", None)
+    assert client.get("/readyz").get_json()["checks"]["storage"] == "ok"
+
+    app.config["S3_ENDPOINT_URL"] = f"http://127.0.0.1:{closed_port()}"
+    app.extensions.pop("sportressources.storage", None)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["storage"]
