@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
+from sportressources.config import PROJECT_ROOT
 from sportressources.core.db import db, utcnow
 from sportressources.core.mail.models import MailStatus, OutgoingMail
 
@@ -173,3 +180,66 @@ def test_metric_names_and_labels_hold_no_user_data(client):
     body = client.get("/metrics").get_data(as_text=True)
     labels = set(re.findall(r'route="([^"]*)"', body))
     assert labels and all(label == "<no route>" or "999999" not in label for label in labels)
+
+
+def healthz_count(base_url: str) -> float:
+    with urllib.request.urlopen(f"{base_url}/metrics", timeout=30) as response:
+        body = response.read().decode()
+    for family in text_string_to_metric_families(body):
+        for sample in family.samples:
+            if (
+                sample.name == "sportressources_http_requests_total"
+                and sample.labels["route"] == "/healthz"
+            ):
+                return sample.value
+    return 0.0
+
+
+def test_under_gunicorn_any_worker_answers_with_the_sum_of_all(tmp_path, sqlite_template):
+    database = tmp_path / "site.db"
+    shutil.copyfile(sqlite_template, database)
+    metrics_dir = tmp_path / "prometheus"
+    metrics_dir.mkdir()
+    port = closed_port()
+    environment = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "a-production-secret-of-sufficient-length-0123456789",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_BACKEND": "outbox",
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        while True:  # until gunicorn listens (it exits on a failed start: then fail)
+            assert server.poll() is None, "gunicorn stopped"
+            try:
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=30).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(19):
+            urllib.request.urlopen(f"{base_url}/healthz", timeout=30).close()
+
+        # Each scrape lands on either worker; each gives the total of both
+        assert {healthz_count(base_url) for _ in range(6)} == {20.0}
+        assert any(metrics_dir.iterdir())
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
