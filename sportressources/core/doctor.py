@@ -98,7 +98,18 @@ def check_database(config: Mapping[str, Any]) -> list[Finding]:
                 Finding("Migrations", False, "non vérifiées (base injoignable)"),
             ]
         found = [Finding("Base de données", True, f"connectée ({shown})")]
-        pending = probes.pending_migrations(engine)
+        try:
+            pending = probes.pending_migrations(engine)
+        except Exception as error:  # alembic: a revision this code does not know
+            return [
+                *found,
+                Finding(
+                    "Migrations",
+                    False,
+                    f"état illisible ({reason(error)})",
+                    "la base vient-elle d’une version plus récente du site ? flask db current",
+                ),
+            ]
         if pending:
             found.append(
                 Finding(

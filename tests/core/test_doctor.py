@@ -21,7 +21,7 @@ from sportressources import create_app
 from sportressources.config import PROJECT_ROOT
 from sportressources.core.doctor import doctor_command
 from sportressources.core.storage_s3 import S3Storage
-from tests.pages.test_readyz import stamped_one_revision_back
+from tests.pages.test_readyz import stamped_at, stamped_one_revision_back
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -162,6 +162,15 @@ def test_a_pending_migration_is_named_with_the_command_to_run(app):
     assert line_of(output, "Migrations") == (
         "✘ Migrations : 1 migration en attente : lancez flask db upgrade"
     )
+
+
+def test_a_database_from_a_newer_version_is_named(app):
+    with stamped_at("9999_from_the_future"):
+        code, output = run_doctor(app)
+
+    assert code == 1
+    assert line_of(output, "Migrations").startswith("✘ Migrations : état illisible (")
+    assert "9999_from_the_future" in output
 
 
 def production_environment(monkeypatch, tmp_path, sqlite_template, **variables) -> None:

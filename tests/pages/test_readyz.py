@@ -7,6 +7,7 @@ import os
 import socket
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from sportressources import create_app
@@ -23,20 +24,23 @@ def closed_port() -> int:
 
 
 @contextlib.contextmanager
-def stamped_one_revision_back():
-    """The database as if the code were deployed before ``flask db upgrade``: it records the
-    revision before the head (put back afterwards: the PostgreSQL schema serves every test)."""
-    from alembic.script import ScriptDirectory
-
+def stamped_at(revision: str):
+    """The database as if it recorded ``revision`` (put back at the head afterwards: the
+    PostgreSQL schema serves every test)."""
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
-    previous = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(head).down_revision
-    db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": previous})
+    db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
     db.session.commit()
     try:
         yield
     finally:
         db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
         db.session.commit()
+
+
+def stamped_one_revision_back():
+    """As if the code were deployed before ``flask db upgrade``."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return stamped_at(script.get_revision(script.get_current_head()).down_revision)
 
 
 def test_ready_when_the_database_is_migrated_and_storage_writable(client):
@@ -71,6 +75,13 @@ def test_not_ready_while_a_migration_is_pending(client):
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["migrations"]
     assert client.get("/healthz").status_code == 200  # alive all the same
+
+
+def test_not_ready_when_the_database_comes_from_a_newer_version(client):
+    with stamped_at("9999_from_the_future"):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["migrations"]
 
 
 def test_not_ready_when_redis_or_the_broker_is_down(app, client):
