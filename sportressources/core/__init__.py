@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from sportressources.core.doctor import doctor_command
     from sportressources.core.errors import DomainError
     from sportressources.core.mail.cli import mail_cli
+    from sportressources.core.metrics_views import bp as metrics_bp
     from sportressources.core.params import refuse_nul_in_path
     from sportressources.core.security import register_security_headers
     from sportressources.core.storage_cli import storage_cli
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     hooks.register(app)
     register_security_headers(app)
     app.register_blueprint(media_bp)
+    app.register_blueprint(metrics_bp)
     app.cli.add_command(data_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(storage_cli)

@@ -130,8 +130,48 @@ def configure_logging(app: Flask) -> None:
         package_log.addHandler(make_handler(app.config["LOG_FORMAT"]))
 
 
+# --- tasks: a task's log lines carry the id of the request that queued it -------------------------
+
+TASK_HEADER = "sr62_request_id"
+_task_tokens: dict[str, contextvars.Token] = {}
+
+
+def _stamp_task(headers: dict | None = None, **_: object) -> None:
+    request_id = current_request_id()
+    if headers is not None and request_id and TASK_HEADER not in headers:
+        headers[TASK_HEADER] = request_id
+
+
+def _bind_task(task_id: str | None = None, task: object = None, **_: object) -> None:
+    context = getattr(task, "request", None)
+    offered = None
+    if context is not None:
+        offered = getattr(context, TASK_HEADER, None) or (context.headers or {}).get(TASK_HEADER)
+    chosen = offered if offered and SAFE_REQUEST_ID.fullmatch(offered) else new_request_id()
+    _task_tokens[task_id or ""] = _request_id.set(chosen)
+
+
+def _unbind_task(task_id: str | None = None, **_: object) -> None:
+    token = _task_tokens.pop(task_id or "", None)
+    if token is not None:
+        with contextlib.suppress(ValueError):
+            _request_id.reset(token)
+
+
+def connect_task_signals() -> None:
+    """Celery: a task published during a request carries its id in a message header, and the
+    worker binds it (or a new id) while the task runs. Idempotent."""
+    from celery import signals
+
+    signals.before_task_publish.connect(_stamp_task, weak=False, dispatch_uid=TASK_HEADER)
+    signals.task_prerun.connect(_bind_task, weak=False, dispatch_uid=TASK_HEADER)
+    signals.task_postrun.connect(_unbind_task, weak=False, dispatch_uid=TASK_HEADER)
+
+
 def register(app: Flask) -> None:
     configure_logging(app)
+    if app.config.get("TASKS_BROKER_URL"):
+        connect_task_signals()
 
     @app.after_request
     def echo_request_id(response):

@@ -9,8 +9,9 @@ Under gunicorn with several workers, each worker counts its own requests: set
 and every worker writes there and any one of them answers a scrape with the sum (prometheus_client's
 multiprocess mode).
 
-Only clients in ``METRICS_ALLOWED_NETWORKS`` (their address as seen after ``TRUSTED_PROXIES``)
-get an answer; others, and everyone when ``METRICS_ENABLED`` is false, get the site's 404.
+The view (metrics_views.py) answers only clients in ``METRICS_ALLOWED_NETWORKS`` (their address
+after ``TRUSTED_PROXIES``); others, and everyone when ``METRICS_ENABLED`` is false, get the
+site's 404.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ import os
 import time
 from collections.abc import Iterator
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, request
+from flask import Flask, current_app, g, request
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Histogram,
@@ -36,11 +36,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.core.db import db, utcnow
 from sportressources.core.requestlog import route_rule
-from sportressources.extensions import limiter
 
 log = logging.getLogger(__name__)
-
-bp = Blueprint("metrics", __name__)
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Celery's default queue: a Redis list of that name on the broker
@@ -148,20 +145,7 @@ def render_metrics() -> bytes:
     return generate_latest(registry)
 
 
-@bp.route("/metrics")
-@limiter.exempt
-def metrics():
-    config = current_app.config
-    if not config["METRICS_ENABLED"] or not client_allowed(
-        request.remote_addr, config["METRICS_ALLOWED_NETWORKS"]
-    ):
-        abort(404)
-    return Response(render_metrics(), mimetype=CONTENT_TYPE_LATEST)
-
-
 def register(app: Flask) -> None:
-    app.register_blueprint(bp)
-
     @app.before_request
     def start_clock() -> None:
         g.metrics_started = time.perf_counter()

@@ -147,3 +147,38 @@ def test_production_logs_are_one_json_object_per_line_with_the_request_id(
     assert listing_line["request_id"] == "inside-a-request-02"
     task_line = next(e for e in entries if e["logger"] == "sportressources.tasks")
     assert task_line["request_id"] == "queued-by-request-03"
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
+def test_a_task_logs_with_the_id_of_the_request_that_queued_it():
+    from urllib.parse import urlsplit, urlunsplit
+
+    from celery import Celery
+    from celery.contrib.testing.worker import start_worker
+    from flask import Flask
+
+    from sportressources.core.logs import connect_task_signals, current_request_id
+
+    broker = urlunsplit(urlsplit(REDIS_URL)._replace(path="/11"))
+    celery = Celery("request-id-test", broker=broker, backend=broker)
+    celery.conf.update(
+        task_default_queue=f"request-id-test-{os.getpid()}",
+        broker_connection_retry_on_startup=True,
+    )
+
+    @celery.task(name=f"request-id-test-{os.getpid()}")
+    def which_request():
+        logging.getLogger("sportressources.tasks").info("task ran")
+        return current_request_id()
+
+    connect_task_signals()
+    with start_worker(celery, pool="solo", perform_ping_check=False):
+        site = Flask("site")
+        with site.test_request_context(headers={"X-Request-ID": "queued-by-request-42"}):
+            from_a_request = which_request.delay()
+        from_nowhere = which_request.delay()
+        assert from_a_request.get(timeout=60) == "queued-by-request-42"
+        assert re.fullmatch(r"[0-9a-f]{32}", from_nowhere.get(timeout=60))
