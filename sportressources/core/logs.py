@@ -130,6 +130,30 @@ def configure_logging(app: Flask) -> None:
         package_log.addHandler(make_handler(app.config["LOG_FORMAT"]))
 
 
+def gunicorn_logconfig(log_format: str = "json") -> dict:
+    """gunicorn's ``logconfig_dict`` for its error log in the site's format; in gunicorn.conf.py:
+    ``logconfig_dict = gunicorn_logconfig(os.environ.get("LOG_FORMAT", "json"))``."""
+    formatter = JsonFormatter if log_format == "json" else TextFormatter
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"site": {"()": f"{__name__}.{formatter.__name__}"}},
+        # gunicorn merges this over its defaults key by key: both its handler names are needed
+        "handlers": {
+            name: {"class": "logging.StreamHandler", "formatter": "site", "stream": stream}
+            for name, stream in (
+                ("console", "ext://sys.stdout"),
+                ("error_console", "ext://sys.stderr"),
+            )
+        },
+        "root": {"level": "WARNING", "handlers": []},  # the site's loggers have their own handler
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
+
+
 # --- tasks: a task's log lines carry the id of the request that queued it -------------------------
 
 TASK_HEADER = "sr62_request_id"

@@ -5,9 +5,12 @@ import logging
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -182,3 +185,63 @@ def test_a_task_logs_with_the_id_of_the_request_that_queued_it():
         from_nowhere = which_request.delay()
         assert from_a_request.get(timeout=60) == "queued-by-request-42"
         assert re.fullmatch(r"[0-9a-f]{32}", from_nowhere.get(timeout=60))
+
+
+def test_gunicorn_error_log_in_json_with_the_sites_config(tmp_path, sqlite_template):
+    database = tmp_path / "site.db"
+    shutil.copyfile(sqlite_template, database)
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text(
+        "from sportressources.core.logs import gunicorn_logconfig\n"
+        "logconfig_dict = gunicorn_logconfig('json')\n"
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "a-production-secret-of-sufficient-length-0123456789",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_BACKEND": "outbox",
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+    }
+    errors = tmp_path / "stderr.log"
+    with open(errors, "wb") as stderr:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "--config",
+                str(config),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=Path(__file__).resolve().parents[2],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            while True:  # until gunicorn listens (it exits on a failed start: then fail)
+                assert server.poll() is None, errors.read_text()
+                try:
+                    request = urllib.request.Request(
+                        f"http://127.0.0.1:{port}/healthz",
+                        headers={"X-Request-ID": "through-gunicorn-77"},
+                    )
+                    urllib.request.urlopen(request, timeout=30).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+    entries = [json.loads(line) for line in errors.read_text().splitlines() if line.strip()]
+    loggers = {entry["logger"] for entry in entries}
+    assert "gunicorn.error" in loggers
+    assert any(entry["message"].startswith("Booting worker") for entry in entries)
+    (request_line,) = [e for e in entries if e["logger"] == "sportressources.request"]
+    assert request_line["request_id"] == "through-gunicorn-77"
