@@ -283,19 +283,14 @@ def doctor_command(ctx: click.Context) -> None:
     """Vérifie configuration, base, migrations, Redis, stockage, file de tâches et courriel."""
     info = ctx.ensure_object(ScriptInfo)
     refused: ConfigurationError | None = None
-    app: Flask | None
+    app: Flask | None = None
     try:
         app = info.load_app()
+        config: Mapping[str, Any] = app.config
     except ConfigurationError as error:
-        app = None
         config, refused = _config_as_the_site_reads_it()
-        if refused is None:
-            refused = error
-    findings = examine(
-        app.config if app is not None else config,
-        _storage_of(app, app.config if app is not None else config),
-        refused,
-    )
+        refused = refused or error
+    findings = examine(config, _storage_of(app, config), refused)
     for finding in findings:
         click.echo(finding.line())
     click.echo(summary(findings))
