@@ -265,3 +265,57 @@ def test_a_missing_s3_bucket_is_named(app, s3_config):
 
     assert code == 1
     assert "'no-such-bucket-here' does not exist" in line_of(output, "Stockage des photos")
+
+
+class Relay:
+    """An SMTP relay (aiosmtpd) that asks for a login and records the ones it gets."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        self.port = closed_port()
+        self.received: list = []
+        self.logins: list[bytes] = []
+        relay = self
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            relay.logins.append(auth_data.login)
+            return AuthResult(success=True)
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                relay.received.append(envelope)
+                return "250 OK"
+
+        self.controller = Controller(
+            Handler(),
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=authenticate,
+            auth_require_tls=False,
+        )
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_relay_login_is_tried_and_nothing_sent(app):
+    relay = Relay()
+    relay.controller.start()
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=relay.port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME="sr62",
+        MAIL_PASSWORD="relay-password",
+    )
+    try:
+        code, output = run_doctor(app)
+    finally:
+        relay.controller.stop()
+
+    assert code == 0, output
+    assert line_of(output, "Courriel").startswith("✔ Courriel : serveur SMTP")
+    assert relay.logins == [b"sr62"]
+    assert relay.received == []
+    assert "relay-password" not in output
