@@ -6,6 +6,7 @@ Nothing here is read at import time: ``load_config`` runs inside ``create_app``.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable
 from datetime import timedelta
@@ -324,6 +325,11 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigurationError("STORAGE_BACKEND is 's3': set S3_BUCKET (and S3_ENDPOINT_URL).")
     if config["LOG_FORMAT"] not in {"json", "text"}:
         raise ConfigurationError("LOG_FORMAT must be 'json' or 'text'.")
+    for network in config["METRICS_ALLOWED_NETWORKS"].split(","):
+        try:
+            ipaddress.ip_network(network.strip()) if network.strip() else None
+        except ValueError as exc:
+            raise ConfigurationError(f"METRICS_ALLOWED_NETWORKS: {exc}") from exc
     if not 0 < config["LISTING_PRICE_CAP_SHARE"] <= 1 or config["LISTING_PRICE_CAP_CENTS"] < 0:
         raise ConfigurationError(
             "LISTING_PRICE_CAP_SHARE must be in ]0, 1] and LISTING_PRICE_CAP_CENTS positive."

@@ -12,6 +12,8 @@ import time
 
 from flask import Flask, g, request
 
+from sportressources.core.logs import current_request_id
+
 log = logging.getLogger("sportressources.request")
 
 
@@ -22,22 +24,19 @@ class DropRawRequestLines(logging.Filter):
         return '"%s" %s %s' not in str(record.msg)
 
 
+def route_rule() -> str:
+    """The matched URL rule (never the path, which may hold a token), or ``<no route>``."""
+    return request.url_rule.rule if request.url_rule is not None else "<no route>"
+
+
 def describe_request() -> str:
-    rule = request.url_rule.rule if request.url_rule is not None else "<no route>"
-    return f"{request.method} {rule}"
+    return f"{request.method} {route_rule()}"
 
 
 def register(app: Flask) -> None:
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, DropRawRequestLines) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(DropRawRequestLines())
-    package_log = logging.getLogger("sportressources")
-    if package_log.level == logging.NOTSET:
-        package_log.setLevel(logging.INFO)
-    if not package_log.handlers and not app.testing:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        package_log.addHandler(handler)
     if not app.config["REQUEST_LOG_ENABLED"]:
         return
 
@@ -51,6 +50,22 @@ def register(app: Flask) -> None:
         elapsed = (time.perf_counter() - started) * 1000 if started is not None else -1.0
         # Only a user the request already loaded: a photo or a static file costs no query.
         loaded = g.get("_login_user")
-        user = loaded.id if loaded is not None and loaded.is_authenticated else "-"
-        log.info("%s %s %.1fms user=%s", describe_request(), response.status_code, elapsed, user)
+        user_id = loaded.id if loaded is not None and loaded.is_authenticated else None
+        # The JSON log gets the same facts as fields of their own (core/logs.py)
+        fields = {
+            "method": request.method,
+            "route": route_rule(),
+            "status": response.status_code,
+            "duration_ms": round(elapsed, 1),
+            "user_id": user_id,
+            "request_id": current_request_id(),
+        }
+        log.info(
+            "%s %s %.1fms user=%s",
+            describe_request(),
+            response.status_code,
+            elapsed,
+            "-" if user_id is None else user_id,
+            extra=fields,
+        )
         return response

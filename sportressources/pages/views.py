@@ -1,4 +1,5 @@
-"""Home page, the legal pages a French public service publishes, language switch, health check."""
+"""Home page, the legal pages a French public service publishes, language switch, health and
+readiness checks."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sportressources.accounts.profile import set_locale
 from sportressources.core.dates import paris_today
 from sportressources.core.db import db
+from sportressources.core.probes import readiness
 from sportressources.core.web import act, safe_next
 from sportressources.extensions import limiter
 from sportressources.listings.search.form import place_options
@@ -88,3 +90,13 @@ def healthz():
         log.error("health check: database unreachable: %s", exc.__class__.__name__)
         return jsonify(status="error", reason="database unreachable"), 503
     return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@limiter.exempt
+def readyz():
+    """Readiness, for a load balancer: liveness (/healthz) plus migrations and services."""
+    checks = readiness()
+    failing = sorted(name for name, result in checks.items() if result == "error")
+    body = {"status": "error" if failing else "ok", "checks": checks, "failing": failing}
+    return jsonify(body), 503 if failing else 200

@@ -11,7 +11,14 @@ from tests.factories import make_user
 from tests.fixtures.web import sign_in
 
 # Step pages reached only in the middle of a journey, files, and the development tools
-NOT_IN_THE_MAP = {"accounts.registered", "pages.healthz", "static", "leaflet.static"}
+NOT_IN_THE_MAP = {
+    "accounts.registered",
+    "pages.healthz",
+    "pages.readyz",
+    "metrics.metrics",
+    "static",
+    "leaflet.static",
+}
 # Pages for signed-out visitors that still answer a member
 SIGNED_OUT_ONLY = {"accounts.forgot_password", "accounts.resend_confirmation"}
 
