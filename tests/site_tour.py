@@ -151,6 +151,7 @@ def build_tour() -> Tour:
                 "/moderation/equipe",
                 "/moderation/journal",
                 "/moderation/",
+                "/administration/courriels",
                 "/plan-du-site",
             ],
         },
