@@ -170,6 +170,8 @@ def test_a_task_logs_with_the_id_of_the_request_that_queued_it():
     celery.conf.update(
         task_default_queue=f"request-id-test-{os.getpid()}",
         broker_connection_retry_on_startup=True,
+        # The worker runs in the test process: it must leave the process's logging as it found it
+        worker_hijack_root_logger=False,
     )
 
     @celery.task(name=f"request-id-test-{os.getpid()}")
