@@ -97,12 +97,16 @@ class AppServer:
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 120
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"gunicorn did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.2)
+        try:
+            deadline = time.monotonic() + 120
+            while not self._answers():
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text(errors="replace")[-3000:]
+                    pytest.fail(f"gunicorn did not start:\n{tail}")
+                time.sleep(0.2)
+        except BaseException:
+            self.stop()  # whatever stopped the wait, no server outlives the test
+            raise
 
     def _answers(self) -> bool:
         try:
