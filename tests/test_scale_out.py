@@ -16,17 +16,13 @@ import secrets
 import subprocess
 import sys
 import time
-from collections import Counter
 from datetime import date, timedelta
-from email import message_from_bytes
 from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import select
 
 from sportressources.core.db import db
-from sportressources.core.mail import OutgoingMail
 from sportressources.core.storage_s3 import S3Storage
 from sportressources.trade.loans import services as loans
 from sportressources.trade.loans import terms
@@ -35,6 +31,8 @@ from tests.core.celery_worker import (
     REDIS_URL,
     Worker,
     exclusive_redis_db,
+    message_ids,
+    outbox_rows,
     require_postgresql,
     tasks_broker_url,
     wait_until,
@@ -172,19 +170,6 @@ def sign_in(browser: requests.Session, server: AppServer, email: str, password: 
         data={"email": email, "password": password, "csrf_token": token},
         allow_redirects=False,
         timeout=30,
-    )
-
-
-def outbox_rows() -> list[OutgoingMail]:
-    db.session.rollback()  # see what the servers and the worker committed
-    return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
-
-
-def message_ids(smtp_server) -> Counter:
-    """How many times the SMTP server accepted each Message-ID."""
-    return Counter(
-        message_from_bytes(envelope.original_content)["Message-ID"]
-        for envelope in smtp_server.received
     )
 
 

@@ -19,10 +19,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-import time
 from collections.abc import Iterator
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -35,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.core.db import db, utcnow
-from sportressources.core.requestlog import route_rule
+from sportressources.core.requestlog import elapsed_seconds, route_rule
 
 log = logging.getLogger(__name__)
 
@@ -146,16 +145,12 @@ def render_metrics() -> bytes:
 
 
 def register(app: Flask) -> None:
-    @app.before_request
-    def start_clock() -> None:
-        g.metrics_started = time.perf_counter()
-
     @app.after_request
     def count_request(response):
-        started = g.pop("metrics_started", None)
+        seconds = elapsed_seconds()  # the request log's clock: one per request
         method = request.method if request.method in KNOWN_METHODS else "OTHER"
         rule = route_rule()
         REQUESTS.labels(rule, method, str(response.status_code)).inc()
-        if started is not None:
-            LATENCY.labels(rule, method).observe(time.perf_counter() - started)
+        if seconds is not None:
+            LATENCY.labels(rule, method).observe(seconds)
         return response

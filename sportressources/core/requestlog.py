@@ -33,21 +33,29 @@ def describe_request() -> str:
     return f"{request.method} {route_rule()}"
 
 
+def elapsed_seconds() -> float | None:
+    """Seconds since this request's hooks began, from the one clock the request log and the
+    metrics share; None if the request never reached them."""
+    started = g.get("request_started")
+    return None if started is None else time.perf_counter() - started
+
+
 def register(app: Flask) -> None:
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, DropRawRequestLines) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(DropRawRequestLines())
-    if not app.config["REQUEST_LOG_ENABLED"]:
-        return
 
     @app.before_request
     def start_timer() -> None:
         g.request_started = time.perf_counter()
 
+    if not app.config["REQUEST_LOG_ENABLED"]:
+        return
+
     @app.after_request
     def log_request(response):
-        started = g.pop("request_started", None)
-        elapsed = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+        seconds = elapsed_seconds()
+        elapsed = seconds * 1000 if seconds is not None else -1.0
         # Only a user the request already loaded: a photo or a static file costs no query.
         loaded = g.get("_login_user")
         user_id = loaded.id if loaded is not None and loaded.is_authenticated else None

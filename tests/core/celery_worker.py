@@ -15,14 +15,19 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from email import message_from_bytes
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
+from sqlalchemy import select
 
 from sportressources.config import normalise_database_url
+from sportressources.core.db import db
+from sportressources.core.mail import OutgoingMail
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -185,3 +190,17 @@ def wait_until(condition: Callable[[], object], what: str, worker_logs: list[Wor
         time.sleep(0.1)
     logs = "".join(line for worker in worker_logs for line in worker.log[-80:])
     pytest.fail(f"never happened: {what}\n{logs}")
+
+
+def message_ids(smtp_server) -> Counter:
+    """How many times the SMTP server accepted each Message-ID."""
+    return Counter(
+        message_from_bytes(envelope.original_content)["Message-ID"]
+        for envelope in smtp_server.received
+    )
+
+
+def outbox_rows() -> list[OutgoingMail]:
+    """Every outbox row, as the other processes committed them."""
+    db.session.rollback()
+    return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))

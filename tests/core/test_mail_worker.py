@@ -5,17 +5,15 @@ their error; it comes back: each message arrives exactly once, counted by Messag
 
 from __future__ import annotations
 
-from collections import Counter
-from email import message_from_bytes
-
 import pytest
-from sqlalchemy import select
 
 from sportressources.core.db import db, utcnow
 from sportressources.core.mail import OutgoingMail, send_mail
 from tests.core.celery_worker import (
     Worker,
     exclusive_redis_db,
+    message_ids,
+    outbox_rows,
     require_postgresql,
     tasks_broker_url,
     wait_until,
@@ -59,18 +57,6 @@ def start_worker(app, smtp_server, broker_url):
         yield start
         for worker in workers:
             worker.stop()
-
-
-def message_ids(server) -> Counter:
-    """How many times the SMTP server accepted each Message-ID."""
-    return Counter(
-        message_from_bytes(envelope.original_content)["Message-ID"] for envelope in server.received
-    )
-
-
-def outbox_rows() -> list[OutgoingMail]:
-    db.session.rollback()  # see what the worker committed
-    return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
 
 
 class _Person:
