@@ -40,6 +40,8 @@ DOMAINS = (
     "moderation",
     "impact",
     "pages",
+    "api",
+    "feeds",
     "dev",
 )
 

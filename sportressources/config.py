@@ -85,6 +85,14 @@ class DefaultConfig:
     RATELIMIT_PASSWORD_RESET = "600 per minute"
     RATELIMIT_EMAIL_RESEND = "600 per minute"
     RATELIMIT_REPORT = "600 per minute"
+    # The JSON API (/api/v1): per personal token, and per client address without one
+    API_RATELIMIT_TOKEN = "600 per minute"
+    API_RATELIMIT_ANONYMOUS = "600 per minute"
+    # Personal API tokens: how many live tokens a member may hold
+    API_TOKENS_MAX_PER_MEMBER = 10
+    # Origins allowed to read the public, read-only API endpoints from a browser (CORS),
+    # comma-separated
+    API_CORS_ORIGINS = "*"
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     UPLOAD_MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -190,6 +198,10 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
     "WEB_CONCURRENCY": ("WEB_CONCURRENCY", int),
+    "API_RATELIMIT_TOKEN": ("API_RATELIMIT_TOKEN", str),
+    "API_RATELIMIT_ANONYMOUS": ("API_RATELIMIT_ANONYMOUS", str),
+    "API_TOKENS_MAX_PER_MEMBER": ("API_TOKENS_MAX_PER_MEMBER", int),
+    "API_CORS_ORIGINS": ("API_CORS_ORIGINS", str),
     "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
     "UPLOAD_MAX_FILE_BYTES": ("UPLOAD_MAX_FILE_BYTES", int),
     "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),
@@ -222,6 +234,8 @@ PRODUCTION_RATE_LIMITS: dict[str, str] = {
     "RATELIMIT_PASSWORD_RESET": "5 per minute;20 per hour",
     "RATELIMIT_EMAIL_RESEND": "3 per minute;10 per hour",
     "RATELIMIT_REPORT": "10 per minute;60 per hour",
+    "API_RATELIMIT_TOKEN": "120 per minute;3000 per hour",
+    "API_RATELIMIT_ANONYMOUS": "60 per minute;1000 per hour",
 }
 
 ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {

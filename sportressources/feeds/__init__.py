@@ -1,0 +1,12 @@
+"""Atom feeds: new listings for any search of the site, per zone and per organisation; drives and
+events."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from sportressources.feeds.views import bp
+
+    app.register_blueprint(bp)
