@@ -134,12 +134,20 @@ class Organisation(Schema):
     )
 
 
+class PhotoSize(Schema):
+    url = ma.fields.String(required=True, metadata={"description": "URL absolue"})
+    width = ma.fields.Integer(required=True, metadata={"description": "Largeur en pixels"})
+
+
 class Photo(Schema):
-    small = ma.fields.String(required=True, metadata={"description": "URL, petite taille"})
-    medium = ma.fields.String(required=True, metadata={"description": "URL, taille moyenne"})
-    large = ma.fields.String(required=True, metadata={"description": "URL, grande taille"})
-    width = ma.fields.Integer(required=True)
-    height = ma.fields.Integer(required=True)
+    url = ma.fields.String(required=True, metadata={"description": "URL absolue, grande taille"})
+    width = ma.fields.Integer(required=True, metadata={"description": "Largeur, grande taille"})
+    height = ma.fields.Integer(required=True, metadata={"description": "Hauteur, grande taille"})
+    sizes = ma.fields.List(
+        ma.fields.Nested(PhotoSize),
+        required=True,
+        metadata={"description": "Les tailles enregistrées, de la plus grande à la plus petite"},
+    )
 
 
 class ListingSummary(Schema):

@@ -21,6 +21,7 @@ from sportressources.api.schemas import Schema, ma
 from sportressources.core.errors import NotFound, ValidationFailed
 from sportressources.core.templating import member_name
 from sportressources.geo import queries as geo
+from sportressources.listings import photos
 from sportressources.listings import services as listings
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.owners import owner_name
@@ -51,7 +52,7 @@ class IndexSchema(Schema):
     )
 
 
-@blueprint.route("/")
+@blueprint.route("/", tags=["API"])
 @blueprint.response(200, IndexSchema)
 def index():
     """Point d’entrée de l’API : où trouver sa description et sa documentation."""
@@ -92,7 +93,7 @@ def listing_summary(listing: Listing, distance_km: float | None = None) -> dict:
     }
 
 
-@blueprint.route("/listings")
+@blueprint.route("/listings", tags=["Annonces"])
 @blueprint.arguments(s.ListingSearchArgs, location="query", as_kwargs=True)
 @blueprint.response(200, s.ListingPage)
 @problems(422)
@@ -129,7 +130,7 @@ def listing_search(limit: int = 20, **_args):
     }
 
 
-@blueprint.route("/listings/<int:listing_id>")
+@blueprint.route("/listings/<int:listing_id>", tags=["Annonces"])
 @blueprint.response(200, s.Listing)
 @problems(404)
 def listing(listing_id: int):
@@ -151,11 +152,13 @@ def listing(listing_id: int):
         "event": found.event,
         "photos": [
             {
-                "small": photo_url(photo.key, "s"),
-                "medium": photo_url(photo.key, "m"),
-                "large": photo_url(photo.key, "l"),
+                "url": photo_url(photo.key, "l"),
                 "width": photo.width,
                 "height": photo.height,
+                "sizes": [
+                    {"url": photo_url(photo.key, size), "width": width}
+                    for size, width in photos.stored_widths(photo.width, photo.height).items()
+                ],
             }
             for photo in found.photos
         ],
@@ -175,7 +178,7 @@ def _zone(slug: str | None):
         raise ValidationFailed({"zone": error.message}) from None
 
 
-@blueprint.route("/zones")
+@blueprint.route("/zones", tags=["Territoire"])
 @blueprint.response(200, s.Zone(many=True))
 def zones():
     """Les zones de vie (intercommunalités) du Pôle métropolitain de l’Artois."""
@@ -192,7 +195,7 @@ def zones():
     ]
 
 
-@blueprint.route("/communes")
+@blueprint.route("/communes", tags=["Territoire"])
 @blueprint.arguments(s.CommuneArgs, location="query", as_kwargs=True)
 @blueprint.response(200, s.Commune(many=True))
 @problems(422)
@@ -205,7 +208,7 @@ def communes(q: str | None = None, zone: str | None = None):
     return found
 
 
-@blueprint.route("/venues")
+@blueprint.route("/venues", tags=["Lieux sportifs"])
 @blueprint.arguments(s.TerritoryArgs, location="query", as_kwargs=True)
 @blueprint.response(200, s.Venue(many=True))
 @problems(422)
@@ -214,7 +217,7 @@ def venue_list(zone: str | None = None, commune: str | None = None):
     return venues.published_venues(zone=_zone(zone), commune=_commune(commune))
 
 
-@blueprint.route("/venues/<string(maxlength=120):slug>")
+@blueprint.route("/venues/<string(maxlength=120):slug>", tags=["Lieux sportifs"])
 @blueprint.response(200, s.Venue)
 @problems(404)
 def venue(slug: str):
@@ -231,7 +234,7 @@ def _commune(insee: str | None):
     return found
 
 
-@blueprint.route("/organisations")
+@blueprint.route("/organisations", tags=["Organisations"])
 @blueprint.arguments(s.OrganisationArgs, location="query", as_kwargs=True)
 @blueprint.response(200, s.Organisation(many=True))
 @problems(422)
@@ -245,7 +248,7 @@ def organisation_list(kind: str | None = None, zone: str | None = None, commune=
     )
 
 
-@blueprint.route("/organisations/<string(maxlength=140):slug>")
+@blueprint.route("/organisations/<string(maxlength=140):slug>", tags=["Organisations"])
 @blueprint.response(200, s.Organisation)
 @problems(404)
 def organisation(slug: str):
@@ -254,3 +257,7 @@ def organisation(slug: str):
     if not can_view_organisation(ANONYMOUS, found):
         raise NotFound(organisations.NOT_VISIBLE)
     return found
+
+
+# The other public endpoints, on this blueprint (imported last: they use ``blueprint``)
+from sportressources.api import views_public_more  # noqa: E402, F401
