@@ -106,7 +106,8 @@ class Length(validate.Length):
         if self.min is not None and self.max is not None:
             return _("Indiquez entre %(min)s et %(max)s caractères.", min=self.min, max=self.max)
         if self.max is not None:
-            return _("Indiquez au plus %(max)s caractères.", max=self.max)
+            # The wording of the site's forms (core.forms.max_length)
+            return _("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=self.max)
         return _("Indiquez au moins %(min)s caractères.", min=self.min)
 
 

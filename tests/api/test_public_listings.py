@@ -136,8 +136,8 @@ def test_a_value_the_site_does_not_understand_is_a_422_with_the_sites_message(
         ("limit=0", "Indiquez un nombre entre 1 et 100."),
         ("limit=101", "Indiquez un nombre entre 1 et 100."),
         ("limit=beaucoup", "Indiquez un nombre entier."),
-        ("q=" + "a" * 201, "Indiquez au plus 200 caractères."),
-        ("sport=" + "x" * 1001, "Indiquez au plus 1000 caractères."),
+        ("q=" + "a" * 201, "Ce texte ne peut pas dépasser 200 caractères."),
+        ("sport=" + "x" * 1001, "Ce texte ne peut pas dépasser 1000 caractères."),
     ],
 )
 def test_out_of_bounds_arguments_are_a_french_422(client, query, message):
