@@ -97,6 +97,7 @@ def build_tour() -> Tour:
         "/annonces/regles",
         "/impact",
         "/impact/rapport",
+        "/api/v1/documentation",
     ]
     member = [
         "/compte/",
