@@ -28,6 +28,7 @@ from sportressources.accounts.restrictions import Restriction, describe
 from sportressources.core.audit import record_entry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from sportressources.core.mail import external_url, send_mail
 from sportressources.core.security import actor_of
 
 PREFIX = "sr62_"
@@ -83,7 +84,8 @@ def create_token(
     """Create a token for the acting member; return it and its secret, which is never seen again.
 
     Rules: a name of 1 to 80 characters, scope "read" or "write", an expiry (if any) in the
-    future, at most API_TOKENS_MAX_PER_MEMBER live tokens per member. Writes an audit row.
+    future, at most API_TOKENS_MAX_PER_MEMBER live tokens per member. Writes an audit row and
+    emails the member (if it was not them, they revoke it).
     Raises ValidationFailed (fields ``name``, ``scope``, ``expires_at``).
     """
     user = actor_of(actor).user
@@ -102,14 +104,13 @@ def create_token(
         raise ValidationFailed(problems)
     most = current_app.config["API_TOKENS_MAX_PER_MEMBER"]
     if live_count(user, now) >= most:
-        raise ValidationFailed(
-            message=gettext(
-                "Vous avez déjà %(most)s jetons actifs, le maximum : révoquez-en un avant d’en "
-                "créer un autre.",
-                most=most,
-            ),
-            code="too_many_tokens",
+        # Not about one field: the page shows it above the form, the API in ``errors.tokens``
+        message = gettext(
+            "Vous avez déjà %(most)s jetons actifs, le maximum : révoquez-en un avant d’en "
+            "créer un autre.",
+            most=most,
         )
+        raise ValidationFailed({"tokens": message}, code="too_many_tokens")
     secret = new_secret()
     token = ApiToken(
         user_id=user.id,
@@ -133,6 +134,15 @@ def create_token(
             "expires_at": expires_at.isoformat() if expires_at else None,
         },
         now=now,
+    )
+    send_mail(
+        user.email,
+        _l("Un jeton d’accès à l’API a été créé sur votre compte"),
+        "accounts/api_token_created",
+        locale=user.locale,
+        user=user,
+        token=token,
+        tokens_url=external_url("accounts.api_tokens_page"),
     )
     return token, secret
 
