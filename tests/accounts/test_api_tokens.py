@@ -263,3 +263,34 @@ def test_the_member_is_emailed_when_a_token_is_created(resident_client, resident
     assert "« Site du club »" in mail.text and "lecture et écriture" in mail.text
     assert mail.link("/compte/api")
     assert not SECRET.search(mail.text)
+
+
+def test_with_csrf_on_a_member_creates_and_revokes_through_the_pages(app, resident_client):
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    def hidden(page: str, name: str) -> str:
+        return re.search(rf'name="{name}" type="hidden" value="([^"]+)"', page).group(1)
+
+    page = text(resident_client.get(PAGE))
+    created = resident_client.post(
+        PAGE,
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "name": "Avec CSRF",
+            "scope": "read",
+            "expiry": "",
+        },
+    )
+    assert created.status_code == 201
+    page = text(created)
+    (token_id,) = re.findall(r'action="/compte/api/(\d+)/revoquer"', page)
+
+    url = f"/compte/api/{token_id}/revoquer"
+    question = text(
+        resident_client.post(url, data={"revoke-csrf_token": hidden(page, "revoke-csrf_token")})
+    )
+    confirm_token = re.search(r'name="revoke-csrf_token" value="([^"]+)"', question).group(1)
+    done = resident_client.post(url, data={"revoke-csrf_token": confirm_token, "confirmed": "yes"})
+
+    assert done.status_code == 303
+    assert db.session.get(ApiToken, int(token_id)).revoked_at is not None
