@@ -112,6 +112,7 @@ def build_tour() -> Tour:
         "/alertes",
         "/annonces/nouvelle",
         "/compte/appareils",
+        "/compte/api",
         "/compte/organisations",
     ]
     return Tour(

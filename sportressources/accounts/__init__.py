@@ -4,6 +4,7 @@ from flask import Flask, g
 
 
 def init_app(app: Flask) -> None:
+    from sportressources.accounts import views_tokens  # noqa: F401 (its routes join bp)
     from sportressources.accounts.cli import purge_unconfirmed, users_cli
     from sportressources.accounts.demo import load_demo_accounts
     from sportressources.accounts.profile import link_legacy_communes

@@ -13,6 +13,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -214,3 +215,49 @@ class DeleteAccountForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     pass
+
+
+# Expiry choices of a new API token, in days ("" never expires)
+TOKEN_EXPIRY_CHOICES = [
+    SelectChoice("30", _l("Dans 30 jours")),
+    SelectChoice("90", _l("Dans 90 jours")),
+    SelectChoice("365", _l("Dans un an")),
+    SelectChoice("", _l("Jamais (à révoquer vous-même)")),
+]
+TOKEN_SCOPE_CHOICES = [
+    SelectChoice("read", _l("Lecture seule : consulter vos annonces, prêts et messages")),
+    SelectChoice(
+        "write", _l("Lecture et écriture : aussi publier, demander, répondre en votre nom")
+    ),
+]
+_CHOOSE_ONE = _l("Choisissez une des options proposées.")
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: its name, scope and expiry."""
+
+    name = StringField(
+        _l("Nom du jeton"),
+        description=_l("Pour le reconnaître plus tard, par exemple « Site du club »."),
+        validators=[
+            _required(_l("Donnez un nom à ce jeton, pour le reconnaître plus tard.")),
+            Length(max=80, message=_l("Le nom ne peut pas dépasser 80 caractères.")),
+        ],
+        render_kw={"autocomplete": "off", "maxlength": 80},
+    )
+    scope = RadioField(
+        _l("Autorisation"),
+        choices=TOKEN_SCOPE_CHOICES,
+        default="read",
+        invalid_choice_message=_CHOOSE_ONE,
+    )
+    expiry = RadioField(
+        _l("Expiration"),
+        choices=TOKEN_EXPIRY_CHOICES,
+        default="90",
+        invalid_choice_message=_CHOOSE_ONE,
+    )
+
+    def expires_in_days(self) -> int | None:
+        """The chosen lifetime in days, None for « jamais »."""
+        return int(self.expiry.data) if self.expiry.data else None

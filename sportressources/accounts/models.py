@@ -127,3 +127,40 @@ class SignInThrottle(Base):
     blocked_until: Mapped[datetime | None]
     lock_notified_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A personal API token: a member's program calls ``/api/v1`` with it as ``Bearer``.
+
+    Only the secret's SHA-256 is stored, with its first characters (``prefix``) so that the
+    member can tell their tokens apart. Revoking sets ``revoked_at``; an expired, revoked token,
+    or one whose member is deleted or under a sanction, authenticates nobody.
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint("scope IN ('read', 'write')", name="scope_valid"),
+        Index("ix_api_tokens_user_live", "user_id", "revoked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def is_live(self, now: datetime) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} of user {self.user_id}>"

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from sportressources.accounts import api_tokens
 from sportressources.accounts.models import User
 from sportressources.accounts.passwords import (
     verify_password,
@@ -38,7 +39,8 @@ def export_personal_data(user: User) -> dict:
             "created_at": _iso(user.created_at),
             "terms_accepted_at": _iso(user.terms_accepted_at),
             "last_login_at": _iso(user.last_login_at),
-        }
+        },
+        "api_tokens": api_tokens.export(user),
     }
     for _receiver, result in personal_data_requested.send(user):
         if result:
@@ -79,6 +81,7 @@ def delete_account(user: User, password: str) -> None:
     user.home_commune_legacy = None
     user.password_hash = "!deleted"
     revoke_all_sessions(user)
+    api_tokens.revoke_all_tokens(user)
     user.last_login_at = None
     user.role = Role.RESIDENT.value
     user.deleted_at = utcnow()
