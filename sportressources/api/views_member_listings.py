@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from flask import url_for
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from sportressources.api.auth import require
@@ -154,9 +155,9 @@ def listing_data(form: ListingForm, keys: list[str]) -> services.ListingData:
     )
 
 
-def extras_of(values: dict) -> dict[str, str]:
+def extras_of(values: dict) -> MultiDict:
     """The form's extra fields for those ``values`` names; none given, none sent (unchanged)."""
-    extras: dict[str, str] = {}
+    extras = MultiDict()
     if "event" in values:
         extras["listing_event_shown"] = "1"
     for name, form_name in EXTRAS.items():
