@@ -69,10 +69,10 @@ def _choice(description: str, codes, **kwargs):
 
 
 def _euros(description: str, name: str):
+    # No bound here: the form's field refuses absurd numbers (and NaN) with its French message
     return ma.fields.Decimal(
         allow_nan=False,
         places=None,
-        validate=ma.validate.Range(min=-(10**9), max=10**9),
         metadata={"description": description, **form_limits(ListingForm, name)},
         allow_none=True,
     )
@@ -137,7 +137,6 @@ class ListingFieldsSchema(Schema):
         allow_nan=False,
         places=None,
         allow_none=True,
-        validate=ma.validate.Range(min=-(10**9), max=10**9),
         metadata={"description": "Prêt : caution en euros (facultatif)"},
     )
     draft = ma.fields.Boolean(

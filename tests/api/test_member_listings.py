@@ -242,3 +242,48 @@ def test_a_loan_listing_carries_its_terms_like_the_form(app, client, bearer, mem
     )
     assert refused.status_code == 422
     assert any(name.startswith("loan_") for name in refused.json["errors"]), refused.json
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"photos": "pas un fichier"},
+        {"photos": [(io.BytesIO(b""), "")]},
+        {"photos": [(io.BytesIO(jpeg_bytes()), f"{n}.jpg") for n in range(7)]},
+    ],
+)
+def test_bad_photo_uploads_are_422_and_change_nothing(app, client, bearer, member, data):
+    listing_id = create(client, bearer(member), draft=True).json["id"]
+
+    response = client.post(
+        f"/api/v1/me/listings/{listing_id}/photos",
+        data=data,
+        headers=bearer(member),
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 422, response.get_data(as_text=True)[:500]
+    assert db.session.get(Listing, listing_id).photo_count == 0
+
+
+def test_a_seventh_photo_gets_the_services_message(app, client, bearer, member):
+    listing_id = create(client, bearer(member), draft=True).json["id"]
+    url = f"/api/v1/me/listings/{listing_id}/photos"
+    six = {"photos": [(io.BytesIO(jpeg_bytes()), f"{n}.jpg") for n in range(6)]}
+    assert client.post(url, data=six, headers=bearer(member)).status_code == 200
+
+    one_more = {"photos": [(io.BytesIO(jpeg_bytes()), "7.jpg")]}
+    response = client.post(url, data=one_more, headers=bearer(member))
+
+    assert response.status_code == 422
+    assert response.json["errors"]["photos"] == ["Six photos au plus."]
+    assert db.session.get(Listing, listing_id).photo_count == 6
+
+
+@pytest.mark.parametrize("price", ["1e999999", "Infinity", "-5"])
+def test_absurd_prices_are_refused_by_the_forms_field(app, client, bearer, member, price):
+    response = create(client, bearer(member), draft=True, kind="sale", price=price, new_price=40)
+
+    assert response.status_code == 422
+    assert db.session.query(Listing).count() == 0
