@@ -120,7 +120,10 @@ def _side(loan: Loan) -> str:
 @problems(401)
 @blueprint.response(200, MyLoansSchema)
 def my_loans():
-    """Mes prêts : ceux que j’emprunte et ceux que je prête, comme sur la page « Mes prêts »."""
+    """Mes prêts : ceux que j’emprunte et ceux que je prête.
+
+    Comme sur la page « Mes prêts », ceux en cours d’abord.
+    """
     user = member()
     return {
         "borrowed": [loan_json(loan, "borrower") for loan in loan_queries.loans_as_borrower(user)],
@@ -141,7 +144,10 @@ def _loan(loan_id: int) -> Loan:
 @blueprint.arguments(LoanRequestSchema)
 @blueprint.response(201, LoanSchema)
 def request_loan(data: dict, listing_id: int):
-    """Demander à emprunter du matériel : les champs et les règles du formulaire de demande."""
+    """Demander à emprunter du matériel.
+
+    Les champs et les règles du formulaire de demande du site ; le propriétaire est prévenu.
+    """
     user = member()
     listing = listings.get_listing(listing_id, user)
     if not policies.is_loan_listing(listing):
@@ -171,8 +177,11 @@ def request_loan(data: dict, listing_id: int):
 @problems(401, 403, 404, 409)
 @blueprint.response(200, LoanSchema)
 def accept_loan(loan_id: int):
-    """Accepter une demande de prêt (le propriétaire seulement) : les dates sont réservées et
-    les demandes qui les chevauchaient refusées."""
+    """Accepter une demande de prêt.
+
+    Le propriétaire seulement : les dates sont réservées et les demandes qui les chevauchaient
+    refusées, leurs auteurs prévenus.
+    """
     loan = _loan(loan_id)
     call(lambda: loans.accept_loan(member(), loan))
     return loan_json(loan, _side(loan))
@@ -184,7 +193,10 @@ def accept_loan(loan_id: int):
 @blueprint.arguments(LoanDeclineSchema)
 @blueprint.response(200, LoanSchema)
 def decline_loan(data: dict, loan_id: int):
-    """Refuser une demande de prêt (le propriétaire seulement), avec un motif facultatif."""
+    """Refuser une demande de prêt.
+
+    Le propriétaire seulement, avec un motif facultatif transmis à l’emprunteur.
+    """
     loan = _loan(loan_id)
     call(lambda: loans.decline_loan(member(), loan, data.get("reason") or ""))
     return loan_json(loan, _side(loan))
@@ -235,7 +247,10 @@ def my_conversations():
 @problems(401, 404)
 @blueprint.response(200, ConversationSchema)
 def conversation(conversation_id: int):
-    """Une conversation et ses messages ; la lire la marque comme lue, comme sur le site."""
+    """Une conversation et ses messages.
+
+    La lire la marque comme lue, comme sur le site.
+    """
     user = member()
     conversation = messaging.get_conversation(user, conversation_id)
     unread = messaging.is_unread(user, conversation)
@@ -255,7 +270,10 @@ def conversation(conversation_id: int):
 @blueprint.arguments(MessageInSchema)
 @blueprint.response(201, MessageSchema)
 def send_message(data: dict, conversation_id: int):
-    """Envoyer un message dans une conversation (texte simple, 2 000 caractères au plus)."""
+    """Envoyer un message dans une conversation.
+
+    Texte simple, 2 000 caractères au plus ; l’autre membre est prévenu.
+    """
     user = member()
     conversation = messaging.get_conversation(user, conversation_id)
     message = call(lambda: messaging.send_message(user, conversation, data["body"]))

@@ -219,8 +219,10 @@ def _editable(listing_id: int) -> Listing:
 @problems(401)
 @blueprint.response(200, MyListingSchema(many=True))
 def my_listings():
-    """Mes annonces (et celles des organisations pour lesquelles j’agis), la plus récente
-    d’abord, avec leur état."""
+    """Mes annonces, avec leur état.
+
+    Les miennes et celles des organisations pour lesquelles j’agis, la plus récente d’abord.
+    """
     grouped = queries.listings_of(member())
     listings = sorted(
         (listing for group in grouped.values() for listing in group),
@@ -236,9 +238,12 @@ def my_listings():
 @blueprint.arguments(ListingCreateSchema)
 @blueprint.response(201, MyListingSchema)
 def create_listing(data: dict):
-    """Publier une annonce : les champs et les règles du formulaire du site. Envoyée en
-    relecture, elle doit avoir une photo : créez-la en brouillon (``draft``), ajoutez les
-    photos, puis envoyez-la (``PATCH`` avec ``draft`` faux)."""
+    """Publier une annonce.
+
+    Les champs et les règles du formulaire du site, sous les mêmes noms (prix en euros).
+    Envoyée en relecture, une annonce doit avoir une photo : créez-la en brouillon
+    (``draft``), ajoutez les photos, puis envoyez-la (``PATCH`` avec ``draft`` faux).
+    """
     user = member()
     form = listing_form(data, user, editing=False)
     if not form.validate():
@@ -259,8 +264,11 @@ def create_listing(data: dict):
 @blueprint.arguments(ListingFieldsSchema)
 @blueprint.response(200, MyListingSchema)
 def update_listing(data: dict, listing_id: int):
-    """Modifier mon annonce : seuls les champs envoyés changent. Comme sur le site, une
-    modification importante d’une annonce en ligne attend la relecture."""
+    """Modifier mon annonce.
+
+    Seuls les champs envoyés changent. Comme sur le site, une modification importante d’une
+    annonce en ligne attend la relecture (``pending_change``).
+    """
     user = member()
     listing = _editable(listing_id)
     values = current_values(listing) | data
@@ -294,8 +302,11 @@ def update_listing(data: dict, listing_id: int):
 @blueprint.arguments(PhotoUploadSchema, location="files")
 @blueprint.response(200, MyListingSchema)
 def add_photos(data: dict, listing_id: int):
-    """Ajouter des photos à mon annonce (envoi multipart, champ ``photos``), après celles
-    qu’elle a ; six au plus. Un brouillon reste un brouillon."""
+    """Ajouter des photos à mon annonce.
+
+    Envoi multipart, champ ``photos`` : elles s’ajoutent après celles de l’annonce, six au
+    plus. Un brouillon reste un brouillon.
+    """
     user = member()
     listing = _editable(listing_id)
     form = listing_form(current_values(listing), user, editing=True)
@@ -325,8 +336,11 @@ def add_photos(data: dict, listing_id: int):
 @problems(401, 403, 404, 409)
 @blueprint.response(200, MyListingSchema)
 def withdraw_listing(listing_id: int):
-    """Retirer mon annonce du site (définitif) : les demandes en cours et les prêts à venir
-    sont annulés et les membres concernés prévenus."""
+    """Retirer mon annonce du site.
+
+    C’est définitif : les demandes en cours et les prêts à venir sont annulés et les membres
+    concernés prévenus.
+    """
     listing = services.get_listing(listing_id, member())
     call(lambda: services.withdraw_listing(member(), listing))
     return listing_json(listing)
