@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import current_app
+from markupsafe import Markup
 
 from sportressources.core.mail import external_url
 
@@ -58,7 +59,7 @@ class Entry:
     summary: str = ""
     author: str = ""
     categories: list[str] = field(default_factory=list)
-    image_url: str | None = None  # a photo, linked as an enclosure
+    image_url: str | None = None  # a photo, shown in the entry's HTML content
 
 
 @dataclass
@@ -82,6 +83,17 @@ def absolute(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
 
 
+def _html_content(entry: Entry) -> str:
+    """The photo, then the summary's paragraphs, as HTML (escaped: feed readers render it)."""
+    paragraphs = [
+        Markup("<p>{}</p>").format(part)
+        for part in xml_text(entry.summary, SUMMARY_MAX_LENGTH).split("\n\n")
+        if part.strip()
+    ]
+    photo = Markup('<p><img src="{}" alt="{}"></p>').format(entry.image_url, xml_text(entry.title))
+    return str(photo + Markup("").join(paragraphs))
+
+
 def render(feed: Feed) -> bytes:
     """The Atom document of ``feed``, in UTF-8."""
     generator = FeedGenerator()
@@ -101,11 +113,13 @@ def render(feed: Feed) -> bytes:
         item.updated(as_utc(entry.updated))
         if entry.published is not None:
             item.published(as_utc(entry.published))
-        item.link(href=entry.url, rel="alternate", type="text/html")
-        if entry.image_url:
-            item.link(href=entry.image_url, rel="enclosure", type="image/jpeg")
+        # feedgen 1.0 drops the rel and type of an entry's links (its atom_entry rebinds the
+        # loop variable), so an entry has one link, its page, and a photo goes in the content
+        item.link(href=entry.url)
         if entry.summary:
             item.summary(xml_text(entry.summary, SUMMARY_MAX_LENGTH))
+        if entry.image_url:
+            item.content(_html_content(entry), type="html")
         if entry.author:
             item.author({"name": xml_text(entry.author)})
         for term in entry.categories:

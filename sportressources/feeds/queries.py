@@ -12,13 +12,16 @@ from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from sportressources.accounts.models import User
 from sportressources.core.db import db
 from sportressources.core.errors import NotFound
 from sportressources.drives.models import Drive
 from sportressources.drives.queries import list_drives
 from sportressources.events.models import Event
 from sportressources.events.queries import EventFilter, list_events
+from sportressources.geo.models import Commune
 from sportressources.listings.models import VISIBLE_STATUSES, Listing
 from sportressources.listings.search import SearchParams, search_listings
 from sportressources.organisations.models import Organisation
@@ -33,9 +36,27 @@ def feed_params(params: SearchParams) -> SearchParams:
     return replace(params, sort="newest", after=None, before=None, place_choices=())
 
 
+def _attach(rows: list, attribute: str, key: str, model, model_key: str = "id") -> None:
+    """Load ``attribute`` (a many-to-one to ``model``) of every row in one statement, rather
+    than one statement per row when an entry reads it."""
+    wanted = {getattr(row, key) for row in rows} - {None}
+    if not wanted:
+        return
+    column = getattr(model, model_key)
+    found = {
+        getattr(o, model_key): o
+        for o in db.session.scalars(select(model).where(column.in_(wanted)))
+    }
+    for row in rows:
+        set_committed_value(row, attribute, found.get(getattr(row, key)))
+
+
 def newest_listings(params: SearchParams, limit: int = FEED_LENGTH) -> list[Listing]:
-    """The newest listings the search page finds for ``params`` (its first ``limit``)."""
-    return [hit.listing for hit in search_listings(feed_params(params), limit).hits]
+    """The newest listings the search page finds for ``params`` (its first ``limit``), their
+    owners loaded (an entry names its owner's side)."""
+    listings = [hit.listing for hit in search_listings(feed_params(params), limit).hits]
+    _attach(listings, "owner", "owner_id", User)
+    return listings
 
 
 def public_organisation(slug: str) -> Organisation:
@@ -60,6 +81,7 @@ def organisation_listings(organisation: Organisation, limit: int = FEED_LENGTH) 
                 joinedload(Listing.commune),
                 joinedload(Listing.venue),
                 joinedload(Listing.organisation),
+                joinedload(Listing.owner),
             )
             .order_by(Listing.published_at.desc(), Listing.id.desc())
             .limit(limit)
@@ -79,4 +101,8 @@ def newest_events(limit: int = FEED_LENGTH) -> list[Event]:
     first."""
     events = list_events(EventFilter())
     events.sort(key=lambda event: (event.created_at, event.id), reverse=True)
-    return events[:limit]
+    events = events[:limit]
+    # An entry says where: the venue and its commune
+    venues = [event.venue for event in events if event.venue is not None]
+    _attach(venues, "commune", "commune_insee", Commune, "insee")
+    return events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,8 @@ class ReadEntry:
     link: str
     summary: str
     author: str
-    enclosures: list[str]
+    content: str
+    images: list[str]
 
 
 @dataclass
@@ -54,7 +56,10 @@ class ReadFeed:
                     ),
                     summary=entry.findtext(f"{ATOM}summary") or "",
                     author=entry.findtext(f"{ATOM}author/{ATOM}name") or "",
-                    enclosures=[x.get("href") for x in links if x.get("rel") == "enclosure"],
+                    content=entry.findtext(f"{ATOM}content") or "",
+                    images=re.findall(
+                        r'<img src="([^"]+)"', entry.findtext(f"{ATOM}content") or ""
+                    ),
                 )
             )
         return read
@@ -83,6 +88,14 @@ def read_feed(response) -> ReadFeed:
         assert entry.link.startswith("http://localhost/")
         assert entry.title
         assert _utc(entry.updated)
+    for entry in root.findall(f"{ATOM}entry"):
+        # RFC 4287 4.1.1: at most one alternate link of a given type and language
+        alternates = [
+            (x.get("type"), x.get("hreflang"))
+            for x in entry.findall(f"{ATOM}link")
+            if x.get("rel", "alternate") == "alternate"
+        ]
+        assert len(alternates) == len(set(alternates)) == 1
     return feed
 
 

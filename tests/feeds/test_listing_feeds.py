@@ -217,3 +217,26 @@ def test_a_pending_organisations_page_announces_no_feed(client_for):
     html = client_for(manager).get(f"/organisations/{pending.slug}").get_data(as_text=True)
 
     assert "application/atom+xml" not in html
+
+
+def test_statements_of_a_feed_do_not_depend_on_its_length(client, count_queries):
+    def statements() -> int:
+        with count_queries() as run:
+            read_feed(client.get("/flux/annonces.atom?sport=multisport"))
+        return len(run)
+
+    item(make_user(), "Premier ballon")
+    few = statements()
+    for number in range(12):
+        item(make_user(), f"Ballon {number}", cover_photo=f"{number:032x}")
+    assert statements() == few
+
+
+def test_a_photo_shows_in_the_entry(client, owner):
+    item(owner, "Trottinette <rouge>", cover_photo="ab" * 16)
+
+    entry = read_feed(client.get("/flux/annonces.atom")).entries[0]
+
+    assert entry.images == [f"http://localhost/medias/{'ab' * 16}-m.jpg"]
+    assert entry.content.endswith("<p>Don · Bon état · Lens</p><p>Rien à signaler.</p>")
+    assert 'alt="Trottinette &lt;rouge&gt;"' in entry.content
