@@ -97,7 +97,7 @@ def listing_json(listing: Listing) -> dict:
         "organisation": {"id": organisation.id, "name": organisation.name}
         if organisation
         else None,
-        "photo_count": len(listing.photos),
+        "photo_count": listing.photo_count,
         "url": url_for("listings.detail", listing_id=listing.id, _external=True),
     }
 
