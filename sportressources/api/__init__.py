@@ -20,7 +20,14 @@ API_PREFIX = "/api/v1"
 
 
 def init_app(app: Flask) -> None:
-    from sportressources.api import errors, limits, views_docs, views_member, views_public
+    from sportressources.api import (
+        errors,
+        limits,
+        views_docs,
+        views_member,
+        views_member_listings,
+        views_public,
+    )
     from sportressources.api.spec import Api
     from sportressources.extensions import csrf
 
@@ -30,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app)
-    for module in (views_public, views_member):
+    for module in (views_public, views_member, views_member_listings):
         # A token authenticates these requests, never a cookie: CSRF has nothing to protect
         csrf.exempt(module.blueprint)
         limits.apply(module.blueprint)

@@ -1,5 +1,5 @@
 """A member's own data and actions, with a personal API token: who they are, their loans and
-their conversations (their listings: ``views_member_listings``, on the same blueprint).
+their conversations (their listings: ``views_member_listings``).
 
 Each operation is the page's, as JSON: it loads what the page loads, runs the page's service
 through ``boundary.call`` and answers with what the page shows. A stranger gets what the page
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_smorest import Blueprint
-from werkzeug.datastructures import MultiDict
 
-from sportressources.api import auth
 from sportressources.api.auth import require
 from sportressources.api.boundary import call
 from sportressources.api.errors import problems
@@ -27,8 +25,9 @@ from sportressources.api.schemas_member import (
     MessageSchema,
     MyLoansSchema,
 )
+from sportressources.api.views_member_forms import member, refuse, run_form
 from sportressources.core.db import db
-from sportressources.core.errors import NotFound, ValidationFailed
+from sportressources.core.errors import NotFound
 from sportressources.core.templating import member_name
 from sportressources.listings import services as listings
 from sportressources.listings.owners import owner_name
@@ -41,33 +40,6 @@ from sportressources.trade.loans.forms import LoanRequestForm
 from sportressources.trade.loans.models import Loan
 
 blueprint = Blueprint("api_member", __name__, description="Espace membre")
-
-
-def member():
-    """The member whose token came with this request (``require`` let only them through)."""
-    return auth.current_member()
-
-
-def run_form(form_class, values: dict, **kwargs):
-    """The page's form, filled with ``values`` (form field name → JSON value) as a browser
-    would send them, CSRF off (a token authenticates the call, never a cookie)."""
-    formdata = MultiDict()
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            if value:
-                formdata.add(name, "y")
-            continue
-        formdata.add(name, str(value))
-    return form_class(formdata=formdata, meta={"csrf": False}, **kwargs)
-
-
-def refuse(form) -> ValidationFailed:
-    """The form's messages, field by field, as the ValidationFailed the page would show."""
-    return ValidationFailed(
-        {name: [str(message) for message in messages] for name, messages in form.errors.items()}
-    )
 
 
 # --- the member ----------------------------------------------------------------------------------
@@ -278,7 +250,3 @@ def send_message(data: dict, conversation_id: int):
     conversation = messaging.get_conversation(user, conversation_id)
     message = call(lambda: messaging.send_message(user, conversation, data["body"]))
     return message_json(user, conversation, message)
-
-
-# The listings' routes, on this blueprint (imported last: they use ``blueprint``)
-from sportressources.api import views_member_listings  # noqa: E402, F401

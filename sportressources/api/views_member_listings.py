@@ -1,5 +1,4 @@
-"""A member's listings through the API: list, create, edit, add photos, withdraw; on the
-blueprint of ``views_member``.
+"""A member's listings through the API: list, create, edit, add photos, withdraw.
 
 One source of truth for every check: the JSON fields carry the listing form's names, and the API
 runs the page's own ``ListingForm`` on them (required fields, lengths, lists of choices, with the
@@ -14,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from flask import url_for
+from flask_smorest import Blueprint
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
@@ -26,7 +26,7 @@ from sportressources.api.schemas_member import (
     MyListingSchema,
     PhotoUploadSchema,
 )
-from sportressources.api.views_member import blueprint, member, refuse, run_form
+from sportressources.api.views_member_forms import member, refuse, run_form
 from sportressources.core.errors import Forbidden, ValidationFailed
 from sportressources.geo import queries as geo
 from sportressources.listings import photos, queries, revisions, services
@@ -36,6 +36,8 @@ from sportressources.listings.policies import can_edit_listing
 from sportressources.organisations.queries import organisations_of
 from sportressources.trade.loans import terms as loan_terms
 from sportressources.venues import queries as venues_queries
+
+blueprint = Blueprint("api_member_listings", __name__, description="Mes annonces")
 
 FORM_FIELDS = [
     "kind",
@@ -95,7 +97,7 @@ def listing_json(listing: Listing) -> dict:
         "organisation": {"id": organisation.id, "name": organisation.name}
         if organisation
         else None,
-        "photo_count": len(listing.photos),
+        "photo_count": listing.photo_count,
         "url": url_for("listings.detail", listing_id=listing.id, _external=True),
     }
 

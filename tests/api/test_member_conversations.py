@@ -113,3 +113,19 @@ def test_strangers_and_moderators_see_nothing_as_on_the_site(app, client, bearer
         client.get("/api/v1/conversations/987654", headers=bearer(make_user())).status_code == 404
     )
     assert db.session.query(Message).count() == 1
+
+
+def test_a_token_call_needs_no_csrf_token_even_with_csrf_on(
+    app, client, bearer, owner, conversation
+):
+    page = sign_in(app.test_client(), owner)
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    response = client.post(
+        f"/api/v1/conversations/{conversation.id}/messages",
+        json={"body": "Toujours là."},
+        headers=bearer(owner),
+    )
+
+    assert response.status_code == 201
+    assert page.post(f"/messages/{conversation.id}", data={"body": "Sans jeton"}).status_code == 400

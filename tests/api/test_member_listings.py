@@ -246,11 +246,11 @@ def test_a_loan_listing_carries_its_terms_like_the_form(app, client, bearer, mem
 
 @pytest.mark.parametrize(
     "data",
-    [
-        {},
-        {"photos": "pas un fichier"},
-        {"photos": [(io.BytesIO(b""), "")]},
-        {"photos": [(io.BytesIO(jpeg_bytes()), f"{n}.jpg") for n in range(7)]},
+    [  # built for each run: a file sent is closed afterwards
+        lambda: {},
+        lambda: {"photos": "pas un fichier"},
+        lambda: {"photos": [(io.BytesIO(b""), "")]},
+        lambda: {"photos": [(io.BytesIO(jpeg_bytes()), f"{n}.jpg") for n in range(7)]},
     ],
 )
 def test_bad_photo_uploads_are_422_and_change_nothing(app, client, bearer, member, data):
@@ -258,7 +258,7 @@ def test_bad_photo_uploads_are_422_and_change_nothing(app, client, bearer, membe
 
     response = client.post(
         f"/api/v1/me/listings/{listing_id}/photos",
-        data=data,
+        data=data(),
         headers=bearer(member),
         content_type="multipart/form-data",
     )
