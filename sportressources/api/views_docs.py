@@ -134,7 +134,7 @@ def operations_by_tag(document: dict) -> list[Tag]:
                         kind,
                         bool(param.get("required")),
                         param.get("description") or schema.get("description", ""),
-                        [str(c) for c in schema.get("enum", [])],
+                        [str(c) for c in schema.get("enum", []) if c != ""],  # "" is « any »
                         schema.get("maxLength"),
                     )
                 )
