@@ -62,6 +62,8 @@ QUERY_KEYS = sorted(
         "periode",
         "zone",
         "evenement",
+        # api: the operation the documentation's « Essayer » form tries
+        "operation",
     }
 )
 FORM_PREFIXES = ("loan", "waitlist")

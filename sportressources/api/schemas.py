@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
-__all__ = ["Length", "OneOf", "Problem", "Range", "Schema", "ma"]
+__all__ = ["NO_CONTROL", "Length", "OneOf", "PlainText", "Problem", "Range", "Schema", "ma"]
 
 # marshmallow's message keys → French (placeholders in str.format style, as marshmallow fills them)
 FIELD_MESSAGES = {
@@ -118,6 +118,19 @@ class Range(validate.Range):
         if self.max is not None:
             return _("Indiquez un nombre inférieur ou égal à %(max)s.", max=self.max)
         return _("Indiquez un nombre supérieur ou égal à %(min)s.", min=self.min)
+
+
+# Documents, as a JSON Schema pattern, what ``PlainText`` accepts
+NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]*$"
+
+
+class PlainText(validate.Validator):
+    """Refuses control characters (NUL among them), which the site's query strings ignore."""
+
+    def __call__(self, value: str) -> str:
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ma.ValidationError(_("Ce texte contient des caractères de contrôle, refusés."))
+        return value
 
 
 class OneOf(validate.OneOf):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-from sportressources.api.schemas import Length, Range, Schema, ma
+from sportressources.api.schemas import NO_CONTROL, Length, PlainText, Range, Schema, ma
+from sportressources.geo.distance import RADII_KM
 from sportressources.listings.models import Condition, ListingKind
 from sportressources.listings.search.params import ARG_MAX_LENGTH, QUERY_MAX_LENGTH, SORTS
 from sportressources.listings.search.query import PAGE_SIZE, PAGE_SIZE_MAX
@@ -13,13 +14,25 @@ from sportressources.listings.taxonomy import CATEGORIES, SPORTS
 
 
 def _text(description: str, max_length: int = ARG_MAX_LENGTH, **metadata) -> ma.fields.String:
+    """A query-string value of at most ``max_length`` characters. ``enum`` and ``pattern`` only
+    document the values understood: the search reads them itself, with the site's messages; an
+    empty value, as the site's form sends for a field left blank, means « any »."""
+    if "enum" in metadata:
+        metadata["enum"] = ["", *metadata["enum"]]
+    else:
+        metadata.setdefault("pattern", NO_CONTROL)
     return ma.fields.String(
-        validate=Length(max=max_length), metadata={"description": description, **metadata}
+        validate=[Length(max=max_length), PlainText()],
+        metadata={"description": description, **metadata},
     )
 
 
 def absolute(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
+
+
+# What a page cursor looks like (next_cursor): the search checks it for its sort order
+CURSOR = r"^([0-9eE.+-]{1,40}(_[0-9]{1,12})?)?$"
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -35,18 +48,26 @@ class ListingSearchArgs(Schema):
     size = _text("Taille (selon la catégorie)")
     condition = _text("État minimum", enum=[c.value for c in Condition])
     zone = _text("Zone (intercommunalité), par son identifiant (slug)")
-    commune = _text("Commune, par son code INSEE")
+    commune = _text("Commune, par son code INSEE", pattern=r"^([0-9]{5})?$")
     venue = _text("Lieu de remise, par son identifiant (slug)")
-    near = _text("Autour d’un lieu : « commune:<INSEE> » ou « venue:<slug> »")
-    radius = _text("Distance en km autour du lieu (avec near ou where)")
+    near = _text(
+        "Autour d’un lieu : « commune:<INSEE> » ou « venue:<slug> »",
+        pattern=r"^((commune|venue):.+)?$",
+    )
+    radius = _text(
+        "Distance en km autour du lieu (avec near ou where)", enum=[str(r) for r in RADII_KM]
+    )
     where = _text("Lieu tapé : nom de commune, code postal ou lieu sportif")
-    max_price = _text("Prix maximum en euros, par exemple 15 ou 7,50")
+    max_price = _text(
+        "Prix maximum en euros, par exemple 15 ou 7,50",
+        pattern=r"^\s*([0-9]{1,6}([.,][0-9]{1,2})?\s*€?)?\s*$",
+    )
     with_photos = _text("Seulement les annonces avec photo (1, true, oui)")
     sort = _text(
         "Ordre : newest (récentes), nearest (proches), cheapest (moins chères)", enum=SORTS
     )
-    after = _text("Curseur : la page après celui-ci (voir next_cursor)", 60)
-    before = _text("Curseur : la page avant celui-ci (voir previous_cursor)", 60)
+    after = _text("Curseur : la page après celui-ci (voir next_cursor)", 60, pattern=CURSOR)
+    before = _text("Curseur : la page avant celui-ci (voir previous_cursor)", 60, pattern=CURSOR)
     limit = ma.fields.Integer(
         load_default=PAGE_SIZE,
         validate=Range(min=1, max=PAGE_SIZE_MAX),
@@ -56,7 +77,7 @@ class ListingSearchArgs(Schema):
 
 class TerritoryArgs(Schema):
     zone = _text("Zone (intercommunalité), par son identifiant (slug)", 80)
-    commune = _text("Commune, par son code INSEE", 5)
+    commune = _text("Commune, par son code INSEE", 5, pattern=r"^([0-9]{5})?$")
 
 
 class CommuneArgs(Schema):

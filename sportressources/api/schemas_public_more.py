@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from sportressources.api.schemas import Length, Schema, ma
+from sportressources.api.schemas import NO_CONTROL, Length, PlainText, Schema, ma
 from sportressources.api.schemas_public import CommuneRef, EventRef, VenueRef
 from sportressources.listings.taxonomy import SPORTS
 
 
 def _text(description: str, max_length: int, **metadata) -> ma.fields.String:
+    if "enum" in metadata:
+        metadata["enum"] = ["", *metadata["enum"]]
+    else:
+        metadata.setdefault("pattern", NO_CONTROL)
     return ma.fields.String(
-        validate=Length(max=max_length), metadata={"description": description, **metadata}
+        validate=[Length(max=max_length), PlainText()],
+        metadata={"description": description, **metadata},
     )
+
+
+MONTH = r"^([0-9]{4}-[0-9]{2})?$"
 
 
 class DriveArgs(Schema):
     zone = _text("Zone (intercommunalité), par son identifiant (slug)", 80)
-    commune = _text("Commune, par son code INSEE", 5)
+    commune = _text("Commune, par son code INSEE", 5, pattern=r"^([0-9]{5})?$")
 
 
 class EventArgs(Schema):
@@ -27,10 +35,12 @@ class EventArgs(Schema):
 
 
 class ImpactArgs(Schema):
-    du = _text("Premier mois, AAAA-MM (par défaut : il y a onze mois)", 10)
-    au = _text("Dernier mois, AAAA-MM (par défaut : ce mois-ci)", 10)
-    zone = _text("Zone, par son numéro (comme sur la page Notre impact)", 10)
-    commune = _text("Commune, par son code INSEE", 10)
+    du = _text("Premier mois, AAAA-MM (par défaut : il y a onze mois)", 10, pattern=MONTH)
+    au = _text("Dernier mois, AAAA-MM (par défaut : ce mois-ci)", 10, pattern=MONTH)
+    zone = _text(
+        "Zone, par son numéro (comme sur la page Notre impact)", 10, pattern=r"^([0-9]{1,8})?$"
+    )
+    commune = _text("Commune, par son code INSEE", 10, pattern=r"^([0-9]{5})?$")
 
 
 class OrganisationRef(Schema):

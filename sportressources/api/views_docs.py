@@ -16,9 +16,12 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
-from sportressources.api import API_PREFIX, cors
+from sportressources.api.cors import allow_read
+from sportressources.core.params import text_param
 
 bp = Blueprint("api_documentation", __name__)
+# Longest value an « Essayer » form passes on
+ARG_MAX_LENGTH = 1000
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _REF = "#/components/schemas/"
@@ -131,7 +134,7 @@ def operations_by_tag(document: dict) -> list[Tag]:
                         kind,
                         bool(param.get("required")),
                         param.get("description") or schema.get("description", ""),
-                        [str(c) for c in schema.get("enum", [])],
+                        [str(c) for c in schema.get("enum", []) if c != ""],  # "" is « any »
                         schema.get("maxLength"),
                     )
                 )
@@ -182,7 +185,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-@bp.route(f"{API_PREFIX}/documentation")
+@bp.route("/documentation")
 def documentation():
     document = api_document()
     return render_template(
@@ -194,11 +197,11 @@ def documentation():
     )
 
 
-@bp.route(f"{API_PREFIX}/documentation/essayer")
+@bp.route("/documentation/essayer")
 def try_operation():
     """The « Essayer » form without JavaScript: to the operation's URL, its path parameters put
     in place and the other filled fields as its query string."""
-    wanted = request.args.get("operation", "")
+    wanted = text_param(request.args, "operation", max_length=ARG_MAX_LENGTH)
     for tag in operations_by_tag(api_document()):
         for operation in tag.operations:
             if operation.id == wanted and operation.method == "GET":
@@ -207,12 +210,14 @@ def try_operation():
 
 
 def operation_url(operation: Operation, args) -> str:
-    names = {p.name for p in operation.parameters if p.location == "path"}
-    path = _PARAM.sub(lambda m: quote(args.get(m.group(1), "") or "-", safe=""), operation.path)
+    values = {
+        p.name: text_param(args, p.name, max_length=ARG_MAX_LENGTH) for p in operation.parameters
+    }
+    path = _PARAM.sub(lambda m: quote(values.get(m.group(1)) or "-", safe=""), operation.path)
     query = [
-        (p.name, args.get(p.name, ""))
+        (p.name, values[p.name])
         for p in operation.parameters
-        if p.location == "query" and p.name not in names and args.get(p.name, "")
+        if p.location == "query" and values[p.name]
     ]
     return path + (f"?{urlencode(query)}" if query else "")
 
@@ -221,11 +226,12 @@ def init_app(app: Flask) -> None:
     """Register the documentation page; let other sites' browsers read the OpenAPI document."""
     from sportressources.core.hooks import add_to_slot, partial
 
-    app.register_blueprint(bp)
+    # Beside the OpenAPI document (/api/v1/documentation)
+    app.register_blueprint(bp, url_prefix=app.config["OPENAPI_URL_PREFIX"])
     add_to_slot(app, "footer.links", partial("api/footer_link.html"), order=60)
 
     @app.after_request
     def document_cors(response):
         if request.endpoint == "api-docs.openapi_json":
-            return cors.allow_read(response)
+            return allow_read(response)
         return response

@@ -2,7 +2,7 @@
 
 Each calls the query functions the public pages call, with the same rules: what a search finds,
 which listings, venues and organisations are visible. Drives, events and impact figures are in
-``views_public_more``, on the same blueprint.
+``views_public_more``, on the same blueprint (``views_public_common``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ from urllib.parse import urlencode
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from flask_login import AnonymousUserMixin
-from flask_smorest import Blueprint
 
-from sportressources.api import cors
 from sportressources.api import schemas_public as s
 from sportressources.api.errors import problems
 from sportressources.api.schemas import Schema, ma
+from sportressources.api.views_public_common import (
+    ANONYMOUS,
+    ID_MAX,
+    blueprint,
+    commune_filter,
+    zone_filter,
+)
 from sportressources.core.errors import NotFound, ValidationFailed
 from sportressources.core.templating import member_name
 from sportressources.geo import queries as geo
@@ -29,20 +33,6 @@ from sportressources.listings.search import parse_search_args, search_listings
 from sportressources.organisations import queries as organisations
 from sportressources.organisations.policies import can_view_organisation
 from sportressources.venues import queries as venues
-
-# Largest value of an INTEGER column
-ID_MAX = 2**31 - 1
-# The public sees what a visitor who is not signed in sees
-ANONYMOUS = AnonymousUserMixin()
-
-blueprint = Blueprint(
-    "api_public",
-    __name__,
-    description="Données publiques, en lecture seule : annonces, territoire, lieux, "
-    "organisations, collectes, événements et chiffres d’impact.",
-)
-# Other sites' browsers may read these answers
-blueprint.after_request(cors.allow_read)
 
 
 class IndexSchema(Schema):
@@ -168,16 +158,6 @@ def listing(listing_id: int):
 # --- territory ---------------------------------------------------------------------------------
 
 
-def _zone(slug: str | None):
-    """The zone a filter names, or None; a 422 for a zone that does not exist."""
-    if not slug:
-        return None
-    try:
-        return geo.get_zone(slug)
-    except NotFound as error:
-        raise ValidationFailed({"zone": error.message}) from None
-
-
 @blueprint.route("/zones", tags=["Territoire"])
 @blueprint.response(200, s.Zone(many=True))
 def zones():
@@ -202,7 +182,7 @@ def zones():
 def communes(q: str | None = None, zone: str | None = None):
     """Les communes du territoire, par nom ; `q` cherche par nom ou code postal."""
     found = geo.find_communes(q) if q and q.strip() else geo.all_communes()
-    chosen = _zone(zone)
+    chosen = zone_filter(zone)
     if chosen is not None:
         found = [commune for commune in found if commune.zone_id == chosen.id]
     return found
@@ -214,7 +194,7 @@ def communes(q: str | None = None, zone: str | None = None):
 @problems(422)
 def venue_list(zone: str | None = None, commune: str | None = None):
     """Les lieux sportifs publiés, par nom, d’une zone ou d’une commune si on le demande."""
-    return venues.published_venues(zone=_zone(zone), commune=_commune(commune))
+    return venues.published_venues(zone=zone_filter(zone), commune=commune_filter(commune))
 
 
 @blueprint.route("/venues/<string(maxlength=120):slug>", tags=["Lieux sportifs"])
@@ -225,22 +205,13 @@ def venue(slug: str):
     return venues.get_venue(slug, ANONYMOUS)
 
 
-def _commune(insee: str | None):
-    if not insee:
-        return None
-    found = next((c for c in geo.all_communes() if c.insee == insee), None)
-    if found is None:
-        raise ValidationFailed({"commune": _("Cette commune ne fait pas partie du territoire.")})
-    return found
-
-
 @blueprint.route("/organisations", tags=["Organisations"])
 @blueprint.arguments(s.OrganisationArgs, location="query", as_kwargs=True)
 @blueprint.response(200, s.Organisation(many=True))
 @problems(422)
 def organisation_list(kind: str | None = None, zone: str | None = None, commune=None):
     """Les organisations vérifiées (clubs, associations, collectivités…), par nom."""
-    chosen_zone, chosen_commune = _zone(zone), _commune(commune)
+    chosen_zone, chosen_commune = zone_filter(zone), commune_filter(commune)
     return organisations.directory(
         kind=kind or None,
         zone_id=chosen_zone.id if chosen_zone is not None else None,
@@ -261,3 +232,5 @@ def organisation(slug: str):
 
 # The other public endpoints, on this blueprint (imported last: they use ``blueprint``)
 from sportressources.api import views_public_more  # noqa: E402, F401
+
+__all__ = ["blueprint"]

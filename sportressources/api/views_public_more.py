@@ -1,19 +1,21 @@
-"""Public endpoints of the ``api_public`` blueprint (``views_public``): drives, sporting events
-and the public impact figures, read with the queries of their pages."""
+"""Public endpoints of the ``api_public`` blueprint (``views_public_common``): drives, sporting
+events and the public impact figures, read with the queries of their pages."""
 
 from __future__ import annotations
 
 from flask import request, url_for
+from flask_babel import gettext as _
 
 from sportressources.api import schemas_public_more as s
 from sportressources.api.errors import problems
-from sportressources.api.views_public import ID_MAX, _commune, _zone, blueprint
+from sportressources.api.views_public_common import ID_MAX, blueprint, commune_filter, zone_filter
 from sportressources.core.errors import ValidationFailed
 from sportressources.drives import queries as drives
 from sportressources.drives.models import Drive
 from sportressources.events import queries as events
 from sportressources.impact import figures
 from sportressources.impact.period import read_request
+from sportressources.listings.taxonomy import SPORTS
 
 
 def drive_answer(drive: Drive) -> dict:
@@ -40,7 +42,7 @@ def drive_answer(drive: Drive) -> dict:
 def drive_list(zone: str | None = None, commune: str | None = None, past: bool = False):
     """Les collectes de matériel : en cours et à venir, puis les passées (comme la page
     Collectes), d’une zone ou d’une commune si on le demande."""
-    found = drives.list_drives(zone=_zone(zone), commune=_commune(commune))
+    found = drives.list_drives(zone=zone_filter(zone), commune=commune_filter(commune))
     return {
         "current": [drive_answer(d) for d in found.current],
         "past": [drive_answer(d) for d in found.past],
@@ -84,7 +86,9 @@ def event_answer(event) -> dict:
 def event_list(zone: str | None = None, sport: str | None = None, past: bool = False):
     """Les événements sportifs à venir (les plus proches d’abord) ou passés, comme la page
     Événements ; les événements annulés restent, marqués comme tels."""
-    chosen = _zone(zone)
+    if sport and sport not in SPORTS:
+        raise ValidationFailed({"sport": _("Ce sport ne fait pas partie de la liste.")})
+    chosen = zone_filter(zone)
     criteria = events.EventFilter(
         zone_id=chosen.id if chosen is not None else None, sport=sport or "", past=past
     )

@@ -128,6 +128,8 @@ def test_events_upcoming_and_past_with_the_sport_filter(client):
     response = client.get("/api/v1/events?past=peut-etre")
     assert response.status_code == 422
     assert response.json["errors"] == {"past": ["Indiquez vrai ou faux (true ou false)."]}
+    response = client.get("/api/v1/events?sport=curling")
+    assert response.json["errors"] == {"sport": ["Ce sport ne fait pas partie de la liste."]}
 
 
 def test_impact_figures_as_on_the_impact_page(client):
