@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from copy import deepcopy
 from functools import wraps
+from http import HTTPStatus
 from typing import Literal
 
 from flask import abort, after_this_request, g, has_request_context, request
@@ -22,6 +24,9 @@ from sportressources.accounts.models import ApiToken, User
 from sportressources.core.db import begin_write, db, utcnow
 from sportressources.core.errors import DomainError, Forbidden
 from sportressources.core.web import problem_response
+
+# The name of the personal-token scheme in the OpenAPI document (declared by api.init_app)
+SECURITY_SCHEME = "jeton"
 
 Scope = Literal["read", "write"]
 
@@ -138,6 +143,12 @@ def require(scope: Scope) -> Callable:
                 _refuse(error, f'{REALM}, error="insufficient_scope", scope="write"')
             return view(*args, **kwargs)
 
+        # In the OpenAPI document: the operation needs a token, and may answer 401 or 403
+        wrapper.__dict__["_apidoc"] = deepcopy(getattr(view, "_apidoc", {}))
+        wrapper._apidoc.setdefault("manual_doc", {})["security"] = [{SECURITY_SCHEME: []}]
+        responses = wrapper._apidoc.setdefault("response", {}).setdefault("responses", {})
+        for status in (401, 403):
+            responses.setdefault(status, [HTTPStatus(status).name])
         return wrapper
 
     return decorate

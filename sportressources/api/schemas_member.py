@@ -90,7 +90,7 @@ def _int(description: str, **metadata):
 # --- the member ----------------------------------------------------------------------------------
 
 
-class CommuneSchema(Schema):
+class HomeCommuneSchema(Schema):
     insee = ma.fields.String(required=True, metadata={"description": "Code INSEE"})
     name = ma.fields.String(required=True, metadata={"description": "Nom de la commune"})
 
@@ -99,7 +99,7 @@ class MeSchema(Schema):
     public_id = ma.fields.String(required=True, metadata={"description": "Identifiant public"})
     name = ma.fields.String(required=True, metadata={"description": "Nom affiché sur le site"})
     commune = ma.fields.Nested(
-        CommuneSchema, allow_none=True, metadata={"description": "Commune de résidence"}
+        HomeCommuneSchema, allow_none=True, metadata={"description": "Commune de résidence"}
     )
     locale = ma.fields.String(required=True, metadata={"description": "Langue du site (fr, en)"})
 

@@ -23,7 +23,7 @@ def assert_problem(response, status: int, code: str) -> dict:
     return body
 
 
-class Loan(Schema):
+class TrialBooking(Schema):
     title = ma.fields.String(required=True, validate=Length(min=3, max=120))
     days = ma.fields.Integer(required=True, validate=Range(min=1, max=30))
     insured = ma.fields.Boolean()
@@ -35,14 +35,14 @@ def app_with_a_write(app):
     blueprint = Blueprint("api_test_write", __name__)
 
     @blueprint.route("/essai", methods=["POST"])
-    @blueprint.arguments(Loan)
-    @blueprint.response(201, Loan)
+    @blueprint.arguments(TrialBooking)
+    @blueprint.response(201, TrialBooking)
     @problems(400, 413, 429)
     def write(data):
         return data
 
     @blueprint.route("/panne")
-    @blueprint.response(200, Loan)
+    @blueprint.response(200, TrialBooking)
     def broken():
         raise RuntimeError("unexpected")
 
@@ -132,7 +132,7 @@ def test_an_unexpected_failure_is_a_french_500(app_with_a_write):
 
 
 @pytest.mark.parametrize(
-    "app_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "2 per minute"}]
+    "app_overrides", [{"RATELIMIT_ENABLED": True, "API_RATELIMIT_ANONYMOUS": "2 per minute"}]
 )
 def test_too_many_requests_is_a_429_with_retry_after(client):
     statuses = [client.get("/api/v1/zones").status_code for _ in range(3)]
