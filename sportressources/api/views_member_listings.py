@@ -30,7 +30,7 @@ from sportressources.api.views_member_forms import member, refuse, run_form
 from sportressources.core.errors import Forbidden, ValidationFailed
 from sportressources.geo import queries as geo
 from sportressources.listings import photos, queries, revisions, services
-from sportressources.listings.forms import ListingForm
+from sportressources.listings.forms import ListingForm, listing_data
 from sportressources.listings.models import Listing
 from sportressources.listings.policies import can_edit_listing
 from sportressources.organisations.queries import organisations_of
@@ -106,10 +106,6 @@ def _euros(cents: int | None) -> float | None:
     return None if cents is None else cents / 100
 
 
-def _cents(value: Decimal | None) -> int | None:
-    return None if value is None else int((value * 100).to_integral_value())
-
-
 def listing_form(values: dict, user, editing: bool) -> ListingForm:
     """The page's listing form on ``values``, with the choices the page offers ``user``."""
     form = run_form(ListingForm, {name: values.get(name) for name in FORM_FIELDS})
@@ -129,32 +125,6 @@ def listing_form(values: dict, user, editing: bool) -> ListingForm:
         SelectChoice(str(venue.id), venue.name) for venue in venues_queries.pickup_venue_choices()
     ]
     return form
-
-
-def listing_data(form: ListingForm, keys: list[str]) -> services.ListingData:
-    """What the form holds, as the services take it (the page builds it the same way)."""
-    publish_as = getattr(form, "publish_as", None)
-    return services.ListingData(
-        kind=form.kind.data or "",
-        title=form.title.data or "",
-        description=form.description.data or "",
-        sport=form.sport.data or "",
-        category=form.category.data or "",
-        size=form.size.data or "",
-        age_group=form.age_group.data or "",
-        condition=form.condition.data or "",
-        brand=form.brand.data or "",
-        price_cents=_cents(form.price.data),
-        new_price_cents=_cents(form.new_price.data),
-        commune_insee=form.commune.data or "",
-        venue_id=int(form.venue.data) if (form.venue.data or "").isdigit() else None,
-        safety_age_years=form.safety_age_years.data,
-        safety_no_impact=bool(form.safety_no_impact.data),
-        photo_keys=keys,
-        organisation_id=int(publish_as.data)
-        if publish_as is not None and (publish_as.data or "").isdigit()
-        else None,
-    )
 
 
 def extras_of(values: dict) -> MultiDict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,6 +22,7 @@ from sportressources.core.forms import (
     FrenchDecimalField,
     max_length,
 )
+from sportressources.listings.services import ListingData
 from sportressources.listings.taxonomy import (
     AGE_GROUPS,
     CATEGORIES,
@@ -166,3 +169,33 @@ class ListingForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button-only form: its CSRF token is all it carries."""
+
+
+def _cents(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def listing_data(form: ListingForm, keys: list[str]) -> ListingData:
+    """What a filled listing form holds, as the services take it: the page and the API build it
+    here, the same way (``keys``: the photos, in order)."""
+    publish_as = getattr(form, "publish_as", None)  # absent on edit
+    chosen = publish_as.data if publish_as is not None else ""
+    return ListingData(
+        kind=form.kind.data or "",
+        title=form.title.data or "",
+        description=form.description.data or "",
+        sport=form.sport.data or "",
+        category=form.category.data or "",
+        size=form.size.data or "",
+        age_group=form.age_group.data or "",
+        condition=form.condition.data or "",
+        brand=form.brand.data or "",
+        price_cents=_cents(form.price.data),
+        new_price_cents=_cents(form.new_price.data),
+        commune_insee=form.commune.data or "",
+        venue_id=int(form.venue.data) if (form.venue.data or "").isdigit() else None,
+        safety_age_years=form.safety_age_years.data,
+        safety_no_impact=bool(form.safety_no_impact.data),
+        photo_keys=keys,
+        organisation_id=int(chosen) if (chosen or "").isdigit() else None,
+    )

@@ -14,7 +14,12 @@ from sportressources.core.forms import grouped_choices
 from sportressources.core.web import act, confirmation, flash_undo, form_status
 from sportressources.geo import queries as geo
 from sportressources.listings import favourites, photos, queries, revisions, services
-from sportressources.listings.forms import ActionForm, ListingForm, size_groups_by_category
+from sportressources.listings.forms import (
+    ActionForm,
+    ListingForm,
+    listing_data,
+    size_groups_by_category,
+)
 from sportressources.listings.models import Listing, ListingStatus
 from sportressources.listings.owners import owner_name
 from sportressources.listings.policies import (
@@ -136,38 +141,6 @@ def _prepare(form: ListingForm, listing: Listing | None = None) -> ListingForm:
     return form
 
 
-def _cents(value: Decimal | None) -> int | None:
-    return None if value is None else int((value * 100).to_integral_value())
-
-
-def _data(form: ListingForm, keys: list[str]) -> services.ListingData:
-    return services.ListingData(
-        kind=form.kind.data or "",
-        title=form.title.data or "",
-        description=form.description.data or "",
-        sport=form.sport.data or "",
-        category=form.category.data or "",
-        size=form.size.data or "",
-        age_group=form.age_group.data or "",
-        condition=form.condition.data or "",
-        brand=form.brand.data or "",
-        price_cents=_cents(form.price.data),
-        new_price_cents=_cents(form.new_price.data),
-        commune_insee=form.commune.data or "",
-        venue_id=int(form.venue.data) if (form.venue.data or "").isdigit() else None,
-        safety_age_years=form.safety_age_years.data,
-        safety_no_impact=bool(form.safety_no_impact.data),
-        photo_keys=keys,
-        organisation_id=_publish_as(form),
-    )
-
-
-def _publish_as(form: ListingForm) -> int | None:
-    field = getattr(form, "publish_as", None)  # absent on edit
-    chosen = field.data if field is not None else ""
-    return int(chosen) if (chosen or "").isdigit() else None
-
-
 def _collect_photos(
     form: ListingForm, listing: Listing | None
 ) -> tuple[list[str], dict[str, photos.ProcessedPhoto]]:
@@ -242,7 +215,7 @@ def _save(form: ListingForm, listing: Listing | None):
             # Written with the listing: a failure of any kind leaves no file behind.
             for key, processed in uploads.items():
                 photos.store_after_commit(processed, key)
-            data = _data(form, keys)
+            data = listing_data(form, keys)
             # The fields other packages add through the slot « listing.form » (loan terms)
             extras = request.form
             if listing is None:
