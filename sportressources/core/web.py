@@ -108,7 +108,8 @@ def _on_fields(error: DomainError, status: int, form: FlaskForm | None, back: st
     if form is None:
         _message(error, status, form, back)
         return
-    if not attach_to_form(error, form):
+    # A refusal that names no field (or a field the form lacks) shows at the top of the form
+    if not error.fields or not attach_to_form(error, form):
         form.form_errors.append(str(error.message))
     form.refused_status = status
 

@@ -297,6 +297,24 @@ def test_refused_values_go_on_their_fields_with_422(app, people):
     sign_in(app.test_client(), owner, PASSWORD)  # the password is still the old one
 
 
+def test_a_refusal_that_names_no_field_shows_at_the_top_of_the_form(app):
+    """A ValidationFailed without fields is not lost: the page shows its message above the form
+    (it used to vanish, leaving a 200 page with no word of what went wrong)."""
+    from flask_wtf import FlaskForm
+
+    from sportressources.core.web import act, form_status
+
+    def refuse():
+        raise ValidationFailed(message="Vous avez déjà trop de jetons.")
+
+    with app.test_request_context("/", method="POST"):
+        form = FlaskForm(meta={"csrf": False})
+        result = act(refuse, form=form)
+        assert not result
+        assert form.form_errors == ["Vous avez déjà trop de jetons."]
+        assert form_status(form) == 422
+
+
 # --- the table, and problem JSON for the API -----------------------------------------------------
 
 
