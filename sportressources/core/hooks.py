@@ -39,7 +39,10 @@ templates through these slots:
 - ``event.sections``: a sporting event's page (``event``): the drives collecting for it and the
   published listings tied to it;
 - ``footer.links``: links of the footer and of the sitemap's « Informations » (the transparency
-  report).
+  report, the API documentation);
+- ``head.alternate`` (``feed`` and what names it: ``params``, ``zone``, ``organisation``): in a
+  page's head, the ``<link rel="alternate">`` of its Atom feed; ``feeds.subscribe`` (the same):
+  the visible « S’abonner au flux » link.
 """
 
 from __future__ import annotations
