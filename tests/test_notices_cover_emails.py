@@ -32,6 +32,7 @@ TEMPLATES = ROOT / "templates" / "email"
 EMAIL_ONLY = {
     "accounts/account_deleted": "the account no longer exists",
     "accounts/already_registered": "sent to an address, before signing in",
+    "accounts/api_token_created": "security alert to the address, whoever holds the session",
     "accounts/confirm_email": "confirms the address before the account can be used",
     "accounts/confirm_new_email": "confirms a new address, sent to that address",
     "accounts/email_change_notice": "security alert to the former address",

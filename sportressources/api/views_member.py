@@ -45,7 +45,7 @@ blueprint = Blueprint("api_member", __name__, description="Espace membre")
 # --- the member ----------------------------------------------------------------------------------
 
 
-@blueprint.route("/me")
+@blueprint.route("/me", tags=["Mon compte"])
 @require("read")
 @problems(401)
 @blueprint.response(200, MeSchema)
@@ -87,7 +87,7 @@ def _side(loan: Loan) -> str:
     return policies.loan_side(member(), loan) or "borrower"
 
 
-@blueprint.route("/me/loans")
+@blueprint.route("/me/loans", tags=["Mes prêts"])
 @require("read")
 @problems(401)
 @blueprint.response(200, MyLoansSchema)
@@ -110,7 +110,7 @@ def _loan(loan_id: int) -> Loan:
     return loan
 
 
-@blueprint.route("/listings/<int:listing_id>/loans", methods=["POST"])
+@blueprint.route("/listings/<int:listing_id>/loans", methods=["POST"], tags=["Mes prêts"])
 @require("write")
 @problems(401, 403, 404, 409, 422)
 @blueprint.arguments(LoanRequestSchema)
@@ -144,7 +144,7 @@ def request_loan(data: dict, listing_id: int):
     return loan_json(loan, "borrower")
 
 
-@blueprint.route("/loans/<int:loan_id>/accept", methods=["POST"])
+@blueprint.route("/loans/<int:loan_id>/accept", methods=["POST"], tags=["Mes prêts"])
 @require("write")
 @problems(401, 403, 404, 409)
 @blueprint.response(200, LoanSchema)
@@ -159,7 +159,7 @@ def accept_loan(loan_id: int):
     return loan_json(loan, _side(loan))
 
 
-@blueprint.route("/loans/<int:loan_id>/decline", methods=["POST"])
+@blueprint.route("/loans/<int:loan_id>/decline", methods=["POST"], tags=["Mes prêts"])
 @require("write")
 @problems(401, 403, 404, 409, 422)
 @blueprint.arguments(LoanDeclineSchema)
@@ -201,7 +201,7 @@ def message_json(user, conversation, message) -> dict:
     }
 
 
-@blueprint.route("/me/conversations")
+@blueprint.route("/me/conversations", tags=["Mes conversations"])
 @require("read")
 @problems(401)
 @blueprint.response(200, ConversationSummarySchema(many=True))
@@ -214,7 +214,7 @@ def my_conversations():
     ]
 
 
-@blueprint.route("/conversations/<int:conversation_id>")
+@blueprint.route("/conversations/<int:conversation_id>", tags=["Mes conversations"])
 @require("read")
 @problems(401, 404)
 @blueprint.response(200, ConversationSchema)
@@ -236,7 +236,9 @@ def conversation(conversation_id: int):
     return body
 
 
-@blueprint.route("/conversations/<int:conversation_id>/messages", methods=["POST"])
+@blueprint.route(
+    "/conversations/<int:conversation_id>/messages", methods=["POST"], tags=["Mes conversations"]
+)
 @require("write")
 @problems(401, 403, 404, 409, 422)
 @blueprint.arguments(MessageInSchema)

@@ -186,7 +186,7 @@ def _editable(listing_id: int) -> Listing:
 # --- the endpoints -------------------------------------------------------------------------------
 
 
-@blueprint.route("/me/listings")
+@blueprint.route("/me/listings", tags=["Mes annonces"])
 @require("read")
 @problems(401)
 @blueprint.response(200, MyListingSchema(many=True))
@@ -204,7 +204,7 @@ def my_listings():
     return [listing_json(listing) for listing in listings]
 
 
-@blueprint.route("/me/listings", methods=["POST"])
+@blueprint.route("/me/listings", methods=["POST"], tags=["Mes annonces"])
 @require("write")
 @problems(401, 403, 422)
 @blueprint.arguments(ListingCreateSchema)
@@ -230,7 +230,7 @@ def create_listing(data: dict):
     return listing_json(listing)
 
 
-@blueprint.route("/me/listings/<int:listing_id>", methods=["PATCH"])
+@blueprint.route("/me/listings/<int:listing_id>", methods=["PATCH"], tags=["Mes annonces"])
 @require("write")
 @problems(401, 403, 404, 409, 422)
 @blueprint.arguments(ListingFieldsSchema)
@@ -268,7 +268,7 @@ def update_listing(data: dict, listing_id: int):
     return listing_json(listing)
 
 
-@blueprint.route("/me/listings/<int:listing_id>/photos", methods=["POST"])
+@blueprint.route("/me/listings/<int:listing_id>/photos", methods=["POST"], tags=["Mes annonces"])
 @require("write")
 @problems(401, 403, 404, 409, 413, 422)
 @blueprint.arguments(PhotoUploadSchema, location="files")
@@ -303,7 +303,7 @@ def add_photos(data: dict, listing_id: int):
     return listing_json(listing)
 
 
-@blueprint.route("/me/listings/<int:listing_id>/withdraw", methods=["POST"])
+@blueprint.route("/me/listings/<int:listing_id>/withdraw", methods=["POST"], tags=["Mes annonces"])
 @require("write")
 @problems(401, 403, 404, 409)
 @blueprint.response(200, MyListingSchema)
