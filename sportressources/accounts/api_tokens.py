@@ -103,6 +103,9 @@ def create_token(
     if problems:
         raise ValidationFailed(problems)
     most = current_app.config["API_TOKENS_MAX_PER_MEMBER"]
+    # Two creations at once count one after the other (PostgreSQL: the member's row is locked
+    # until the commit; SQLite: the write transaction already queues them)
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     if live_count(user, now) >= most:
         # Not about one field: the page shows it above the form, the API in ``errors.tokens``
         message = gettext(

@@ -191,6 +191,24 @@ def _handler_of(app: Flask, exception: type[Exception]) -> Callable | None:
 def init_app(app: Flask) -> None:
     """Wrap the site's error handlers: under ``/api/``, problem JSON with French messages."""
 
+    @app.before_request
+    def refuse_json_nested_too_deep():
+        """A JSON body nested beyond what the parser can follow (thousands of brackets) is a
+        400 like any malformed JSON, not a 500: webargs catches only ValueError."""
+        if not is_api_request() or not request.is_json or not request.content_length:
+            return None
+        try:
+            json.loads(request.get_data(cache=True))
+        except RecursionError:
+            return problem(
+                400,
+                _("Le corps de la requête est imbriqué trop profondément."),
+                code="invalid_json",
+            )
+        except ValueError:
+            return None  # answered by the arguments' parser, as malformed JSON
+        return None
+
     previous_http = _handler_of(app, HTTPException)
 
     @app.errorhandler(HTTPException)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from marshmallow import validate
 
 __all__ = ["NO_CONTROL", "Length", "OneOf", "PlainText", "Problem", "Range", "Schema", "ma"]
@@ -101,6 +102,8 @@ class Schema(ma.Schema):
 
 class Length(validate.Length):
     def _format_error(self, value, message: str) -> str:
+        if isinstance(value, list | tuple):
+            return _items_error(self)
         if self.equal is not None:
             return _("Indiquez exactement %(num)s caractères.", num=self.equal)
         if self.min is not None and self.max is not None:
@@ -109,6 +112,25 @@ class Length(validate.Length):
             # The wording of the site's forms (core.forms.max_length)
             return _("Ce texte ne peut pas dépasser %(limit)s caractères.", limit=self.max)
         return _("Indiquez au moins %(min)s caractères.", min=self.min)
+
+
+def _items_error(length: validate.Length) -> str:
+    """The message of a list with too few or too many items."""
+    if length.equal is not None:
+        return ngettext(
+            "Envoyez exactement %(num)s élément.",
+            "Envoyez exactement %(num)s éléments.",
+            length.equal,
+        )
+    if length.min is not None and length.max is not None:
+        return _("Envoyez entre %(min)s et %(max)s éléments.", min=length.min, max=length.max)
+    if length.max is not None:
+        return ngettext(
+            "Envoyez au plus %(num)s élément.", "Envoyez au plus %(num)s éléments.", length.max
+        )
+    return ngettext(
+        "Envoyez au moins %(num)s élément.", "Envoyez au moins %(num)s éléments.", length.min
+    )
 
 
 class Range(validate.Range):

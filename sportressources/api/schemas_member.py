@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from sportressources.api import schemas as base
 from sportressources.api.schemas import Schema, ma
 from sportressources.listings.forms import ListingForm
 from sportressources.listings.taxonomy import (
@@ -56,13 +57,13 @@ def _text(description: str, form_class=None, name: str | None = None, **kwargs):
     metadata = {"description": description}
     if form_class is not None and name is not None:
         metadata.update(form_limits(form_class, name))
-    return ma.fields.String(validate=ma.validate.Length(max=TEXT_CAP), metadata=metadata, **kwargs)
+    return ma.fields.String(validate=base.Length(max=TEXT_CAP), metadata=metadata, **kwargs)
 
 
 def _choice(description: str, codes, **kwargs):
     # The enum documents the codes; the form refuses others with its own French message.
     return ma.fields.String(
-        validate=ma.validate.Length(max=64),
+        validate=base.Length(max=64),
         metadata={"description": description, "enum": list(codes)},
         **kwargs,
     )
@@ -81,7 +82,7 @@ def _euros(description: str, name: str):
 def _int(description: str, **metadata):
     return ma.fields.Integer(
         strict=True,
-        validate=ma.validate.Range(min=-INT_MAX, max=INT_MAX),
+        validate=base.Range(min=-INT_MAX, max=INT_MAX),
         metadata={"description": description, **metadata},
         allow_none=True,
     )
@@ -187,7 +188,7 @@ class PhotoUploadSchema(Schema):
     photos = ma.fields.List(
         ma.fields.Raw(metadata={"type": "string", "format": "binary"}),
         required=True,
-        validate=ma.validate.Length(min=1, max=6),
+        validate=base.Length(min=1, max=6),
         metadata={"description": "Une à six photos JPEG, PNG ou WebP (8 Mo au plus chacune)"},
     )
 
@@ -199,11 +200,11 @@ class LoanRequestSchema(Schema):
     """The fields of the loan request form."""
 
     start_date = ma.fields.String(
-        validate=ma.validate.Length(max=64),
+        validate=base.Length(max=64),
         metadata={"description": "Premier jour (retrait), AAAA-MM-JJ ou JJ/MM/AAAA"},
     )
     end_date = ma.fields.String(
-        validate=ma.validate.Length(max=64),
+        validate=base.Length(max=64),
         metadata={"description": "Dernier jour (retour), compris dans le prêt"},
     )
     message = _text("Message au propriétaire (facultatif)", LoanRequestForm, "message")
@@ -213,7 +214,7 @@ class LoanRequestSchema(Schema):
 class LoanDeclineSchema(Schema):
     reason = ma.fields.String(
         load_default="",
-        validate=ma.validate.Length(max=TEXT_CAP),
+        validate=base.Length(max=TEXT_CAP),
         metadata={"description": "Motif, transmis à l’emprunteur", "maxLength": REASON_MAX},
     )
 
@@ -278,6 +279,6 @@ class ConversationSchema(ConversationSummarySchema):
 class MessageInSchema(Schema):
     body = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(max=TEXT_CAP),
+        validate=base.Length(max=TEXT_CAP),
         metadata={"description": "Texte simple", "maxLength": BODY_MAX},
     )

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from sportressources.accounts import api_tokens
-from sportressources.accounts.models import ApiToken
+from sportressources.accounts.models import ApiToken, User
 from sportressources.accounts.personal_data import export_personal_data
 from sportressources.core.audit import AuditEntry
 from sportressources.core.db import db, utcnow
 from sportressources.core.errors import NotFound, ValidationFailed
+from tests.concurrency import in_threads
 from tests.factories import fresh
 from tests.fixtures.web import sign_in
 
@@ -140,6 +141,28 @@ def test_a_member_holds_at_most_the_configured_number_of_live_tokens(
     api_tokens.revoke_token(resident, first.id)
     db.session.commit()
     assert create(resident_client, name="Trois").status_code == 201
+
+
+def test_two_creations_at_once_never_go_over_the_limit(app, resident):
+    app.config["API_TOKENS_MAX_PER_MEMBER"] = 1
+    member_id = resident.id
+
+    def create_one(name):
+        def action():
+            member = db.session.get(User, member_id)
+            try:
+                return api_tokens.create_token(member, name=name, scope="read")
+            except ValidationFailed as error:
+                return error
+
+        return action
+
+    results = in_threads(app, [create_one("Premier"), create_one("Second")])
+
+    refused = [result for result in results if isinstance(result, ValidationFailed)]
+    assert len(refused) == 1
+    assert refused[0].code == "too_many_tokens"
+    assert len(tokens_of(resident)) == 1
 
 
 def test_expired_tokens_do_not_count_towards_the_limit(app, resident):

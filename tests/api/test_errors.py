@@ -115,6 +115,42 @@ def test_malformed_json_is_a_french_400(app_with_a_write):
     assert body["detail"] == "Le corps de la requête n’est pas un JSON valide."
 
 
+def test_json_nested_too_deep_is_a_french_400_not_a_server_error(app_with_a_write, bearer):
+    client = app_with_a_write.test_client()
+    deep = "[" * 50_000 + "]" * 50_000
+    for path in ("/api/v1/essai", "/api/v1/me/listings"):
+        response = client.post(path, data=deep, headers={"Content-Type": "application/json"})
+        body = assert_problem(response, 400, "invalid_json")
+        assert body["detail"] == "Le corps de la requête est imbriqué trop profondément."
+
+
+def test_every_validator_of_the_api_speaks_french():
+    """marshmallow's own validators answer in English: the API's schemas use ours."""
+    import inspect
+
+    import marshmallow as ma
+
+    from sportressources.api import schemas_member, schemas_public, schemas_public_more
+
+    def fields_of(field):
+        yield field
+        inner = getattr(field, "inner", None)
+        if inner is not None:
+            yield from fields_of(inner)
+
+    english = []
+    for module in (schemas_member, schemas_public, schemas_public_more):
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, ma.Schema) or cls.__module__ != module.__name__:
+                continue
+            for field_name, declared in cls._declared_fields.items():
+                for field in fields_of(declared):
+                    for validator in field.validators:
+                        if type(validator).__module__ == "marshmallow.validate":
+                            english.append(f"{name}.{field_name}: {type(validator).__name__}")
+    assert not english, english
+
+
 def test_an_oversized_body_is_a_french_413(app_with_a_write):
     app_with_a_write.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     client = app_with_a_write.test_client()
