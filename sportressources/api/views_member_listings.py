@@ -74,7 +74,10 @@ def status_label(status: str) -> str:
     return str(current_app.jinja_env.globals["listing_status_labels"].get(status, status))
 
 
-def listing_json(listing: Listing) -> dict:
+def listing_json(listing: Listing, pending: bool | None = None) -> dict:
+    """``pending``: whether a change awaits review, when the caller knows it (a list)."""
+    if pending is None:
+        pending = revisions.pending_revision(listing) is not None
     organisation = listing.organisation
     return {
         "id": listing.id,
@@ -93,7 +96,7 @@ def listing_json(listing: Listing) -> dict:
         "venue": listing.venue_id,
         "status": listing.status,
         "status_label": status_label(listing.status),
-        "pending_change": revisions.pending_revision(listing) is not None,
+        "pending_change": pending,
         "organisation": {"id": organisation.id, "name": organisation.name}
         if organisation
         else None,
@@ -201,7 +204,8 @@ def my_listings():
         key=lambda listing: listing.id,
         reverse=True,
     )
-    return [listing_json(listing) for listing in listings]
+    pending = revisions.with_pending_revision([listing.id for listing in listings])
+    return [listing_json(listing, listing.id in pending) for listing in listings]
 
 
 @blueprint.route("/me/listings", methods=["POST"], tags=["Mes annonces"])

@@ -80,6 +80,20 @@ def pending_revision(listing: Listing, lock: bool = False) -> ListingRevision | 
     return db.session.scalars(query).first()
 
 
+def with_pending_revision(listing_ids: list[int]) -> set[int]:
+    """Which of these listings have a change waiting for review (one statement for a list)."""
+    if not listing_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ListingRevision.listing_id).where(
+                ListingRevision.listing_id.in_(listing_ids),
+                ListingRevision.status == RevisionStatus.PENDING.value,
+            )
+        )
+    )
+
+
 def last_revision(listing: Listing) -> ListingRevision | None:
     """The latest change proposed for ``listing``, whatever became of it."""
     return db.session.scalars(

@@ -55,6 +55,26 @@ def test_a_draft_created_through_the_api_is_in_my_space(app, client, bearer, mem
     assert [item["id"] for item in mine] == [listing["id"]]
 
 
+def test_my_listings_cost_the_same_statements_for_one_listing_or_many(
+    client, bearer, member, count_queries
+):
+    headers = bearer(member)
+    make_listing(owner=member, title="Un ballon")
+
+    def statements() -> int:
+        with count_queries() as seen:
+            assert client.get("/api/v1/me/listings", headers=headers).status_code == 200
+        return len(seen)
+
+    statements()  # the token's first use is noted (once a minute): not part of the listing
+    one = statements()
+    for number in range(5):
+        make_listing(owner=member, title=f"Ballon {number}")
+    listed = client.get("/api/v1/me/listings", headers=headers).json
+    assert len(listed) == 6 and all(item["pending_change"] is False for item in listed)
+    assert statements() == one
+
+
 def test_photos_then_sending_for_review(app, client, bearer, member):
     listing_id = create(client, bearer(member), draft=True).json["id"]
 
