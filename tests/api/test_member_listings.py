@@ -11,29 +11,14 @@ from sportressources.core.db import db
 from sportressources.listings import services
 from sportressources.listings.models import Listing
 from sportressources.trade.loans import terms
+from tests.api.helpers import listing_fields
 from tests.factories import committed, make_listing, make_user, move_listing
 from tests.fixtures.web import sign_in
 from tests.listings.helpers import jpeg_bytes, listing_data
 
 
-def fields(**overrides) -> dict:
-    body = {
-        "kind": "gift",
-        "title": "Chaussures de football à crampons",
-        "description": "Portées une saison.",
-        "sport": "football",
-        "category": "chaussures",
-        "size": "36",
-        "age_group": "u13",
-        "condition": "good",
-        "commune": "62510",
-    }
-    body.update(overrides)
-    return {key: value for key, value in body.items() if value is not None}
-
-
 def create(client, headers, **overrides):
-    return client.post("/api/v1/me/listings", json=fields(**overrides), headers=headers)
+    return client.post("/api/v1/me/listings", json=listing_fields(**overrides), headers=headers)
 
 
 @pytest.fixture
@@ -156,7 +141,9 @@ def test_bad_listings_get_the_french_message_of_the_form_or_service(
     ],
 )
 def test_wrongly_typed_or_oversized_input_is_422_never_500(app, client, bearer, member, body):
-    response = client.post("/api/v1/me/listings", json=fields(**body), headers=bearer(member))
+    response = client.post(
+        "/api/v1/me/listings", json=listing_fields(**body), headers=bearer(member)
+    )
 
     assert response.status_code == 422
     assert db.session.query(Listing).count() == 0

@@ -14,6 +14,7 @@ from sportressources.listings.models import Listing
 from sportressources.trade.loans import terms
 from sportressources.trade.loans.availability import paris_today
 from sportressources.trade.loans.models import Loan
+from tests.api.helpers import listing_fields
 from tests.factories import committed, make_listing, make_user
 from tests.fixtures.web import sign_in
 from tests.listings.helpers import form_data
@@ -50,20 +51,7 @@ SALE_JSON = {"kind": "sale", "price": 12.5, "new_price": 40, "brand": "Kipsta"}
 
 
 def api_fields(**overrides) -> dict:
-    body = {
-        "kind": "gift",
-        "title": "Chaussures de football à crampons",
-        "description": "Portées une saison.",
-        "sport": "football",
-        "category": "chaussures",
-        "size": "36",
-        "age_group": "u13",
-        "condition": "good",
-        "commune": "62510",
-        "draft": True,
-    }
-    body.update(overrides)
-    return {key: value for key, value in body.items() if value is not None}
+    return listing_fields(**{"draft": True, **overrides})
 
 
 @pytest.mark.parametrize(("form_extra", "json_extra"), [({}, {}), (SALE_FORM, SALE_JSON)])
