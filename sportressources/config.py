@@ -156,6 +156,16 @@ class DefaultConfig:
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
+    # Rendering cache (core.cache): card fragments and per-request lookups. Empty: in each process
+    # (development, one server); redis://...: shared by every process and server. Entries are
+    # keyed by what they show, so a stale one is never served; the cache only saves work.
+    PAGE_CACHE_URL = ""
+    PAGE_CACHE_ENABLED = True
+    # HTTP caching of anonymous public pages (core.httpcache): how long a shared cache (the
+    # reverse proxy) may keep one, and serve it stale while it asks the app again
+    PAGE_CACHE_SHARED_SECONDS = 15
+    PAGE_CACHE_STALE_SECONDS = 60
+
     REQUEST_LOG_ENABLED = True
     SECURITY_HSTS = True
     LOAD_DEMO_DATA = False
@@ -202,6 +212,10 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "API_RATELIMIT_ANONYMOUS": ("API_RATELIMIT_ANONYMOUS", str),
     "API_TOKENS_MAX_PER_MEMBER": ("API_TOKENS_MAX_PER_MEMBER", int),
     "API_CORS_ORIGINS": ("API_CORS_ORIGINS", str),
+    "PAGE_CACHE_URL": ("PAGE_CACHE_URL", str),
+    "PAGE_CACHE_ENABLED": ("PAGE_CACHE_ENABLED", _bool),
+    "PAGE_CACHE_SHARED_SECONDS": ("PAGE_CACHE_SHARED_SECONDS", int),
+    "PAGE_CACHE_STALE_SECONDS": ("PAGE_CACHE_STALE_SECONDS", int),
     "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
     "UPLOAD_MAX_FILE_BYTES": ("UPLOAD_MAX_FILE_BYTES", int),
     "UPLOAD_MAX_PIXELS": ("UPLOAD_MAX_PIXELS", int),

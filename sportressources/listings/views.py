@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
+from sportressources.core.httpcache import public_page
 from sportressources.core.web import act, confirmation, flash_undo, form_status
 from sportressources.geo import queries as geo
 from sportressources.listings import favourites, photos, queries, revisions, services
@@ -306,6 +307,7 @@ def edit(listing_id: int):
 
 
 @bp.route("/annonces")
+@public_page
 def search():
     params, errors = parse_search_args(request.args)
     page = search_listings(params)
@@ -334,6 +336,7 @@ def search():
 
 
 @bp.route("/annonces/<int:listing_id>")
+@public_page
 def detail(listing_id: int):
     listing = services.get_listing(listing_id, current_user)
     return render_template(

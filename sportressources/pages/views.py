@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sportressources.accounts.profile import set_locale
 from sportressources.core.dates import paris_today
 from sportressources.core.db import db
+from sportressources.core.httpcache import public_page
 from sportressources.core.probes import readiness
 from sportressources.core.web import act, safe_next
 from sportressources.extensions import limiter
@@ -42,6 +43,7 @@ LEGAL_PAGES = {
 
 
 @bp.route("/")
+@public_page
 def home():
     commune = current_user.home_commune if current_user.is_authenticated else None
     return render_template(

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from sportressources.core.errors import ValidationFailed
 from sportressources.core.forms import grouped_choices
+from sportressources.core.httpcache import public_page
 from sportressources.core.security import role_required
 from sportressources.core.web import act, form_status
 from sportressources.geo import queries as geo
@@ -49,6 +50,7 @@ def commune_options() -> list:
 
 
 @bp.route("/territoire")
+@public_page
 def overview():
     venues = queries.published_venues()
     return render_template(
@@ -61,6 +63,7 @@ def overview():
 
 
 @bp.route("/territoire/<slug>")
+@public_page
 def zone(slug: str):
     zone = geo.get_zone(slug)
     venues = queries.published_venues(zone=zone)
@@ -73,6 +76,7 @@ def zone(slug: str):
 
 
 @bp.route("/lieux")
+@public_page
 def venues():
     form = NearForm(request.args)
     form.near.choices = grouped_choices(queries.place_choices(), blank=_("Tout le territoire"))
@@ -94,6 +98,7 @@ def venues():
 
 
 @bp.route("/lieux/<slug>")
+@public_page
 def venue(slug: str):
     venue = queries.get_venue(slug, current_user)
     return render_template(
