@@ -38,14 +38,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app)
-    api.spec.components.security_scheme(
-        auth.SECURITY_SCHEME,
-        {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "Jeton d’accès personnel, créé sur la page « Accès à l’API » du compte "
-            "(/compte/api) : en-tête « Authorization: Bearer sr62_… ».",
-        },
+    api.document(
+        lambda: api.spec.components.security_scheme(
+            auth.SECURITY_SCHEME,
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Jeton d’accès personnel, créé sur la page « Accès à l’API » du "
+                "compte (/compte/api) : en-tête « Authorization: Bearer sr62_… ».",
+            },
+        )
     )
     for module in (views_public, views_member, views_member_listings):
         # A token authenticates these requests, never a cookie: CSRF has nothing to protect
