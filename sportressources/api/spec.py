@@ -68,6 +68,12 @@ class Api(SmorestApi):
     def _register_error_handlers(self) -> None:
         """Nothing here: ``sportressources.api.errors`` registers the API's handlers."""
 
+    def _register_etag_headers(self) -> None:
+        self.document(super()._register_etag_headers)
+
+    def _register_pagination_header(self) -> None:
+        self.document(super()._register_pagination_header)
+
     def _register_responses(self) -> None:
         """One response per HTTP error status (and a default one), each a ``Problem`` in
         ``application/problem+json``; referenced by ``errors.problems`` and by flask-smorest's
