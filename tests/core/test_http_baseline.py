@@ -32,7 +32,7 @@ def test_session_cookie_is_http_only_and_same_site(client):
 
 
 def test_pages_seen_signed_in_are_not_cached(resident_client):
-    assert resident_client.get("/compte/").headers["Cache-Control"] == "no-store"
+    assert resident_client.get("/compte/").headers["Cache-Control"] == "private, no-store"
     with resident_client.get("/static/css/site.css") as static:
         assert "no-store" not in static.headers.get("Cache-Control", "")
 
