@@ -114,11 +114,29 @@ CHANGED_SCHEMA = "sr62_changed_schema"
 _table_present: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _single(statement: str) -> str | None:
+    """The statement without leading spaces when it is one plain statement (not a WITH, no
+    ``;``), which can only write the table it starts by naming; None otherwise. Every SELECT
+    of a page is one: it is judged on its first word, never scanned."""
+    head = statement.lstrip()
+    if ";" in statement or head[:4].upper() == "WITH":
+        return None
+    return head
+
+
 def written_tables(statement: str) -> set[str]:
     """The tables a statement writes (names without quotes or schema, lower case); ``"*"`` for
     a TRUNCATE, which counts as writing every table."""
+    single = _single(statement)
+    if single is not None:
+        if single[:6].upper() == "SELECT":
+            return set()
+        found = _WRITES.match(single)
+        matches = [found] if found else []
+    else:
+        matches = list(_WRITES.finditer(statement))
     names = set()
-    for match in _WRITES.finditer(statement):
+    for match in matches:
         if match.group(3):
             names.add("*")
             continue
@@ -139,12 +157,15 @@ def _info(conn):
 
 
 def _before_cursor_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement[:6].upper() == "SELECT" and ";" not in statement:
+        return  # a page's reads: the cost of this hook is these two checks
     info = _info(conn)
     if info is None:
         return
     if not info.get(WROTE) and writes_public_table(statement):
         info[WROTE] = True
-    if _DDL.search(statement):
+    single = _single(statement)
+    if _DDL.match(single) if single is not None else _DDL.search(statement):
         info[CHANGED_SCHEMA] = True
         _table_present.pop(conn.engine.pool, None)
 

@@ -20,6 +20,7 @@ from tests.factories import make_listing, make_organisation, make_user
 from tests.fixtures.web import IsolatedClient, sign_in
 from tests.listings.helpers import stored_photo
 
+
 def visitor(app) -> IsolatedClient:
     """A browser of its own, each request in its own contexts (as in production)."""
     return IsolatedClient(app, app.response_class, use_cookies=True)
