@@ -69,6 +69,11 @@ PRIVATE_TABLES = frozenset(
     }
 )
 
+# Columns of public tables that no page shows: an UPDATE that sets only these (and the row's
+# ``updated_at``) leaves the version alone. A sign-in notes the time on the member's row; it
+# must not make every cached page of the site out of date.
+PRIVATE_COLUMNS = {"users": frozenset({"last_login_at", "password_hash", "updated_at"})}
+
 
 class DataVersion(Base):
     """One named version: ``pages`` changes with every committed write to a public table."""
@@ -145,8 +150,32 @@ def written_tables(statement: str) -> set[str]:
     return names
 
 
+_SET = re.compile(r"^UPDATE\s+(\w+)\s+SET\s+(.*?)(?:\s+WHERE\s|$)", re.IGNORECASE | re.DOTALL)
+_ASSIGNED = re.compile(r"(?:^|,)\s*(\w+)\s*=")
+# psycopg's named parameters and the type casts SQLAlchemy adds to them
+_BINDS = re.compile(r"%\(\w+\)s(?:::[A-Z][A-Z ]*(?:\(\d+(?:,\s*\d+)?\))?)?")
+
+
 def writes_public_table(statement: str) -> bool:
-    return bool(written_tables(statement) - PRIVATE_TABLES)
+    public = written_tables(statement) - PRIVATE_TABLES
+    if len(public) == 1 and (table := next(iter(public))) in PRIVATE_COLUMNS:
+        return not _sets_only(statement, PRIVATE_COLUMNS[table])
+    return bool(public)
+
+
+def _sets_only(statement: str, columns: frozenset[str]) -> bool:
+    """True for a plain ``UPDATE table SET a=…, b=… WHERE …`` whose columns are all in
+    ``columns``; anything else (a subquery, a name not understood) is false: public."""
+    single = _single(statement)
+    found = _SET.match(single) if single is not None else None
+    if found is None:
+        return False
+    values = _BINDS.sub("?", found.group(2))
+    if "(" in values:
+        return False
+    assignments = values.split(",")
+    names = {m.group(1).lower() for part in assignments if (m := _ASSIGNED.match(part))}
+    return len(names) == len(assignments) and names <= columns
 
 
 def _info(conn):

@@ -168,5 +168,6 @@ def withdraw_public_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    build_id()  # once per process, at start rather than in a visitor's request
     # Registered by core, before the other packages: Flask runs it after their hooks
     app.after_request(withdraw_public_headers)

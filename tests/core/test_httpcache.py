@@ -295,3 +295,13 @@ def test_two_app_objects_on_one_database_see_each_others_changes(app, demo, tmp_
     page = second.get(f"/annonces/{demo.id}", headers={"If-None-Match": tag})
     assert page.status_code == 200 and page.headers["ETag"] != tag
     assert "Réservé" in page.get_data(as_text=True)
+
+
+def test_signing_in_leaves_the_pages_cached_a_new_display_name_does_not(app, client, demo):
+    member = make_user(email="member@example.org", display_name="Camille")
+    before = version()
+    sign_in(client, member)
+    assert version() == before  # a session, the sign-in time: nothing a page shows
+    member.display_name = "Camille R."
+    db.session.commit()
+    assert version() != before
