@@ -281,20 +281,26 @@ def test_every_private_table_exists(app):
     assert tables >= dataversion.PRIVATE_TABLES
 
 
-def test_two_app_objects_on_one_database_see_each_others_changes(app, demo, tmp_path):
+def test_two_app_objects_on_one_database_see_each_others_changes(app, demo):
     """Two servers, each with its own in-process caches: a change made through one changes the
     other's tag and page at its next request."""
     from sportressources import create_app
 
     other = create_app(dict(app.config))
-    first, second = visitor(app), visitor(other)
-    tag = second.get(f"/annonces/{demo.id}").headers["ETag"]
-    sign_in(first, demo.owner)
-    answer = first.post(f"/annonces/{demo.id}/disponibilite", data={"status": "reserved"})
-    assert answer.status_code == 302
-    page = second.get(f"/annonces/{demo.id}", headers={"If-None-Match": tag})
-    assert page.status_code == 200 and page.headers["ETag"] != tag
-    assert "Réservé" in page.get_data(as_text=True)
+    path = f"/annonces/{demo.id}"
+    try:
+        first, second = visitor(app), visitor(other)
+        tag = second.get(path).headers["ETag"]
+        sign_in(first, demo.owner)
+        answer = first.post(f"{path}/disponibilite", data={"status": "reserved"})
+        assert answer.status_code == 302
+        page = second.get(path, headers={"If-None-Match": tag})
+        assert page.status_code == 200 and page.headers["ETag"] != tag
+        assert "Réservé" in page.get_data(as_text=True)
+    finally:
+        with other.app_context():  # its own engine: no connection left open
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_signing_in_leaves_the_pages_cached_a_new_display_name_does_not(app, client, demo):
