@@ -136,8 +136,9 @@ def written_tables(statement: str) -> set[str]:
     if single is not None:
         if single[:6].upper() == "SELECT":
             return set()
-        found = _WRITES.match(single)
-        matches = [found] if found else []
+        found = _WRITES.match(single)  # at once for the ORM's writes, however long
+        # Anything else (BEGIN, a comment first...) is short, or read in full to be sure
+        matches = [found] if found else list(_WRITES.finditer(single))
     else:
         matches = list(_WRITES.finditer(statement))
     names = set()

@@ -311,3 +311,22 @@ def test_signing_in_leaves_the_pages_cached_a_new_display_name_does_not(app, cli
     member.display_name = "Camille R."
     db.session.commit()
     assert version() != before
+
+
+@pytest.mark.parametrize(
+    "statement, public",
+    [
+        ("SELECT listings.id FROM listings WHERE listings.id = ? FOR UPDATE", False),
+        ('INSERT INTO "listings" (title) VALUES (?)', True),
+        ("/* job */ UPDATE ONLY public.listings AS l SET title = ? WHERE l.id = ?", True),
+        ("DELETE FROM messages WHERE id = ?", False),
+        ("WITH gone AS (DELETE FROM venues RETURNING id) SELECT count(*) FROM gone", True),
+        ('SET LOCAL x = 1; DELETE FROM "favourites"; DELETE FROM "zones"', True),
+        ("TRUNCATE notifications", True),  # counted as any table: never missed
+        ("UPDATE users SET last_login_at=?, updated_at=? WHERE users.id = ?", False),
+        ("UPDATE users SET display_name=?, updated_at=? WHERE users.id = ?", True),
+        ("INSERT INTO data_versions (name, version) VALUES ('pages', 1)", False),
+    ],
+)
+def test_which_statements_write_what_pages_show(statement, public):
+    assert dataversion.writes_public_table(statement) is public
