@@ -99,6 +99,7 @@ def import_models() -> None:
                 raise
     for name in (
         "core.audit",
+        "core.dataversion",
         "listings.search.index",
         "trade.exchanges.models",
         "trade.loans.models",

@@ -6,7 +6,9 @@ schema), one Redis (rate limits and task broker) and one S3-compatible store (mo
 and each has its own, empty, local upload directory. A member signs in on the first server and is
 signed in on the second; a photo uploaded through the first is served by the second, from the
 store; the sign-in rate limit counts the attempts made on both; a loan accepted on one server
-sends exactly one email, through the worker, also when the SMTP server stops for a while.
+sends exactly one email, through the worker, also when the SMTP server stops for a while. The
+rendering cache is shared through Redis too, and a listing changed through one server changes
+the other's pages and their validators at its next request.
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def cluster(app, smtp_server, broker_url, s3_config, tmp_path):
                     **s3_config,
                     UPLOAD_DIR=str(uploads),
                     RATELIMIT_STORAGE_URI=REDIS_URL,
+                    PAGE_CACHE_URL=REDIS_URL,
                     WEB_CONCURRENCY="4",
                     SPORTRESSOURCES_RATELIMIT_KEY_PREFIX=limits_prefix,
                     SPORTRESSOURCES_RATELIMIT_LOGIN=f"{LOGIN_LIMIT} per minute",
@@ -278,5 +281,50 @@ def test_two_servers_share_sessions_photos_limits_and_one_worker_mails_once(
     to_borrower = [row for row in rows if row.recipient == borrower.email]
     assert len(to_borrower) == 2  # one per accepted loan
     assert message_ids(smtp_server) == {row.message_id: 1 for row in rows}
+    for server in (first, second):
+        assert "Traceback" not in server.log.read_text(errors="replace")
+
+
+def test_a_listing_changed_through_one_server_changes_the_others_pages_at_once(app, cluster):
+    first, second, _worker = cluster
+    owner = make_user(email="owner@example.org", display_name="Olivier Propriétaire")
+    listing = make_listing(owner=owner, title="Raquette Babolat junior")
+    db.session.commit()
+    page_path, search_path = f"/annonces/{listing.id}", "/annonces?q=raquette"
+
+    # An anonymous visitor of the second server: public pages, with a validator, and a 304
+    visitor = requests.Session()
+    seen = {}
+    for path in (page_path, search_path):
+        page = visitor.get(second.url + path, timeout=30)
+        assert page.status_code == 200
+        assert page.headers["Cache-Control"].startswith("public, max-age=0, s-maxage=")
+        assert "Set-Cookie" not in page.headers and "csrf_token" not in page.text
+        assert "Réservé" not in page.text
+        seen[path] = page.headers["ETag"]
+        again = visitor.get(second.url + path, headers={"If-None-Match": seen[path]}, timeout=30)
+        assert again.status_code == 304
+
+    # The owner marks it reserved through the first server
+    browser = requests.Session()
+    assert sign_in(browser, first, owner.email).status_code == 302
+    token = csrf_token(browser, first.url + page_path)
+    answer = browser.post(
+        f"{first.url}/annonces/{listing.id}/disponibilite",
+        data={"status": "reserved", "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302
+    signed_in = browser.get(second.url + page_path, timeout=30)
+    assert signed_in.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in signed_in.headers
+
+    # The second server's next answer to the visitor's revalidation is the new page
+    for path, tag in seen.items():
+        page = visitor.get(second.url + path, headers={"If-None-Match": tag}, timeout=30)
+        assert page.status_code == 200, path
+        assert page.headers["ETag"] != tag
+        assert "Réservé" in page.text, path
     for server in (first, second):
         assert "Traceback" not in server.log.read_text(errors="replace")

@@ -4,7 +4,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from sportressources.core import cache, errorpages, hooks, logs, metrics, requestlog, templating
+    from sportressources.core import (
+        cache,
+        errorpages,
+        hooks,
+        httpcache,
+        logs,
+        metrics,
+        requestlog,
+        templating,
+    )
     from sportressources.core.backup_cli import backup_command, restore_command
     from sportressources.core.cli import data_cli
     from sportressources.core.doctor import doctor_command
@@ -21,6 +30,7 @@ def init_app(app: Flask) -> None:
 
     init_tasks(app)  # first: every package's init_app may register tasks
     cache.init_app(app)
+    httpcache.init_app(app)
     mail_tasks.register(app)
     errorpages.register(app)
     app.before_request(refuse_nul_in_path)

@@ -129,8 +129,10 @@ def register_security_headers(app: Flask) -> None:
             and loaded is not None
             and loaded.is_authenticated
         ):
-            # Pages seen signed in carry personal data: keep them out of shared and back caches.
-            headers["Cache-Control"] = "no-store"
+            # Pages seen signed in carry personal data: never kept by a shared cache, nor by the
+            # browser (shared computers in libraries), whatever the page
+            headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
         if app.config["SECURITY_HSTS"] and request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -4,6 +4,7 @@ readiness checks."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -16,17 +17,19 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sportressources.accounts.profile import set_locale
+from sportressources.core import errorpages
 from sportressources.core.dates import paris_today
 from sportressources.core.db import db
 from sportressources.core.httpcache import public_page
 from sportressources.core.probes import readiness
 from sportressources.core.web import act, safe_next
-from sportressources.extensions import limiter
+from sportressources.extensions import csrf, limiter
 from sportressources.listings.search.form import place_options
 from sportressources.pages.home import home_page
 
@@ -73,13 +76,32 @@ def sitemap():
 
 
 @bp.route("/langue", methods=["POST"])
+@csrf.exempt
 def set_language():
+    """The header's language switch: a POST form without a token, so that public pages carry
+    nothing of one visitor's (see core.httpcache). It only changes the display language, and
+    SESSION_COOKIE_SAMESITE=Lax keeps another site's POST from carrying the visitor's session;
+    a request that says it comes from another site is refused all the same, so that such a POST
+    cannot replace the visitor's session cookie either."""
+    if not _same_site_origin(request.headers.get("Origin")):
+        return errorpages.respond(
+            403, _("Le changement de langue doit être demandé depuis ce site.")
+        )
     locale = request.form.get("locale", "")
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
             act(lambda: set_locale(current_user, locale))
     return redirect(safe_next(request.form.get("next"), url_for("pages.home")))
+
+
+def _same_site_origin(origin: str | None) -> bool:
+    """True without an Origin header (older browsers), or when it names this site's host, as
+    the request reached us or as SITE_URL says (behind a proxy that does not pass the host)."""
+    if origin is None:
+        return True
+    host = urlsplit(origin).netloc.lower()
+    return host in {request.host.lower(), urlsplit(current_app.config["SITE_URL"]).netloc.lower()}
 
 
 @bp.route("/healthz")

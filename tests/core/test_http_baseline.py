@@ -23,8 +23,9 @@ def test_every_page_carries_the_security_headers(client):
         assert headers["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.parametrize("app_overrides", [{"WTF_CSRF_ENABLED": True}])
 def test_session_cookie_is_http_only_and_same_site(client):
-    client.get("/compte/connexion")
+    client.get("/compte/connexion")  # its form's token is the first thing the session keeps
     cookie = client.get_cookie("sr62_session")
     assert cookie is not None
     assert cookie.http_only
@@ -32,7 +33,7 @@ def test_session_cookie_is_http_only_and_same_site(client):
 
 
 def test_pages_seen_signed_in_are_not_cached(resident_client):
-    assert resident_client.get("/compte/").headers["Cache-Control"] == "no-store"
+    assert resident_client.get("/compte/").headers["Cache-Control"] == "private, no-store"
     with resident_client.get("/static/css/site.css") as static:
         assert "no-store" not in static.headers.get("Cache-Control", "")
 

@@ -41,7 +41,7 @@ def test_overview_shows_the_three_zones_with_their_communes_and_the_venues(clien
 def test_overview_runs_a_fixed_number_of_queries(client, count_queries):
     with count_queries() as statements:
         client.get("/territoire")
-    assert len(statements) <= 5, statements
+    assert len(statements) <= 6, statements  # one reads the data version (core.httpcache)
 
 
 @pytest.mark.parametrize(
