@@ -77,7 +77,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bare-rounds", type=int, default=20, help="bare SQL replays of the mix")
     parser.add_argument("--out", type=Path, default=None, help="results file (JSON)")
     args = parser.parse_args(argv)
-    args.sqlite_dir = args.sqlite_dir.resolve()  # Flask-SQLAlchemy reads relative paths in instance/
+    # Flask-SQLAlchemy would read a relative SQLite path inside instance/
+    args.sqlite_dir = args.sqlite_dir.resolve()
     args.size_list = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
     args.backend_list = [b.strip().lower() for b in args.backends.split(",") if b.strip()]
     if not args.size_list or set(args.size_list) - set(SIZE_NAMES):
