@@ -10,14 +10,15 @@ limits and request logs off, rendering cache in-process or ``--cache-url``), and
 ``--concurrency`` keep-alive connections: the search mix cold (pages of its searches that no
 request showed before, each requested once just after the start) and the listing page cold
 (listings never requested); then, after a warm-up pass, the home page, the search mix, a listing
-page, a search that finds nothing (the template floor), the search mix and « Mon espace » signed
-in, and a revalidation (``If-None-Match`` with the page's ETag; « 304 not supported » when the
-app has no validator). Each page is measured in slices alternating with slices of ``/healthz``
-of the same length, so that its fraction of ``/healthz`` holds on a shared 2-core machine. Then
-the search mix and the empty search one request at a time (latency without queueing), compared
-with the bare SQL of the mix replayed in process. Prints a table and the issue's targets (PASS /
-FAIL, never an assertion), writes ``benchmarks/results-pages-<UTC>.json``. Never run by the
-tests (tests/test_pages_benchmark.py only checks its options and pages).
+page, the empty search page (past its last result: the template floor, no card, the least SQL),
+the search mix and « Mon espace » signed in, and a revalidation (``If-None-Match`` with the
+page's ETag; « 304 not supported » when the app has no validator). Each page is measured in
+slices alternating with slices of ``/healthz`` of the same length, so that its fraction of
+``/healthz`` holds on a shared 2-core machine. Then the search mix, the empty page and a word
+that matches nothing, one request at a time (latency without queueing), against the bare SQL of
+the mix replayed in process. Prints a table and the issue's targets (PASS / FAIL, never an
+assertion) and writes ``benchmarks/results-pages-<UTC>.json``. Never run by the tests
+(tests/test_pages_benchmark.py only checks its options and pages).
 """
 
 from __future__ import annotations
@@ -196,11 +197,19 @@ def measure_server(server, plan, args) -> dict:
         measure("304 revalidation", conditional, "warm")
         pages["304 revalidation"]["validators"] = validators
 
-        search_serial, empty_serial = client.serial(
-            [Source.paths([u for _, u in plan.mix]), Source.paths([plan.empty])],
+        search_serial, empty_serial, no_match_serial = client.serial(
+            [
+                Source.paths([u for _, u in plan.mix]),
+                Source.paths([plan.empty]),
+                Source.paths([plan.no_match]),
+            ],
             args.latency_requests,
         )
-        serial = {"search mix": search_serial.summary(), "empty search": empty_serial.summary()}
+        serial = {
+            "search mix": search_serial.summary(),
+            "empty search": empty_serial.summary(),
+            "no-match search": no_match_serial.summary(),
+        }
     finally:
         client.close()
     return {"pages": pages, "serial": serial}
@@ -209,7 +218,7 @@ def measure_server(server, plan, args) -> dict:
 def run_dataset(backend: str, size: str, args, workdir: Path) -> dict:
     from load import busiest_processes
     from pages_data import dispose, make_app, prepare
-    from pages_server import Server, flush_cache_prefix, server_environment
+    from pages_server import Server, count_cache_keys, flush_cache_prefix, server_environment
 
     started = time.monotonic()
     print(f"\n{backend} {size}: preparing URLs and bare SQL …", flush=True)
@@ -252,6 +261,7 @@ def run_dataset(backend: str, size: str, args, workdir: Path) -> dict:
         server.wait_ready()
         print(f"  gunicorn on {server.url}, load average {load_before}", flush=True)
         measured = measure_server(server, plan, args)
+        measured["redis_keys"] = count_cache_keys(args.cache_url, prefix)
     finally:
         server.stop()
         flushed = flush_cache_prefix(args.cache_url, prefix)
@@ -268,9 +278,10 @@ def run_dataset(backend: str, size: str, args, workdir: Path) -> dict:
         "cold_listing_pages": len(plan.cold_listings),
         "mix": [{"name": name, "url": url} for name, url in plan.mix],
         "empty_search": plan.empty,
+        "no_match_search": plan.no_match,
         "statements_per_search_page": {name: plan.statements[url] for name, url in plan.mix},
         "bare_sql": plan.bare_sql,
-        "redis_keys_flushed": flushed,
+        "redis_keys_flushed_after": flushed,
         **measured,
     }
     print_run(run)

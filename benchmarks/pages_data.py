@@ -25,8 +25,11 @@ from sportressources import create_app
 from sportressources.core.db import db, transaction
 
 SEARCH_PATH = "/annonces"
-# A search that matches nothing: the search page's template and view without cards
-EMPTY_QUERY = {"q": "zzqxwvjk"}
+# The template floor: the search page past its last result (a cursor before the first listing),
+# the page's view and template without a card and with the cheapest SQL. A word that matches
+# nothing is no floor on PostgreSQL: finding that nothing matches costs more than a page.
+EMPTY_QUERY = {"after": "0"}
+NO_MATCH_QUERY = {"q": "zzqxwvjk"}
 # Listing pages taken one published listing in this many (by id), then shuffled
 LISTING_STRIDE = 37
 # A cold search page may show this share of listings already shown by an earlier cold page
@@ -45,6 +48,7 @@ class Plan:
     cold_listings: list[str]
     warmup_listings: list[str]  # requested before the cold phase, never measured
     empty: str
+    no_match: str
     account: tuple[str, str]
     statements: dict[str, int] = field(default_factory=dict)
     bare_sql: dict = field(default_factory=dict)
@@ -92,11 +96,12 @@ def prepare(app, backend, size, *, pg_url, reseed, cold_pages, listings, bare_ro
         mix = walk_mix(SEARCHES)
         cold, skipped, repeated, shown = cold_pages_of(SEARCHES, cold_pages)
         warmup, warm, cold_listings = listing_pages(shown, listings)
-        empty = url(EMPTY_QUERY)
+        empty, no_match = url(EMPTY_QUERY), url(NO_MATCH_QUERY)
         check_empty(empty)
+        check_empty(no_match)
         account = member_account()
         db.session.remove()
-    plan = Plan(mix, cold, skipped, repeated, warm, cold_listings, warmup, empty, account)
+    plan = Plan(mix, cold, skipped, repeated, warm, cold_listings, warmup, empty, no_match, account)
     plan.statements, plan.bare_sql = bare_sql(app, [u for _, u in mix], bare_rounds)
     return plan
 
@@ -180,7 +185,9 @@ def check_empty(path: str) -> None:
 
     page = _page(dict(parse_qsl(urlsplit(path).query)))
     if page.hits:
-        raise SystemExit(f"the empty search {path} finds {len(page.hits)} listings")
+        raise SystemExit(
+            f"the search {path} should find nothing but finds {len(page.hits)} listings"
+        )
 
 
 def member_account() -> tuple[str, str]:

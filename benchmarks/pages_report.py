@@ -67,6 +67,8 @@ def print_run(run: dict) -> None:
         f"  one at a time: search mix p50 {serial['search mix']['p50_ms']} / p95 "
         f"{serial['search mix']['p95_ms']} ms; empty search p50 "
         f"{serial['empty search']['p50_ms']} / p95 {serial['empty search']['p95_ms']} ms; "
+        f"no-match word p50 {serial['no-match search']['p50_ms']} / p95 "
+        f"{serial['no-match search']['p95_ms']} ms; "
         f"bare SQL of the mix p50 {run['bare_sql']['p50_ms']} / p95 {run['bare_sql']['p95_ms']} "
         f"ms; search p95 − (bare p95 + empty p95) = {serial_margin(run)} ms"
     )

@@ -150,3 +150,15 @@ def flush_cache_prefix(cache_url: str, key_prefix: str) -> int:
     for start in range(0, len(keys), 500):
         client.delete(*keys[start : start + 500])
     return len(keys)
+
+
+def count_cache_keys(cache_url: str, key_prefix: str) -> dict[str, int] | None:
+    """Keys under this run's prefix and in the whole Redis database: an app that wrote its
+    rendering cache under another prefix shows as keys outside the run's."""
+    if not cache_url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(cache_url)
+    mine = sum(1 for _ in client.scan_iter(f"{key_prefix}*", count=1000))
+    return {"under_run_prefix": mine, "in_database": client.dbsize()}
