@@ -143,6 +143,7 @@ def measure_server(server, plan, args) -> dict:
 
     client = Client(server.url, args.concurrency)
     pages: dict[str, dict] = {}
+    errors: list[str] = []
     healthz = Source.paths(["/healthz"])
 
     def measure(name: str, source, phase: str) -> None:
@@ -182,14 +183,19 @@ def measure_server(server, plan, args) -> dict:
         for name, source in warm.items():
             measure(name, source, "warm")
 
-        cookie = sign_in(client, *plan.account)
-        signed_in = {
-            "search mix, signed in": Source.paths([u for _, u in plan.mix], Cookie=cookie),
-            "my space, signed in": Source.paths(["/mon-espace"], Cookie=cookie),
-        }
-        for name, source in signed_in.items():
-            warm_up(client, source)
-            measure(name, source, "warm")
+        try:
+            cookie = sign_in(client, *plan.account)
+        except RuntimeError as exc:  # the other pages still tell something
+            print(f"    signed-in pages left out: {exc}", flush=True)
+            errors.append(f"signed-in pages left out: {exc}")
+        else:
+            signed_in = {
+                "search mix, signed in": Source.paths([u for _, u in plan.mix], Cookie=cookie),
+                "my space, signed in": Source.paths(["/mon-espace"], Cookie=cookie),
+            }
+            for name, source in signed_in.items():
+                warm_up(client, source)
+                measure(name, source, "warm")
 
         conditional, validators = revalidation_source(
             client, [u for _, u in plan.mix] + ["/"] + plan.warm_listings[:10]
@@ -197,13 +203,13 @@ def measure_server(server, plan, args) -> dict:
         measure("304 revalidation", conditional, "warm")
         pages["304 revalidation"]["validators"] = validators
 
+        # A word that matches nothing is slow on PostgreSQL (a second at 1M): fewer of those
         search_serial, empty_serial, no_match_serial = client.serial(
             [
-                Source.paths([u for _, u in plan.mix]),
-                Source.paths([plan.empty]),
-                Source.paths([plan.no_match]),
-            ],
-            args.latency_requests,
+                (Source.paths([u for _, u in plan.mix]), args.latency_requests),
+                (Source.paths([plan.empty]), args.latency_requests),
+                (Source.paths([plan.no_match]), max(5, args.latency_requests // 10)),
+            ]
         )
         serial = {
             "search mix": search_serial.summary(),
@@ -212,7 +218,7 @@ def measure_server(server, plan, args) -> dict:
         }
     finally:
         client.close()
-    return {"pages": pages, "serial": serial}
+    return {"pages": pages, "serial": serial, "errors": errors}
 
 
 def run_dataset(backend: str, size: str, args, workdir: Path) -> dict:

@@ -192,25 +192,32 @@ class Client:
                 break
         return page, healthz
 
-    def serial(self, sources: list[Source], requests: int) -> list[Tally]:
-        """One request at a time, taking each source in turn: latencies without queueing."""
+    def serial(self, sources: list[tuple[Source, int]]) -> list[Tally]:
+        """One request at a time, taking each source in turn until it made its count of
+        requests: latencies without queueing."""
         tallies = [Tally() for _ in sources]
-        for index in range(requests * len(sources)):
-            source, tally = sources[index % len(sources)], tallies[index % len(sources)]
-            item = source.next()
-            if item is None:
-                continue
-            path, headers = item
-            started = time.perf_counter()
-            try:
-                status: int | str = self.get(path, headers).status
-            except (OSError, http.client.HTTPException) as exc:
-                status = f"error {exc.__class__.__name__}"
-            elapsed = time.perf_counter() - started
-            tally.latencies.append(elapsed * 1000)
-            tally.seconds += elapsed
-            tally.statuses[status] += 1
-        return tallies
+        while True:
+            pending = [
+                (source, tally)
+                for (source, count), tally in zip(sources, tallies, strict=True)
+                if tally.requests < count and not source.exhausted
+            ]
+            if not pending:
+                return tallies
+            for source, tally in pending:
+                item = source.next()
+                if item is None:
+                    continue
+                path, headers = item
+                started = time.perf_counter()
+                try:
+                    status: int | str = self.get(path, headers).status
+                except (OSError, http.client.HTTPException) as exc:
+                    status = f"error {exc.__class__.__name__}"
+                elapsed = time.perf_counter() - started
+                tally.latencies.append(elapsed * 1000)
+                tally.seconds += elapsed
+                tally.statuses[status] += 1
 
 
 def cookies_of(response: http.client.HTTPResponse, jar: dict[str, str]) -> dict[str, str]:

@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", default="search", choices=("search", "listing", "home"))
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--save", type=Path, help="also write the raw profile (pstats) here")
     parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1:5432/test")
     parser.add_argument("--sqlite-dir", type=Path, default=HERE.parent / "instance")
     args = parser.parse_args(argv)
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     profiled = run()
     profiler.disable()
     dispose(app)
+    if args.save:
+        profiler.dump_stats(args.save)
 
     print(
         f"{args.page} ({len(urls)} URLs), {args.backend} {args.size}: {args.requests} requests, "

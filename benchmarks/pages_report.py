@@ -201,7 +201,7 @@ def markdown(results: dict) -> str:
             cells = []
             for run in mine:
                 row = run["pages"][name]
-                cells.append(f"{row['rate']:.0f} ({row['fraction']:.3f})")
+                cells.append(f"{row['rate']:.0f} ({row['fraction'] or 0:.3f})")
                 cells.append(f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} / {row['p99_ms']:.1f}")
             statuses = "; ".join(f"{run['size']}: {_statuses(run['pages'][name])}" for run in mine)
             lines.append(
@@ -211,8 +211,8 @@ def markdown(results: dict) -> str:
             )
         lines.append(
             "| /healthz (all slices) | "
-            + " | ".join(f"{_healthz_rate(run):.0f} | " for run in mine)
-            + " |"
+            + " | ".join(f"{_healthz_rate(run):.0f} (1.000) | — " for run in mine)
+            + " | |"
         )
         lines.append("")
         for run in mine:
