@@ -24,8 +24,9 @@ store = Cache()
 
 # An entry nobody asked for in a day is dropped; keys change with the data, not with time
 DEFAULT_TIMEOUT = 24 * 3600
-# In-process: at most this many entries per process (oldest dropped first)
-IN_PROCESS_ENTRIES = 20_000
+# In-process: at most this many entries per process (cards of about 1 kB, pages of 5 to 15 kB
+# compressed: at most some 50 MB a process)
+IN_PROCESS_ENTRIES = 5_000
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,13 @@ for ``PAGE_CACHE_STALE_SECONDS`` while it asks us again. Anything else (a redire
 page that touched the session) gets no validator. Signed-in members never get one:
 ``core.security`` marks their pages ``private, no-store``.
 
+The same tag names the page in the rendering cache (``core.cache``, in each process or in Redis):
+the body of a public 200 is kept there, compressed, for ``PAGE_SECONDS``, and the next anonymous
+visitor who asks for the same page in the same language while the tag holds gets it without the
+view being called, as a 304 would. It is as fresh as the tag: any public write moves the data
+version, hence the tag, hence the key. Only a page that ends up public is kept (the last hook
+decides, after every other one has run).
+
 No Last-Modified: the version says *that* the data changed, not when, and the other inputs have
 no date; a made-up date would only give clients a weaker validator. ``PAGE_CACHE_ENABLED`` false
 turns this off with the rendering cache.
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +41,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
-from sportressources.core import dataversion
+from sportressources.core import cache, dataversion
 from sportressources.core.dates import paris_today
 
 F = TypeVar("F", bound=Callable)
@@ -41,6 +49,10 @@ F = TypeVar("F", bound=Callable)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BUILD_PARTS = ("sportressources", "templates", "static", "migrations")
 PUBLIC = "_public_page_etag"  # on ``g``: the tag a public answer of this request carries
+KEEP = "_public_page_keep"  # on ``g``: the rendered page to keep if it stays public
+# How long a rendered public page stays in the rendering cache (it is only ever served while its
+# tag is current; this bounds the memory of pages nobody asks for again)
+PAGE_SECONDS = 600
 
 
 @functools.cache
@@ -96,6 +108,12 @@ def public_page(view: F) -> F:
             response = current_app.response_class(status=304)
             _make_public(response, tag)
             return response
+        kept = cache.get_many([page_key(tag)]).get(page_key(tag))
+        if kept is not None:
+            mimetype, body = kept
+            response = current_app.response_class(zlib.decompress(body), mimetype=mimetype)
+            _make_public(response, tag)
+            return response
         before = dict(session)
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code != 200:
@@ -103,12 +121,17 @@ def public_page(view: F) -> F:
         _forget_unshown_form_secret(response, before)
         if _carries_nothing_personal(response):
             _make_public(response, tag)
+            g.setdefault(KEEP, response)
         else:
             response.headers.setdefault("Cache-Control", "private, no-cache")
             response.vary.add("Cookie")
         return response
 
     return wrapped  # type: ignore[return-value]
+
+
+def page_key(tag: str) -> str:
+    return f"page:{tag}"
 
 
 def _make_public(response: Response, tag: str) -> None:
@@ -164,6 +187,10 @@ def withdraw_public_headers(response: Response) -> Response:
     if "Set-Cookie" in response.headers or app.session_interface.should_set_cookie(app, session):
         del response.headers["ETag"]
         response.headers["Cache-Control"] = "private, no-cache"
+        return response
+    if g.get(KEEP) is response and response.status_code == 200:
+        body = zlib.compress(response.get_data(), 6)
+        cache.set_many({page_key(g.get(PUBLIC)): (response.mimetype, body)}, PAGE_SECONDS)
     return response
 
 

@@ -102,7 +102,8 @@ def test_nothing_changed_answers_304_without_rendering_or_reading_the_page(
     client, demo, renders, count_queries
 ):
     path = f"/annonces/{demo.id}"
-    tag = client.get(path).headers["ETag"]
+    first = client.get(path)
+    tag = first.headers["ETag"]
     renders.clear()
     with count_queries() as statements:
         again = client.get(path, headers={"If-None-Match": tag})
@@ -112,9 +113,52 @@ def test_nothing_changed_answers_304_without_rendering_or_reading_the_page(
     assert PUBLIC.match(again.headers["Cache-Control"])
     assert renders == []
     assert len(statements) == 1 and "data_versions" in statements[0]  # the version, nothing else
-    # Another tag, or none: the page, as before
-    assert client.get(path, headers={"If-None-Match": 'W/"x"'}).status_code == 200
+    # Another tag, or none: the page, as before (the one kept when it was rendered)
+    other = client.get(path, headers={"If-None-Match": 'W/"x"'})
+    assert other.status_code == 200 and other.get_data() == first.get_data()
+
+
+def test_the_next_visitor_gets_the_kept_page_without_it_being_rendered(
+    app, demo, renders, count_queries
+):
+    first = visitor(app).get("/annonces?kind=gift")
+    assert renders and "Vélo enfant 20 pouces" in first.get_data(as_text=True)
+    renders.clear()
+    with count_queries() as statements:
+        second = visitor(app).get("/annonces?kind=gift")
+    assert second.status_code == 200 and renders == []
+    assert len(statements) == 1 and "data_versions" in statements[0]
+    assert second.get_data() == first.get_data()
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert PUBLIC.match(second.headers["Cache-Control"]) and "Set-Cookie" not in second.headers
+    # Another address is another page
+    assert "Vélo enfant" not in visitor(app).get("/annonces?kind=sale").get_data(as_text=True)
     assert renders
+
+
+def test_a_kept_page_is_never_served_once_the_data_changed(app, demo, renders):
+    assert "Vélo enfant 20 pouces" in visitor(app).get("/annonces").get_data(as_text=True)
+    demo.title = "Vélo adulte 26 pouces"
+    db.session.commit()
+    renders.clear()
+    page = visitor(app).get("/annonces").get_data(as_text=True)
+    assert renders and "Vélo adulte 26 pouces" in page and "Vélo enfant 20 pouces" not in page
+
+
+def test_a_page_kept_in_french_is_not_served_in_english(app, demo):
+    assert '<html lang="fr">' in visitor(app).get("/annonces").get_data(as_text=True)
+    english = visitor(app)
+    english.post("/langue", data={"locale": "en"})
+    assert '<html lang="en">' in english.get("/annonces").get_data(as_text=True)
+
+
+def test_a_page_showing_a_message_is_never_kept_for_the_next_visitor(app, client, demo):
+    client.post("/annonces/nouvelle")  # back to sign-in with « Connectez-vous… »
+    with_message = client.get("/annonces").get_data(as_text=True)
+    assert "Connectez-vous pour accéder à cette page." in with_message
+    page = visitor(app).get("/annonces")
+    assert "Connectez-vous pour accéder à cette page." not in page.get_data(as_text=True)
+    assert page.headers["ETag"]
 
 
 def test_the_same_page_twice_is_byte_for_byte_the_same_for_two_visitors(app, demo, venue):
