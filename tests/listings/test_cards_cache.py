@@ -83,7 +83,7 @@ def _edit_listing(listing, **values):
 CHANGES = {
     "title": (lambda listing: _edit_listing(listing, title="Raquette neuve"), "Raquette neuve"),
     "price": (lambda listing: _edit_listing(listing, price_cents=750), "7,50"),
-    "kind": (lambda listing: _edit_listing(listing, kind="gift", price_cents=None), "Don"),
+    "kind": (lambda listing: _edit_listing(listing, kind="loan"), "Prêt"),
     "sport": (lambda listing: _edit_listing(listing, sport="tennis"), "Tennis"),
     "size": (lambda listing: _edit_listing(listing, size="40"), "· 40"),
     "condition": (lambda listing: _edit_listing(listing, condition="worn"), "Usé"),
@@ -103,7 +103,9 @@ CHANGES = {
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_change_to_a_listing_shows_at_the_next_request(client, owner, change):
-    listing = make_listing(owner, title="Raquette de badminton", kind="sale", price_cents=1200)
+    # A gift for the change of kind: only a sale has a price
+    start = {"kind": "gift"} if change == "kind" else {"kind": "sale", "price_cents": 1200}
+    listing = make_listing(owner, title="Raquette de badminton", **start)
     before = card_of(search(client), "Raquette de badminton")
     apply, shown = CHANGES[change]
     assert shown not in before
