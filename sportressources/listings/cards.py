@@ -53,14 +53,18 @@ def _build() -> str:
 
 
 def _urls() -> tuple[str, ...]:
-    """The start of the links a card holds (script root, routes), once per page: a card moved
-    to another path prefix or route is a new card."""
-    return (
-        request.script_root,
-        url_for("media.file", name="k"),
-        url_for("listings.detail", listing_id=0),
-        url_for("organisations.page", slug="s"),
-    )
+    """The links a card holds, as built for a sample listing (once per process and path
+    prefix): a card moved to another path prefix or route is a new card."""
+    known: dict = current_app.extensions.setdefault("sportressources.card_urls", {})
+    root = request.script_root
+    if root not in known:
+        known[root] = (
+            root,
+            url_for("media.file", name="k"),
+            url_for("listings.detail", listing_id=0),
+            url_for("organisations.page", slug="s"),
+        )
+    return known[root]
 
 
 def card_key(listing: Listing, context: tuple) -> str:
