@@ -204,3 +204,15 @@ def test_a_cache_that_is_down_still_renders_the_page(client, owner):
     page = search(client, near=f"commune:{LENS}")
     assert "à moins d’1 km" in card_of(page, "Ballon")
     assert "Ballon" in card_of(search(client), "Ballon")
+
+
+def test_a_named_place_is_read_again_when_the_venues_change(client, owner):
+    venue = db.session.scalar(
+        db.select(Venue).where(Venue.status == VenueStatus.PUBLISHED.value).limit(1)
+    )
+    make_listing(owner, title="Ballon", commune_insee=venue.commune_insee)
+    assert f"autour de {venue.name}" in search(client, near=f"venue:{venue.slug}")
+    venue.name = "Salle Zéphyrine"
+    db.session.commit()
+    assert "autour de Salle Zéphyrine" in search(client, near=f"venue:{venue.slug}")
+    assert "autour de Salle Zéphyrine" in search(client, where="Salle Zéphyrine")
