@@ -35,7 +35,12 @@ def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
                 Listing.category == listing.category,
                 Listing.id != listing.id,
             )
-            .options(joinedload(Listing.organisation))
+            # What their cards show, in this statement (was one more per listing)
+            .options(
+                joinedload(Listing.organisation),
+                joinedload(Listing.commune),
+                joinedload(Listing.venue),
+            )
             .order_by(Listing.id.desc())
             .limit(limit)
         )

@@ -15,6 +15,7 @@ from sportressources.core.httpcache import public_page
 from sportressources.core.web import act, confirmation, flash_undo, form_status
 from sportressources.geo import queries as geo
 from sportressources.listings import favourites, photos, queries, revisions, services
+from sportressources.listings.cards import listing_cards
 from sportressources.listings.forms import (
     ActionForm,
     ListingForm,
@@ -59,6 +60,7 @@ def register_template_globals(state) -> None:
         age_group_labels=AGE_GROUPS,
         listing_status_labels=status_labels(),
         photo_url=photo_url,
+        listing_cards=listing_cards,
         can_edit_listing=can_edit_listing,
         can_contact_owner=can_contact_owner,
         listing_page_url=listing_page_url,

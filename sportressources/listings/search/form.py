@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -62,6 +62,15 @@ def with_selected(options: Markup, selected: str | None) -> Markup:
 
 def _venues_version() -> tuple:
     return tuple(db.session.execute(select(func.count(Venue.id), func.max(Venue.updated_at))).one())
+
+
+def data_version() -> tuple:
+    """What changes when the places and venues the search shows change, read once per request
+    (``flask.g``): keys the cached option lists and named places. The one place to swap for
+    another version source."""
+    if "search_data_version" not in g:
+        g.search_data_version = _venues_version()
+    return g.search_data_version
 
 
 _BUILDERS: dict[str, Callable[[], Markup]] = {}
@@ -185,7 +194,7 @@ class FilterOptions:
 def filter_options(selected: dict[str, str | None]) -> FilterOptions:
     """The option lists for the current language, cached, with ``selected`` values marked."""
     cache: dict = current_app.extensions.setdefault("sportressources.search_options", {})
-    key = (str(get_locale()), _venues_version())
+    key = (str(get_locale()), data_version())
     lists = cache.get(key)
     if lists is None:
         if len(cache) >= 8:  # old venue versions

@@ -19,10 +19,10 @@ from sportressources.geo.models import Commune, Zone, ZoneKind
 from sportressources.listings.models import Condition, ListingKind
 from sportressources.listings.search.keyset import parse_cursor
 from sportressources.listings.search.text import parse_text
-from sportressources.listings.search.where import typed_place
+from sportressources.listings.search.where import cached_place, cached_typed_place
 from sportressources.listings.taxonomy import CATEGORIES, SIZE_SYSTEMS, SPORTS
 from sportressources.venues.models import Venue, VenueStatus
-from sportressources.venues.queries import Place, resolve_place
+from sportressources.venues.queries import Place
 
 SORTS = ("newest", "nearest", "cheapest")
 
@@ -237,7 +237,7 @@ def parse_search_args(args: Mapping) -> tuple[SearchParams, dict[str, str]]:
     # « où »: what a person typed (a commune, a postal code, a venue); it overrides ``near``
     where = " ".join(_first(args, "where").split())
     if where:
-        place, choices = typed_place(where)
+        place, choices = cached_typed_place(where)
         if place is not None:
             values.update(near=place.token, place=place)
         elif choices:
@@ -253,7 +253,7 @@ def parse_search_args(args: Mapping) -> tuple[SearchParams, dict[str, str]]:
                 where=where,
             )
     elif near:
-        place = resolve_place(near)
+        place = cached_place(near)
         if place is None:
             errors["near"] = _("Ce lieu est inconnu : choisissez une commune ou un lieu sportif.")
         else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from flask_babel import gettext as _
 from sqlalchemy import (
     Select,
+    bindparam,
     case,
     func,
     select,
@@ -48,6 +49,26 @@ PAGE_SIZE = 20
 
 
 PAGE_SIZE_MAX = 100
+
+_listings_by_id: Select | None = None
+
+
+def _listings_statement() -> Select:
+    """The listings of a page with what their cards show, built once (building the IN list and
+    the loader options on each request cost about as much as running the statement); on first
+    use, when every model is mapped."""
+    global _listings_by_id
+    if _listings_by_id is None:
+        _listings_by_id = (
+            select(Listing)
+            .where(Listing.id.in_(bindparam("ids", expanding=True)))
+            .options(
+                joinedload(Listing.commune),
+                joinedload(Listing.venue),
+                joinedload(Listing.organisation),
+            )
+        )
+    return _listings_by_id
 
 
 @dataclass(frozen=True)
@@ -258,13 +279,7 @@ def search_listings(
     listings = {
         listing.id: listing
         for listing in db.session.scalars(
-            select(Listing)
-            .where(Listing.id.in_([row.listing_id for row in rows]))
-            .options(
-                joinedload(Listing.commune),
-                joinedload(Listing.venue),
-                joinedload(Listing.organisation),
-            )
+            _listings_statement(), {"ids": [row.listing_id for row in rows]}
         )
     }
     hits = []

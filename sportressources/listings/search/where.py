@@ -3,9 +3,11 @@ into one place, or the few places it may mean."""
 
 from __future__ import annotations
 
+from sportressources.core import cache
 from sportressources.geo.collation import fold_name
 from sportressources.geo.models import Commune
 from sportressources.geo.queries import find_communes
+from sportressources.listings.search.form import data_version
 from sportressources.venues import queries as venues_queries
 from sportressources.venues.queries import Place, resolve_place
 
@@ -45,3 +47,31 @@ def typed_place(text: str) -> tuple[Place | None, list[Place]]:
     if len(candidates) == 1:
         return resolve_place(candidates[0].token), []
     return None, candidates[:MAX_CHOICES]
+
+
+def cached_typed_place(text: str) -> tuple[Place | None, list[Place]]:
+    """``typed_place``, from the rendering cache when the same text was read since the places
+    last changed (the key holds the text and ``data_version()``). The text as typed, not
+    folded: « Liévin (62800) » reads its postal code before folding."""
+    key = cache.key("typed-place", data_version(), text)
+    found = cache.get_many([key])
+    if key in found:
+        place, choices = found[key]
+        return place, list(choices)
+    place, choices = typed_place(text)
+    cache.set_many({key: (place, tuple(choices))})
+    return place, choices
+
+
+def cached_place(token: str | None) -> Place | None:
+    """``resolve_place``, from the rendering cache while the places have not changed (a token
+    unknown is remembered as such)."""
+    if not token:
+        return None
+    key = cache.key("place", data_version(), token)
+    found = cache.get_many([key])
+    if key in found:
+        return found[key][0]
+    place = resolve_place(token)
+    cache.set_many({key: (place,)})
+    return place
