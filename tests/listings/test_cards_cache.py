@@ -182,6 +182,8 @@ def test_the_favourite_badge_is_per_visitor(client, owner, app):
 def test_the_statements_of_a_page_do_not_change_with_its_cards(client, owner, count_queries):
     for number in range(3):
         make_listing(owner, title=f"Ballon {number}")
+    # Signed in: the page is built each time (an anonymous visitor would get the kept page)
+    sign_in(client, make_user(email="lecteur@example.org"))
 
     def statements() -> int:
         with count_queries() as seen:
@@ -195,6 +197,8 @@ def test_the_statements_of_a_page_do_not_change_with_its_cards(client, owner, co
     for number in range(3, 12):
         make_listing(owner, title=f"Ballon {number}")
     cache.clear()
+    # The first page after a change checks once whether the venues changed (one statement)
+    assert statements() == cold + 1
     assert cold == warm == statements() == statements()
 
 

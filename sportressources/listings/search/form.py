@@ -3,7 +3,8 @@
 The form offers about 500 options (150 communes twice, venues, sizes, sports…). Building them
 through WTForms on every request cost the search page twenty times the search itself (see
 benchmarks/README.md), so each list is rendered once per process and language, and again only
-when the venues change; a request then only marks its selected values.
+when the venues change (checked once after each move of the data version, ``core.dataversion``);
+a request then only marks its selected values.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from sportressources.core import dataversion
 from sportressources.core.db import db
 from sportressources.geo import queries as geo
 from sportressources.geo.collation import fold_name, french_sorted
@@ -60,17 +62,26 @@ def with_selected(options: Markup, selected: str | None) -> Markup:
     return Markup(str(options).replace(needle, f"{needle} selected", 1))
 
 
+def data_version() -> int:
+    """The data version (``core.dataversion``): it moves with every committed write to what
+    public pages show, venues and communes included, and is read once per request (the page's
+    validator reads it too). Keys the cached named places."""
+    return dataversion.current()
+
+
 def _venues_version() -> tuple:
     return tuple(db.session.execute(select(func.count(Venue.id), func.max(Venue.updated_at))).one())
 
 
-def data_version() -> tuple:
-    """What changes when the places and venues the search shows change, read once per request
-    (``flask.g``): keys the cached option lists and named places. The one place to swap for
-    another version source."""
-    if "search_data_version" not in g:
-        g.search_data_version = _venues_version()
-    return g.search_data_version
+def lists_version() -> tuple:
+    """What the option lists are built from (the venues' count and last change), read again
+    only when the data version has moved since: one statement after a public write, then none,
+    and the lists themselves are built again only when the venues changed."""
+    seen: dict = current_app.extensions.setdefault("sportressources.search_lists_version", {})
+    version = data_version()
+    if seen.get("data") != version:
+        seen.update(venues=_venues_version(), data=version)
+    return seen["venues"]
 
 
 _BUILDERS: dict[str, Callable[[], Markup]] = {}
@@ -194,7 +205,7 @@ class FilterOptions:
 def filter_options(selected: dict[str, str | None]) -> FilterOptions:
     """The option lists for the current language, cached, with ``selected`` values marked."""
     cache: dict = current_app.extensions.setdefault("sportressources.search_options", {})
-    key = (str(get_locale()), data_version())
+    key = (str(get_locale()), lists_version())
     lists = cache.get(key)
     if lists is None:
         if len(cache) >= 8:  # old venue versions
