@@ -145,6 +145,7 @@ def ensure_dataset(app, backend: str, size: str, count: int, pg_url: str, reseed
             present = db.session.scalar(text("SELECT count(*) FROM listings"))
             if present == count:
                 print(f"  {backend} {size}: reusing {present} listings")
+                db.create_all()  # tables added since it was seeded (data_versions...)
                 upgrade_dataset(app, backend, size)
                 return
             raise SystemExit(

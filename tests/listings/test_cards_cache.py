@@ -47,8 +47,8 @@ def app_overrides(request):
 def cached_cards() -> int:
     """How many cards the rendering cache holds (its own client, whatever the store)."""
     store = cache.store.cache
-    if hasattr(store, "_cache"):  # in process
-        return sum(1 for key in store._cache if key.startswith("card:"))
+    if hasattr(store, "_entries"):  # in process
+        return sum(1 for key in store._entries if key.startswith("card:"))
     return sum(1 for _ in store._read_client.scan_iter(match=f"{store.key_prefix}card:*"))
 
 
