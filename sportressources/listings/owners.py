@@ -22,7 +22,7 @@ The rules for an organisation's gear (issue 12), in one place:
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import false, select, union_all
 from sqlalchemy.orm import joinedload
 
 from sportressources.accounts.models import User
@@ -64,11 +64,19 @@ def managed_by(user_id: int | None):
     of now. For « my listings », « loans I lend », « requests received », the inbox."""
     if user_id is None:
         return false()
-    return or_(
-        and_(Listing.owner_id == user_id, Listing.organisation_id.is_(None)),
-        Listing.organisation_id.in_(
-            select(Membership.organisation_id).where(Membership.user_id == user_id)
-        ),
+    # Ids from two index lookups (owner; organisations), not an OR: with an OR both databases
+    # read every listing (a quarter of a second at a million)
+    return Listing.id.in_(
+        union_all(
+            select(Listing.id).where(
+                Listing.owner_id == user_id, Listing.organisation_id.is_(None)
+            ),
+            select(Listing.id).where(
+                Listing.organisation_id.in_(
+                    select(Membership.organisation_id).where(Membership.user_id == user_id)
+                )
+            ),
+        )
     )
 
 

@@ -26,15 +26,23 @@ def listings_of(user) -> dict[str, list[Listing]]:
 
 def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
     """Other visible listings of the same sport and category, newest first."""
+    # The ids first, from the (status, sport, category, id) index alone: joined to what the
+    # cards show in the same query, SQLite sorted every match (95 ms at a million, 1.6 now)
+    ids = (
+        select(Listing.id)
+        .where(
+            Listing.status.in_(VISIBLE_STATUSES),
+            Listing.sport == listing.sport,
+            Listing.category == listing.category,
+            Listing.id != listing.id,
+        )
+        .order_by(Listing.id.desc())
+        .limit(limit)
+    )
     return list(
         db.session.scalars(
             select(Listing)
-            .where(
-                Listing.status.in_(VISIBLE_STATUSES),
-                Listing.sport == listing.sport,
-                Listing.category == listing.category,
-                Listing.id != listing.id,
-            )
+            .where(Listing.id.in_(ids.scalar_subquery()))
             # What their cards show, in this statement (was one more per listing)
             .options(
                 joinedload(Listing.organisation),
@@ -42,6 +50,5 @@ def similar_listings(listing: Listing, limit: int = 4) -> list[Listing]:
                 joinedload(Listing.venue),
             )
             .order_by(Listing.id.desc())
-            .limit(limit)
         )
     )
