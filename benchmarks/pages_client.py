@@ -141,15 +141,21 @@ class Client:
             item = source.next()
             if item is None:
                 break
-            path, headers = item
-            started = time.perf_counter()
-            try:
-                status: int | str = self.get(path, headers).status
-            except (OSError, http.client.HTTPException) as exc:
-                status = f"error {exc.__class__.__name__}"
-            tally.latencies.append((time.perf_counter() - started) * 1000)
-            tally.statuses[status] += 1
+            self._timed(item, tally)
         return tally
+
+    def _timed(self, item: tuple[str, dict], tally: Tally) -> None:
+        """One request of ``item`` (path, headers), its latency and status into ``tally``."""
+        path, headers = item
+        started = time.perf_counter()
+        try:
+            status: int | str = self.get(path, headers).status
+        except (OSError, http.client.HTTPException) as exc:
+            status = f"error {exc.__class__.__name__}"
+        elapsed = time.perf_counter() - started
+        tally.latencies.append(elapsed * 1000)
+        tally.seconds += elapsed
+        tally.statuses[status] += 1
 
     def slice(self, source: Source, seconds: float, count: int | None = None) -> Tally:
         """Requests from ``source`` on every connection for ``seconds`` (or ``count`` requests,
@@ -208,16 +214,7 @@ class Client:
                 item = source.next()
                 if item is None:
                     continue
-                path, headers = item
-                started = time.perf_counter()
-                try:
-                    status: int | str = self.get(path, headers).status
-                except (OSError, http.client.HTTPException) as exc:
-                    status = f"error {exc.__class__.__name__}"
-                elapsed = time.perf_counter() - started
-                tally.latencies.append(elapsed * 1000)
-                tally.seconds += elapsed
-                tally.statuses[status] += 1
+                self._timed(item, tally)
 
 
 def cookies_of(response: http.client.HTTPResponse, jar: dict[str, str]) -> dict[str, str]:

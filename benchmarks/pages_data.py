@@ -10,14 +10,19 @@ Everything here runs an app of its own on the dataset, with the in-process rende
 from __future__ import annotations
 
 import random
-import secrets
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from search import SEARCHES, SIZES, ensure_dataset, percentile  # noqa: F401 (SIZES re-exported)
+from search import (  # noqa: F401 (SIZES re-exported)
+    SEARCHES,
+    SIZES,
+    dataset_overrides,
+    ensure_dataset,
+    percentile,
+)
 from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
@@ -60,26 +65,10 @@ def url(args: dict) -> str:
 
 def make_app(backend: str, size: str, pg_url: str, sqlite_dir: Path):
     """The app on one dataset, production settings, in-process rendering cache."""
-    overrides = {
-        "APP_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "SITE_URL": "http://127.0.0.1",
-        "MAIL_BACKEND": "outbox",
-        "RATELIMIT_ENABLED": False,
-        "REQUEST_LOG_ENABLED": False,
-        "PAGE_CACHE_URL": "",
-        "SESSION_COOKIE_SECURE": False,
-    }
-    if backend == "sqlite":
-        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{sqlite_dir / f'bench-{size}.db'}"
-    else:
-        from sportressources.config import normalise_database_url
-
-        overrides["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(pg_url)
-        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True,
-            "connect_args": {"options": f"-csearch_path=bench_{size},public"},
-        }
+    overrides = dataset_overrides(backend, size, pg_url, sqlite_dir)
+    overrides.update(
+        {"SITE_URL": "http://127.0.0.1", "PAGE_CACHE_URL": "", "SESSION_COOKIE_SECURE": False}
+    )
     return create_app(overrides)
 
 

@@ -95,8 +95,8 @@ def stand_in_blueprint() -> Blueprint:
     return bp
 
 
-def make_app(backend: str, size: str, pg_url: str):
-    instance = ROOT / "instance"
+def dataset_overrides(backend: str, size: str, pg_url: str, directory: Path) -> dict:
+    """Production settings for an app on one dataset (SQLite files in ``directory``)."""
     overrides = {
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -106,14 +106,20 @@ def make_app(backend: str, size: str, pg_url: str):
         "REQUEST_LOG_ENABLED": False,
     }
     if backend == "sqlite":
-        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / f'bench-{size}.db'}"
+        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{directory / f'bench-{size}.db'}"
     else:
         from sportressources.config import normalise_database_url
 
         overrides["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(pg_url)
         overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "connect_args": {"options": f"-csearch_path=bench_{size},public"}
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path=bench_{size},public"},
         }
+    return overrides
+
+
+def make_app(backend: str, size: str, pg_url: str):
+    overrides = dataset_overrides(backend, size, pg_url, ROOT / "instance")
     app = create_app(overrides)
     app.register_blueprint(stand_in_blueprint())
     return app

@@ -203,3 +203,12 @@ def add_member(organisation, user: User | None = None, role: str = "volunteer") 
     db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, role=role))
     db.session.commit()
     return user
+
+
+def pickup_venue():
+    """The first published venue where gear can be picked up (from the territory's data)."""
+    from sportressources.venues.models import Venue
+
+    return db.session.scalars(
+        select(Venue).where(Venue.status == "published", Venue.pickup).order_by(Venue.id)
+    ).first()

@@ -13,14 +13,13 @@ import os
 import secrets
 
 import pytest
-from sqlalchemy import select
 
 from sportressources.core.db import db
 from sportressources.listings import photos
 from sportressources.listings.models import ListingPhoto
 from sportressources.moderation import queue
 from sportressources.venues.models import Venue
-from tests.factories import make_listing, make_user
+from tests.factories import make_listing, make_user, pickup_venue
 from tests.fixtures.web import IsolatedClient, sign_in
 from tests.listings.helpers import form_data, stored_photo
 from tests.moderation.queue_helpers import FACTS, GROUND, reported, submitted_listing
@@ -43,9 +42,7 @@ def visitor(app) -> IsolatedClient:
 
 @pytest.fixture
 def venue(app) -> Venue:
-    return db.session.scalars(
-        select(Venue).where(Venue.status == "published", Venue.pickup).order_by(Venue.id)
-    ).first()
+    return pickup_venue()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sportressources.core.db import db
 from sportressources.listings import photos
 from sportressources.listings.models import ListingPhoto
 from sportressources.venues.models import Venue
-from tests.factories import make_listing, make_organisation, make_user
+from tests.factories import make_listing, make_organisation, make_user, pickup_venue
 from tests.fixtures.web import IsolatedClient, sign_in
 from tests.listings.helpers import stored_photo
 
@@ -49,9 +49,7 @@ def renders(app):
 
 @pytest.fixture
 def venue(app) -> Venue:
-    return db.session.scalars(
-        select(Venue).where(Venue.status == "published", Venue.pickup).order_by(Venue.id)
-    ).first()
+    return pickup_venue()
 
 
 @pytest.fixture
